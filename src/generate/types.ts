@@ -1,0 +1,42 @@
+import type { Spec } from "../spec/schema.js";
+import type { ResolvedTool } from "../spec/tools.js";
+
+/** How a generated file is serialised, and so how overrides and the marker apply to it. */
+export type FileFormat = "text" | "yaml" | "jsonc";
+
+/**
+ * One file a generator produces. Generators never add the generated-code marker: the renderer
+ * does, after `overrides` are applied, so every file carries it the same way.
+ */
+export type GeneratedFile =
+  | { path: string; format: "text"; text: string; executable?: boolean }
+  | { path: string; format: "yaml" | "jsonc"; data: unknown };
+
+/** A Go module of the repo (the root one, or one `use`d by go.work). */
+export interface RepoModule {
+  /** Directory relative to the repo root, POSIX, "." for the root. */
+  dir: string;
+  path: string;
+  /** The go.mod `go` line. */
+  goLine: string;
+  toolchain: string | undefined;
+  hasGoSum: boolean;
+}
+
+/** What generators may know about the repo besides the spec: read fresh on every sync. */
+export interface RepoFacts {
+  /** Modules, root-first then by dir. */
+  modules: RepoModule[];
+  /** A go.work at the root. */
+  workspace: { hasSum: boolean } | undefined;
+}
+
+export interface GenerateContext {
+  spec: Spec;
+  repo: RepoFacts;
+  tools: ResolvedTool[];
+  /** gopave's own version, for the drift-check step in CI. */
+  gopaveVersion: string;
+}
+
+export type Generator = (ctx: GenerateContext) => GeneratedFile[];

@@ -1,0 +1,248 @@
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import type { Document, Node } from "yaml";
+import type { z } from "zod";
+import { GopaveError, GopaveErrors } from "../util/errors.js";
+import type { SourcePosition } from "../util/errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { specSchema } from "./schema.js";
+import type { Spec } from "./schema.js";
+import { KNOWN_TOOLS } from "./tools.js";
+
+export const SPEC_FILE = "gopave.yaml";
+
+export type SpecPath = readonly (string | number)[];
+
+/** A loaded spec and the positions of its nodes, for errors raised after loading. */
+export interface LoadedSpec {
+  spec: Spec;
+  file: string;
+  positionOf(path: SpecPath): SourcePosition;
+}
+
+/** Parses and validates gopave.yaml text; every problem is reported with file:line:col. */
+export function loadSpec(text: string, file = SPEC_FILE): LoadedSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourcePosition => {
+    const p = lines.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new GopaveErrors(
+      doc.errors.map(
+        (e) =>
+          new GopaveError("SPEC_INVALID", `invalid YAML: ${e.message.split("\n")[0]}`, {
+            position: at(e.pos[0]),
+            hint: "fix the YAML syntax (indentation, quoting, a missing ':')",
+          }),
+      ),
+    );
+  }
+  const positionOf = (path: SpecPath) => at(nodeOffset(doc, path));
+  const parsed = specSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new GopaveErrors(parsed.error.issues.map((i) => issueToError(i, doc, positionOf, file)));
+  }
+  const problems = semanticProblems(parsed.data).map(
+    (p) =>
+      new GopaveError("SPEC_INVALID", `${dotted(p.path)}: ${p.message}`, {
+        position: positionOf(p.path),
+        hint: p.hint,
+      }),
+  );
+  if (problems.length > 0) throw new GopaveErrors(problems);
+  return { spec: parsed.data, file, positionOf };
+}
+
+interface Problem {
+  path: SpecPath;
+  message: string;
+  hint: string;
+}
+
+/** Rules that span several keys, which the schema alone cannot express. */
+function semanticProblems(spec: Spec): Problem[] {
+  const out: Problem[] = [];
+  for (const [name, value] of Object.entries(spec.tools ?? {})) {
+    if (typeof value === "string" && !(name in KNOWN_TOOLS)) {
+      const guess = didYouMean(name, Object.keys(KNOWN_TOOLS));
+      out.push({
+        path: ["tools", name],
+        message: `unknown tool "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        hint: `known tools: ${Object.keys(KNOWN_TOOLS).join(", ")}; for another tool write { package: <import path>, version: vX.Y.Z }`,
+      });
+    }
+  }
+  const seenNames = new Map<string, number>();
+  const ports = new Map<number, string>();
+  spec.apps.forEach((app, i) => {
+    const prev = seenNames.get(app.name);
+    if (prev !== undefined) {
+      out.push({
+        path: ["apps", i, "name"],
+        message: `app name "${app.name}" is already used by apps[${prev}]`,
+        hint: "each app needs its own name (it names the image target and compose service)",
+      });
+    }
+    seenNames.set(app.name, i);
+    if (app.port !== undefined) {
+      const owner = ports.get(app.port);
+      if (owner) {
+        out.push({
+          path: ["apps", i, "port"],
+          message: `port ${app.port} is already used by ${owner}`,
+          hint: "give each app its own port",
+        });
+      }
+      ports.set(app.port, `app ${app.name}`);
+    }
+    if (app.health !== undefined && app.port === undefined) {
+      out.push({
+        path: ["apps", i, "health"],
+        message: "a health path needs a port",
+        hint: "set port, or remove health",
+      });
+    }
+    if (app.cgo && spec.image.runtime === "scratch") {
+      out.push({
+        path: ["apps", i, "cgo"],
+        message: "cgo binaries need a C library, and the scratch runtime has none",
+        hint: 'set image.runtime to "distroless" (uses distroless/base) or "alpine", or cgo: false',
+      });
+    }
+  });
+  return out;
+}
+
+function dotted(path: SpecPath): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    "",
+  );
+}
+
+function issueToError(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  positionOf: (p: SpecPath) => SourcePosition,
+  file: string,
+): GopaveError {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const where = dotted(path) || "(top level)";
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const allowed = allowedKeysAt(path);
+    const guess = didYouMean(key, allowed);
+    return new GopaveError(
+      "SPEC_INVALID",
+      `unknown key "${key}" in ${where}${guess ? ` (did you mean "${guess}"?)` : ""}`,
+      {
+        position: positionOf([...path, key]),
+        hint: `allowed keys: ${allowed.join(", ")}`,
+      },
+    );
+  }
+  const present = nodeAt(doc, path) !== undefined;
+  if (!present) {
+    const key = path[path.length - 1];
+    return new GopaveError("SPEC_INVALID", `${where}: missing required key "${String(key)}"`, {
+      position: positionOf(path.slice(0, -1)),
+      hint: `add ${String(key)}: ${expected(issue)}`,
+    });
+  }
+  const actual = scalarText(doc, path);
+  if (issue.code === "invalid_value" && issue.values.every((v) => typeof v === "string")) {
+    const values = issue.values as string[];
+    const guess = actual === undefined ? undefined : didYouMean(actual, values);
+    return new GopaveError(
+      "SPEC_INVALID",
+      `${where}: ${actual === undefined ? "value" : JSON.stringify(actual)} is not allowed${guess ? ` (did you mean "${guess}"?)` : ""}`,
+      { position: positionOf(path), hint: `expected one of: ${values.join(", ")}` },
+    );
+  }
+  return new GopaveError(
+    "SPEC_INVALID",
+    `${where}: ${actual === undefined ? "" : `${JSON.stringify(actual)}: `}expected ${expected(issue)}`,
+    { position: positionOf(path), hint: `see the spec reference in the README or ${file}'s schema` },
+  );
+}
+
+function expected(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.expected === "record" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+    case "invalid_value":
+      return issue.values.map((v) => JSON.stringify(v)).join(" or ");
+    case "too_small":
+      return `at least ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}`;
+    case "too_big":
+      return `at most ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
+    case "invalid_union":
+      return 'a version string "vX.Y.Z" or { package, version }';
+    default:
+      return issue.message;
+  }
+}
+
+/** Keys of the strict object at a path of the schema (for "allowed keys" and did-you-mean). */
+function allowedKeysAt(path: SpecPath): string[] {
+  let schema: unknown = specSchema;
+  for (const p of path) {
+    schema = unwrap(schema);
+    const def = (schema as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown } }).def;
+    if (def?.type === "object" && typeof p === "string") schema = def.shape?.[p];
+    else if (def?.type === "array") schema = def.element;
+    else if (def?.type === "record") schema = def.valueType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  const def = (schema as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  if (def?.type === "union") {
+    const opts = (def as { options?: unknown[] }).options ?? [];
+    for (const o of opts) {
+      const od = (unwrap(o) as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+      if (od?.type === "object") return Object.keys(od.shape ?? {});
+    }
+  }
+  return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { def?: { type?: string; innerType?: unknown } } | undefined;
+  while (s?.def && (s.def.type === "optional" || s.def.type === "default" || s.def.type === "nullable")) {
+    s = s.def.innerType as typeof s;
+  }
+  return s;
+}
+
+function nodeAt(doc: Document, path: SpecPath): Node | undefined {
+  if (path.length === 0) return (doc.contents as Node | null) ?? undefined;
+  const n = doc.getIn(path, true);
+  return n as Node | undefined;
+}
+
+function scalarText(doc: Document, path: SpecPath): string | undefined {
+  const n = nodeAt(doc, path);
+  return isScalar(n) && n.value !== null ? String(n.value) : undefined;
+}
+
+/** Offset of the key (for a map entry) or the value at a path; falls back to the nearest parent. */
+function nodeOffset(doc: Document, path: SpecPath): number {
+  for (let n = path.length; n >= 0; n--) {
+    const parent = nodeAt(doc, path.slice(0, n - 1));
+    const last = path[n - 1];
+    if (n > 0 && isMap(parent)) {
+      const pair = parent.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === last);
+      if (pair && isPair(pair) && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    if (n > 0 && isSeq(parent) && typeof last === "number") {
+      const item = parent.items[last] as Node | undefined;
+      if (item?.range) return item.range[0];
+    }
+    if (n === 0) {
+      const root = nodeAt(doc, []);
+      return root?.range?.[0] ?? 0;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { isExactGoRelease } from "../gomod/go-version.js";
+import { parseGoproxy } from "../gomod/goproxy-list.js";
+import { RUNTIMES } from "./images.js";
+import { SERVICE_KINDS } from "./services.js";
+
+/** A module version as `go install pkg@version` takes it; `latest` and queries drift, so no. */
+const toolVersion = z
+  .string()
+  .regex(/^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, {
+    message: 'a pinned module version such as "v1.2.3" ("latest" and branch names drift)',
+  });
+
+const goRelease = z.string().refine(isExactGoRelease, {
+  message: 'an exact Go release such as "1.26.8" (major.minor.patch)',
+});
+
+const modulePathGlob = z
+  .string()
+  .regex(/^[^\s,]+$/, { message: "a module path glob without spaces or commas, e.g. github.com/acme" });
+
+const port = z.number().int().min(1).max(65535);
+
+const goSection = z.strictObject({
+  version: goRelease.describe("Exact Go release used everywhere (Docker, dev container, CI, laptops)."),
+  toolchain: z
+    .enum(["local", "auto", "path"])
+    .default("local")
+    .describe(
+      "GOTOOLCHAIN policy: local = never switch toolchains; auto = switch (download) when go.mod asks for newer; path = switch only to toolchains on PATH.",
+    ),
+});
+
+const modulesSection = z.strictObject({
+  proxy: z
+    .string()
+    .refine((v) => parseGoproxy(v).ok, {
+      message: 'a GOPROXY list: URLs separated by "," or "|", optionally ending in "direct" or "off"',
+    })
+    .optional()
+    .describe("GOPROXY. Unset: Go's own default."),
+  sumdb: z.string().min(1).optional().describe('GOSUMDB, e.g. "sum.golang.org". Unset: Go\'s default.'),
+  private: z.array(modulePathGlob).default([]).describe("GOPRIVATE globs (also the default for GONOPROXY and GONOSUMDB)."),
+  noproxy: z.array(modulePathGlob).optional().describe("GONOPROXY globs, when they differ from private."),
+  nosumdb: z.array(modulePathGlob).optional().describe("GONOSUMDB globs, when they differ from private."),
+  flags: z
+    .array(z.string().regex(/^-[^\s]+$/, { message: 'one flag without spaces, e.g. "-mod=readonly"' }))
+    .default([])
+    .describe("GOFLAGS entries (space-separated when joined)."),
+});
+
+const toolSpec = z.union([
+  toolVersion,
+  z.strictObject({
+    package: z.string().regex(/^[a-z0-9][^\s@]*$/, { message: "a Go package path without @version" }),
+    version: toolVersion,
+  }),
+]);
+
+const appName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, { message: "lower-case letters, digits and '-', starting with a letter" });
+
+const appSection = z.strictObject({
+  name: appName.describe("Image target, compose service and binary name."),
+  main: z
+    .string()
+    .regex(/^\.(\/[^\s]*)?$/, { message: 'a package directory relative to the module root, e.g. "./cmd/api"' })
+    .describe("The main package."),
+  port: port.optional().describe("Port the binary listens on (omit for workers)."),
+  health: z
+    .string()
+    .regex(/^\//, { message: 'an HTTP path such as "/healthz"' })
+    .optional()
+    .describe("HTTP health path, if the app serves one."),
+  cgo: z.boolean().default(false).describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
+});
+
+const imageSection = z.strictObject({
+  builder: z.string().min(1).optional().describe('Builder image; default "golang:<go.version>".'),
+  runtime: z.enum(RUNTIMES).default("distroless").describe("Runtime base image family."),
+  platforms: z
+    .array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, { message: 'an OS/arch pair such as "linux/arm64"' }))
+    .min(1)
+    .default(["linux/amd64", "linux/arm64"]),
+  digests: z
+    .strictObject({
+      builder: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" }).optional(),
+      runtime: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" }).optional(),
+    })
+    .default({}),
+});
+
+const serviceSection = z.strictObject({
+  version: z
+    .string()
+    .regex(/^[0-9][0-9A-Za-z.-]*$/, { message: 'an image tag such as "17.6" ("latest" is not a pin)' })
+    .optional()
+    .describe("Image tag; default from gopave's pinned table."),
+  port: port.optional().describe("Host port (bound to 127.0.0.1); default the service's usual port."),
+});
+
+const servicesSection = z.strictObject(
+  Object.fromEntries(SERVICE_KINDS.map((k) => [k, serviceSection.optional()])) as Record<
+    (typeof SERVICE_KINDS)[number],
+    z.ZodOptional<typeof serviceSection>
+  >,
+);
+
+const editorSection = z.strictObject({
+  kind: z.enum(["vscode", "none"]).default("vscode"),
+  debugPort: port.default(2345).describe("First Delve port (one per app, bound to 127.0.0.1)."),
+});
+
+const ciSection = z.strictObject({
+  provider: z.enum(["github", "gitlab", "none"]).default("github"),
+  branches: z.array(z.string().min(1)).min(1).default(["main"]),
+});
+
+const lintSection = z.strictObject({
+  linters: z.array(z.string().regex(/^[a-z0-9-]+$/)).default(["gosec", "revive", "staticcheck"]),
+  formatters: z.array(z.enum(["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"])).default(["gofumpt"]),
+});
+
+const overrideSection = z.strictObject({
+  generate: z.boolean().default(true).describe("false: gopave neither writes nor owns this file."),
+  merge: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("JSON merge patch (RFC 7386) applied to a JSON or YAML file; null deletes a key."),
+  append: z.string().optional().describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
+});
+
+export const specSchema = z.strictObject({
+  version: z.literal(1).describe("Spec format version."),
+  name: appName.describe("Project name (compose project, dev container)."),
+  go: goSection,
+  modules: modulesSection.default({ private: [], flags: [] }),
+  tools: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), toolSpec)
+    .optional()
+    .describe("Pinned tools; unset: gopave's compatibility table for go.version."),
+  apps: z.array(appSection).default([]),
+  image: imageSection.default({ runtime: "distroless", platforms: ["linux/amd64", "linux/arm64"], digests: {} }),
+  services: servicesSection.default({}),
+  editor: editorSection.default({ kind: "vscode", debugPort: 2345 }),
+  ci: ciSection.default({ provider: "github", branches: ["main"] }),
+  lint: lintSection.default({ linters: ["gosec", "revive", "staticcheck"], formatters: ["gofumpt"] }),
+  overrides: z.record(z.string().min(1), overrideSection).default({}),
+});
+
+/** The spec as written (defaults optional). */
+export type SpecInput = z.input<typeof specSchema>;
+/** The spec after defaults. */
+export type Spec = z.output<typeof specSchema>;
+export type AppSpec = Spec["apps"][number];
+export type ToolSpecValue = z.output<typeof toolSpec>;
