@@ -12,9 +12,14 @@ export interface FileOverride {
 
 export interface RenderedFile {
   path: string;
+  /** The whole file, or for a section only the block (markers included). */
   content: string;
   executable: boolean;
+  section: boolean;
 }
+
+export const SECTION_BEGIN = `# >>> gopave: generated from gopave.yaml; edit there, not here >>>`;
+export const SECTION_END = `# <<< gopave <<<`;
 
 /**
  * Serialises a generated file with the marker, after applying the spec's override for it.
@@ -31,16 +36,47 @@ export function renderFile(
       hint,
       ...(overridePosition ? { position: overridePosition() } : {}),
     });
-  if (file.format === "text") {
-    if (override?.merge) throw bad("merge applies to JSON and YAML files", "use append for text files");
-    let text = file.text;
-    if (override?.append) text = `${text.replace(/\n*$/, "\n")}${override.append.replace(/\n*$/, "\n")}`;
-    return { path: file.path, content: withTextMarker(text), executable: file.executable ?? false };
+  if (file.format === "section") {
+    if (override?.merge || override?.append)
+      throw bad("only generate: false applies to a managed section", "remove merge/append");
+    const body = file.text.replace(/\n*$/, "\n");
+    return {
+      path: file.path,
+      content: `${SECTION_BEGIN}\n${body}${SECTION_END}\n`,
+      executable: false,
+      section: true,
+    };
   }
-  if (override?.append) throw bad("append applies to text files", "use merge for JSON and YAML files");
+  if (file.format === "text") {
+    if (override?.merge)
+      throw bad("merge applies to JSON and YAML files", "use append for text files");
+    let text = file.text;
+    if (override?.append)
+      text = `${text.replace(/\n*$/, "\n")}${override.append.replace(/\n*$/, "\n")}`;
+    return {
+      path: file.path,
+      content: withTextMarker(text),
+      executable: file.executable ?? false,
+      section: false,
+    };
+  }
+  if (override?.append)
+    throw bad("append applies to text files", "use merge for JSON and YAML files");
   const data = override?.merge ? mergePatch(file.data, override.merge) : file.data;
-  const content = file.format === "yaml" ? yamlText(data) : `// ${MARKER}\n${JSON.stringify(data, null, 2)}\n`;
-  return { path: file.path, content, executable: false };
+  const content =
+    file.format === "yaml"
+      ? yamlText(data)
+      : file.format === "json"
+        ? `${JSON.stringify(withJsonMarker(data), null, 2)}\n`
+        : `// ${MARKER}\n${JSON.stringify(data, null, 2)}\n`;
+  return { path: file.path, content, executable: false, section: false };
+}
+
+/** Plain JSON has no comments: the marker goes in a leading "$comment" (JSON Schema's own). */
+function withJsonMarker(data: unknown): unknown {
+  return data !== null && typeof data === "object" && !Array.isArray(data)
+    ? { $comment: MARKER, ...data }
+    : data;
 }
 
 /** After a `#!` or `# syntax=` first line (both must stay first), else on line 1. */
@@ -72,11 +108,12 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
   const base: Record<string, unknown> =
     target !== null && typeof target === "object" && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
+      ? (target as Record<string, unknown>)
       : {};
+  const merged = new Map(Object.entries(base));
   for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete base[k];
-    else base[k] = mergePatch(base[k], v);
+    if (v === null) merged.delete(k);
+    else merged.set(k, mergePatch(merged.get(k), v));
   }
-  return base;
+  return Object.fromEntries(merged);
 }

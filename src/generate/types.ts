@@ -2,7 +2,7 @@ import type { Spec } from "../spec/schema.js";
 import type { ResolvedTool } from "../spec/tools.js";
 
 /** How a generated file is serialised, and so how overrides and the marker apply to it. */
-export type FileFormat = "text" | "yaml" | "jsonc";
+export type FileFormat = "text" | "yaml" | "jsonc" | "json";
 
 /**
  * One file a generator produces. Generators never add the generated-code marker: the renderer
@@ -10,7 +10,9 @@ export type FileFormat = "text" | "yaml" | "jsonc";
  */
 export type GeneratedFile =
   | { path: string; format: "text"; text: string; executable?: boolean }
-  | { path: string; format: "yaml" | "jsonc"; data: unknown };
+  | { path: string; format: "yaml" | "jsonc" | "json"; data: unknown }
+  /** A block gopave owns inside a file people also edit (e.g. .gitignore). */
+  | { path: string; format: "section"; text: string };
 
 /** A Go module of the repo (the root one, or one `use`d by go.work). */
 export interface RepoModule {

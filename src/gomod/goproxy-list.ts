@@ -5,9 +5,7 @@
  * but no scheme gets "https://"; any other bare word is an error.
  */
 export type ProxyEntry =
-  | { kind: "url"; url: string; fallbackOnError: boolean }
-  | { kind: "direct" }
-  | { kind: "off" };
+  { kind: "url"; url: string; fallbackOnError: boolean } | { kind: "direct" } | { kind: "off" };
 
 export type ProxyListResult =
   | { ok: true; entries: ProxyEntry[]; ignored: string[] }
@@ -25,7 +23,10 @@ export function parseGoproxy(value: string): ProxyListResult {
     if (entry === "") continue;
     if (entry === "off" || entry === "direct") {
       entries.push({ kind: entry });
-      const ignored = rest.split(/[,|]/).map((s) => s.trim()).filter((s) => s !== "");
+      const ignored = rest
+        .split(/[,|]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
       return { ok: true, entries, ignored };
     }
     let url = entry;

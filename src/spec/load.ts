@@ -16,7 +16,8 @@ export type SpecPath = readonly (string | number)[];
 export interface LoadedSpec {
   spec: Spec;
   file: string;
-  positionOf(path: SpecPath): SourcePosition;
+  /** Position of the key at `path` (or of its value with `value: true`), else the nearest parent. */
+  positionOf(path: SpecPath, opts?: { value?: boolean }): SourcePosition;
 }
 
 /** Parses and validates gopave.yaml text; every problem is reported with file:line:col. */
@@ -38,7 +39,8 @@ export function loadSpec(text: string, file = SPEC_FILE): LoadedSpec {
       ),
     );
   }
-  const positionOf = (path: SpecPath) => at(nodeOffset(doc, path));
+  const positionOf = (path: SpecPath, opts: { value?: boolean } = {}) =>
+    at(nodeOffset(doc, path, opts.value === true));
   const parsed = specSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     throw new GopaveErrors(parsed.error.issues.map((i) => issueToError(i, doc, positionOf, file)));
@@ -124,7 +126,7 @@ function dotted(path: SpecPath): string {
 function issueToError(
   issue: z.core.$ZodIssue,
   doc: Document,
-  positionOf: (p: SpecPath) => SourcePosition,
+  positionOf: LoadedSpec["positionOf"],
   file: string,
 ): GopaveError {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
@@ -144,11 +146,16 @@ function issueToError(
   }
   const present = nodeAt(doc, path) !== undefined;
   if (!present) {
-    const key = path[path.length - 1];
-    return new GopaveError("SPEC_INVALID", `${where}: missing required key "${String(key)}"`, {
-      position: positionOf(path.slice(0, -1)),
-      hint: `add ${String(key)}: ${expected(issue)}`,
-    });
+    const key = String(path[path.length - 1]);
+    const parent = dotted(path.slice(0, -1));
+    return new GopaveError(
+      "SPEC_INVALID",
+      `${parent || "(top level)"}: missing required key "${key}"`,
+      {
+        position: positionOf(path.slice(0, -1)),
+        hint: `add "${key}:" (${expected(issue)})${parent ? ` under ${parent}` : ""}`,
+      },
+    );
   }
   const actual = scalarText(doc, path);
   if (issue.code === "invalid_value" && issue.values.every((v) => typeof v === "string")) {
@@ -157,20 +164,30 @@ function issueToError(
     return new GopaveError(
       "SPEC_INVALID",
       `${where}: ${actual === undefined ? "value" : JSON.stringify(actual)} is not allowed${guess ? ` (did you mean "${guess}"?)` : ""}`,
-      { position: positionOf(path), hint: `expected one of: ${values.join(", ")}` },
+      {
+        position: positionOf(path, { value: true }),
+        hint: `expected one of: ${values.join(", ")}`,
+      },
     );
   }
   return new GopaveError(
     "SPEC_INVALID",
     `${where}: ${actual === undefined ? "" : `${JSON.stringify(actual)}: `}expected ${expected(issue)}`,
-    { position: positionOf(path), hint: `see the spec reference in the README or ${file}'s schema` },
+    {
+      position: positionOf(path, { value: true }),
+      hint: `see "The spec" in gopave's README, or hover the key in an editor using ${file}'s schema`,
+    },
   );
 }
 
 function expected(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.expected === "record" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+      return issue.expected === "record"
+        ? "a mapping"
+        : issue.expected === "array"
+          ? "a list"
+          : `a ${issue.expected}`;
     case "invalid_value":
       return issue.values.map((v) => JSON.stringify(v)).join(" or ");
     case "too_small":
@@ -189,7 +206,16 @@ function allowedKeysAt(path: SpecPath): string[] {
   let schema: unknown = specSchema;
   for (const p of path) {
     schema = unwrap(schema);
-    const def = (schema as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown } }).def;
+    const def = (
+      schema as {
+        def?: {
+          type?: string;
+          shape?: Record<string, unknown>;
+          element?: unknown;
+          valueType?: unknown;
+        };
+      }
+    ).def;
     if (def?.type === "object" && typeof p === "string") schema = def.shape?.[p];
     else if (def?.type === "array") schema = def.element;
     else if (def?.type === "record") schema = def.valueType;
@@ -209,7 +235,10 @@ function allowedKeysAt(path: SpecPath): string[] {
 
 function unwrap(schema: unknown): unknown {
   let s = schema as { def?: { type?: string; innerType?: unknown } } | undefined;
-  while (s?.def && (s.def.type === "optional" || s.def.type === "default" || s.def.type === "nullable")) {
+  while (
+    s?.def &&
+    (s.def.type === "optional" || s.def.type === "default" || s.def.type === "nullable")
+  ) {
     s = s.def.innerType as typeof s;
   }
   return s;
@@ -227,12 +256,16 @@ function scalarText(doc: Document, path: SpecPath): string | undefined {
 }
 
 /** Offset of the key (for a map entry) or the value at a path; falls back to the nearest parent. */
-function nodeOffset(doc: Document, path: SpecPath): number {
+function nodeOffset(doc: Document, path: SpecPath, value: boolean): number {
   for (let n = path.length; n >= 0; n--) {
     const parent = nodeAt(doc, path.slice(0, n - 1));
     const last = path[n - 1];
     if (n > 0 && isMap(parent)) {
-      const pair = parent.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === last);
+      const pair = parent.items.find(
+        (it) => isPair(it) && isScalar(it.key) && it.key.value === last,
+      );
+      const v = pair && isPair(pair) ? (pair.value as Node | null) : undefined;
+      if (value && n === path.length && v?.range) return v.range[0];
       if (pair && isPair(pair) && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
     }
     if (n > 0 && isSeq(parent) && typeof last === "number") {

@@ -5,24 +5,24 @@ import { RUNTIMES } from "./images.js";
 import { SERVICE_KINDS } from "./services.js";
 
 /** A module version as `go install pkg@version` takes it; `latest` and queries drift, so no. */
-const toolVersion = z
-  .string()
-  .regex(/^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, {
-    message: 'a pinned module version such as "v1.2.3" ("latest" and branch names drift)',
-  });
+const toolVersion = z.string().regex(/^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, {
+  message: 'a pinned module version such as "v1.2.3" ("latest" and branch names drift)',
+});
 
 const goRelease = z.string().refine(isExactGoRelease, {
   message: 'an exact Go release such as "1.26.8" (major.minor.patch)',
 });
 
-const modulePathGlob = z
-  .string()
-  .regex(/^[^\s,]+$/, { message: "a module path glob without spaces or commas, e.g. github.com/acme" });
+const modulePathGlob = z.string().regex(/^[^\s,]+$/, {
+  message: "a module path glob without spaces or commas, e.g. github.com/acme",
+});
 
 const port = z.number().int().min(1).max(65535);
 
 const goSection = z.strictObject({
-  version: goRelease.describe("Exact Go release used everywhere (Docker, dev container, CI, laptops)."),
+  version: goRelease.describe(
+    "Exact Go release used everywhere (Docker, dev container, CI, laptops).",
+  ),
   toolchain: z
     .enum(["local", "auto", "path"])
     .default("local")
@@ -35,16 +35,32 @@ const modulesSection = z.strictObject({
   proxy: z
     .string()
     .refine((v) => parseGoproxy(v).ok, {
-      message: 'a GOPROXY list: URLs separated by "," or "|", optionally ending in "direct" or "off"',
+      message:
+        'a GOPROXY list: URLs separated by "," or "|", optionally ending in "direct" or "off"',
     })
     .optional()
     .describe("GOPROXY. Unset: Go's own default."),
-  sumdb: z.string().min(1).optional().describe('GOSUMDB, e.g. "sum.golang.org". Unset: Go\'s default.'),
-  private: z.array(modulePathGlob).default([]).describe("GOPRIVATE globs (also the default for GONOPROXY and GONOSUMDB)."),
-  noproxy: z.array(modulePathGlob).optional().describe("GONOPROXY globs, when they differ from private."),
-  nosumdb: z.array(modulePathGlob).optional().describe("GONOSUMDB globs, when they differ from private."),
+  sumdb: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('GOSUMDB, e.g. "sum.golang.org". Unset: Go\'s default.'),
+  private: z
+    .array(modulePathGlob)
+    .default([])
+    .describe("GOPRIVATE globs (also the default for GONOPROXY and GONOSUMDB)."),
+  noproxy: z
+    .array(modulePathGlob)
+    .optional()
+    .describe("GONOPROXY globs, when they differ from private."),
+  nosumdb: z
+    .array(modulePathGlob)
+    .optional()
+    .describe("GONOSUMDB globs, when they differ from private."),
   flags: z
-    .array(z.string().regex(/^-[^\s]+$/, { message: 'one flag without spaces, e.g. "-mod=readonly"' }))
+    .array(
+      z.string().regex(/^-[^\s]+$/, { message: 'one flag without spaces, e.g. "-mod=readonly"' }),
+    )
     .default([])
     .describe("GOFLAGS entries (space-separated when joined)."),
 });
@@ -52,20 +68,24 @@ const modulesSection = z.strictObject({
 const toolSpec = z.union([
   toolVersion,
   z.strictObject({
-    package: z.string().regex(/^[a-z0-9][^\s@]*$/, { message: "a Go package path without @version" }),
+    package: z
+      .string()
+      .regex(/^[a-z0-9][^\s@]*$/, { message: "a Go package path without @version" }),
     version: toolVersion,
   }),
 ]);
 
-const appName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, { message: "lower-case letters, digits and '-', starting with a letter" });
+const appName = z.string().regex(/^[a-z][a-z0-9-]*$/, {
+  message: "lower-case letters, digits and '-', starting with a letter",
+});
 
 const appSection = z.strictObject({
   name: appName.describe("Image target, compose service and binary name."),
   main: z
     .string()
-    .regex(/^\.(\/[^\s]*)?$/, { message: 'a package directory relative to the module root, e.g. "./cmd/api"' })
+    .regex(/^\.(\/[^\s]*)?$/, {
+      message: 'a package directory relative to the module root, e.g. "./cmd/api"',
+    })
     .describe("The main package."),
   port: port.optional().describe("Port the binary listens on (omit for workers)."),
   health: z
@@ -73,20 +93,33 @@ const appSection = z.strictObject({
     .regex(/^\//, { message: 'an HTTP path such as "/healthz"' })
     .optional()
     .describe("HTTP health path, if the app serves one."),
-  cgo: z.boolean().default(false).describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
+  cgo: z
+    .boolean()
+    .default(false)
+    .describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
 });
 
 const imageSection = z.strictObject({
   builder: z.string().min(1).optional().describe('Builder image; default "golang:<go.version>".'),
   runtime: z.enum(RUNTIMES).default("distroless").describe("Runtime base image family."),
   platforms: z
-    .array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, { message: 'an OS/arch pair such as "linux/arm64"' }))
+    .array(
+      z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, {
+        message: 'an OS/arch pair such as "linux/arm64"',
+      }),
+    )
     .min(1)
     .default(["linux/amd64", "linux/arm64"]),
   digests: z
     .strictObject({
-      builder: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" }).optional(),
-      runtime: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" }).optional(),
+      builder: z
+        .string()
+        .regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" })
+        .optional(),
+      runtime: z
+        .string()
+        .regex(/^sha256:[a-f0-9]{64}$/, { message: "sha256:<64 hex digits>" })
+        .optional(),
     })
     .default({}),
 });
@@ -94,10 +127,14 @@ const imageSection = z.strictObject({
 const serviceSection = z.strictObject({
   version: z
     .string()
-    .regex(/^[0-9][0-9A-Za-z.-]*$/, { message: 'an image tag such as "17.6" ("latest" is not a pin)' })
+    .regex(/^[0-9][0-9A-Za-z.-]*$/, {
+      message: 'an image tag such as "17.6" ("latest" is not a pin)',
+    })
     .optional()
     .describe("Image tag; default from gopave's pinned table."),
-  port: port.optional().describe("Host port (bound to 127.0.0.1); default the service's usual port."),
+  port: port
+    .optional()
+    .describe("Host port (bound to 127.0.0.1); default the service's usual port."),
 });
 
 const servicesSection = z.strictObject(
@@ -119,7 +156,9 @@ const ciSection = z.strictObject({
 
 const lintSection = z.strictObject({
   linters: z.array(z.string().regex(/^[a-z0-9-]+$/)).default(["gosec", "revive", "staticcheck"]),
-  formatters: z.array(z.enum(["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"])).default(["gofumpt"]),
+  formatters: z
+    .array(z.enum(["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"]))
+    .default(["gofumpt"]),
 });
 
 const overrideSection = z.strictObject({
@@ -128,7 +167,10 @@ const overrideSection = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe("JSON merge patch (RFC 7386) applied to a JSON or YAML file; null deletes a key."),
-  append: z.string().optional().describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
+  append: z
+    .string()
+    .optional()
+    .describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
 });
 
 export const specSchema = z.strictObject({
@@ -141,11 +183,18 @@ export const specSchema = z.strictObject({
     .optional()
     .describe("Pinned tools; unset: gopave's compatibility table for go.version."),
   apps: z.array(appSection).default([]),
-  image: imageSection.default({ runtime: "distroless", platforms: ["linux/amd64", "linux/arm64"], digests: {} }),
+  image: imageSection.default({
+    runtime: "distroless",
+    platforms: ["linux/amd64", "linux/arm64"],
+    digests: {},
+  }),
   services: servicesSection.default({}),
   editor: editorSection.default({ kind: "vscode", debugPort: 2345 }),
   ci: ciSection.default({ provider: "github", branches: ["main"] }),
-  lint: lintSection.default({ linters: ["gosec", "revive", "staticcheck"], formatters: ["gofumpt"] }),
+  lint: lintSection.default({
+    linters: ["gosec", "revive", "staticcheck"],
+    formatters: ["gofumpt"],
+  }),
   overrides: z.record(z.string().min(1), overrideSection).default({}),
 });
 

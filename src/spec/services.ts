@@ -30,7 +30,7 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     tagSuffix: "",
     port: 5432,
     dataPath: "/var/lib/postgresql/data",
-    healthcheck: ["CMD-SHELL", "pg_isready -U \"$${POSTGRES_USER}\" -d \"$${POSTGRES_DB}\""],
+    healthcheck: ["CMD-SHELL", 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
     environment: {
       POSTGRES_USER: q("POSTGRES_USER"),
       POSTGRES_PASSWORD: q("POSTGRES_PASSWORD"),
@@ -51,7 +51,7 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     // answers only once the real server is up.
     healthcheck: [
       "CMD-SHELL",
-      "mysqladmin ping -h 127.0.0.1 -u root --password=\"$${MYSQL_ROOT_PASSWORD}\" --silent",
+      'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent',
     ],
     environment: {
       MYSQL_ROOT_PASSWORD: q("MYSQL_ROOT_PASSWORD"),
@@ -66,7 +66,8 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       MYSQL_PASSWORD: "app-dev-password",
     },
     urlEnv: "MYSQL_DSN",
-    url: (h, p) => `\${MYSQL_USER}:\${MYSQL_PASSWORD}@tcp(${h}:${p})/\${MYSQL_DATABASE}?parseTime=true`,
+    url: (h, p) =>
+      `\${MYSQL_USER}:\${MYSQL_PASSWORD}@tcp(${h}:${p})/\${MYSQL_DATABASE}?parseTime=true`,
   },
   redis: {
     image: "redis",
@@ -91,7 +92,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       MONGO_INITDB_ROOT_USERNAME: q("MONGO_INITDB_ROOT_USERNAME"),
       MONGO_INITDB_ROOT_PASSWORD: q("MONGO_INITDB_ROOT_PASSWORD"),
     },
-    envExample: { MONGO_INITDB_ROOT_USERNAME: "app", MONGO_INITDB_ROOT_PASSWORD: "app-dev-password" },
+    envExample: {
+      MONGO_INITDB_ROOT_USERNAME: "app",
+      MONGO_INITDB_ROOT_PASSWORD: "app-dev-password",
+    },
     urlEnv: "MONGODB_URI",
     url: (h, p) =>
       `mongodb://\${MONGO_INITDB_ROOT_USERNAME}:\${MONGO_INITDB_ROOT_PASSWORD}@${h}:${p}/?authSource=admin`,

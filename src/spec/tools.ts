@@ -119,7 +119,10 @@ export function defaultToolPin(tool: string, goVersion: string): PinResult {
   let row = goMinor(goVersion);
   let note: string | undefined;
   if (compareGoVersions(row, OLDEST_ROW) < 0) {
-    return { version: undefined, note: `gopave has no tool pins for Go ${row} (oldest: ${OLDEST_ROW})` };
+    return {
+      version: undefined,
+      note: `gopave has no tool pins for Go ${row} (oldest: ${OLDEST_ROW})`,
+    };
   }
   if (compareGoVersions(row, NEWEST_ROW) > 0) {
     note = `no release of ${tool} documents Go ${row} yet; pinned the Go ${NEWEST_ROW} choice`;
@@ -127,9 +130,14 @@ export function defaultToolPin(tool: string, goVersion: string): PinResult {
   }
   const pins = PINS[row]?.[tool];
   if (!pins) {
-    return { version: undefined, note: `no ${tool} release builds with Go ${row} under GOTOOLCHAIN=local` };
+    return {
+      version: undefined,
+      note: `no ${tool} release builds with Go ${row} under GOTOOLCHAIN=local`,
+    };
   }
-  const pin = pins.find((p) => compareGoVersions(goVersion, p.from) >= 0 || row !== goMinor(goVersion));
+  const pin = pins.find(
+    (p) => compareGoVersions(goVersion, p.from) >= 0 || row !== goMinor(goVersion),
+  );
   return { version: pin?.version, note };
 }
 

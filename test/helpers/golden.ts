@@ -19,7 +19,9 @@ export function expectGolden(name: string, actual: string): void {
   try {
     expected = readFileSync(file, "utf8");
   } catch {
-    throw new Error(`golden file ${name} is missing: run UPDATE_GOLDEN=1 npx vitest run and review it`);
+    throw new Error(
+      `golden file ${name} is missing: run UPDATE_GOLDEN=1 npx vitest run and review it`,
+    );
   }
   expect(actual).toBe(expected);
 }

@@ -15,7 +15,13 @@ export function makeSpec(input: Partial<SpecInput> = {}): Spec {
 
 export const SINGLE_MODULE_REPO: RepoFacts = {
   modules: [
-    { dir: ".", path: "example.com/orders", goLine: "1.25.0", toolchain: "go1.26.8", hasGoSum: true },
+    {
+      dir: ".",
+      path: "example.com/orders",
+      goLine: "1.25.0",
+      toolchain: "go1.26.8",
+      hasGoSum: true,
+    },
   ],
   workspace: undefined,
 };

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+
+/** Everything a command touches outside its arguments, injectable for tests. */
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+  /** Asks a yes/no question on a terminal; undefined when there is no terminal. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: process.stdout.isTTY === true,
+    confirm: process.stdin.isTTY ? askTerminal : undefined,
+  };
+}
+
+async function askTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`${question} [Y/n] `)).trim().toLowerCase();
+    return answer === "" || answer === "y" || answer === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+/** Colours only on a terminal and never with NO_COLOR (https://no-color.org). */
+export function colors(io: CliIo) {
+  const on = io.isTTY && !io.env.NO_COLOR;
+  const wrap = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return {
+    red: wrap(31),
+    green: wrap(32),
+    yellow: wrap(33),
+    cyan: wrap(36),
+    dim: wrap(2),
+    bold: wrap(1),
+  };
+}
+
+export type Colors = ReturnType<typeof colors>;
+
+let cachedVersion: string | undefined;
+
+/** gopave's version from its package.json. */
+export function gopaveVersion(): string {
+  cachedVersion ??= (
+    JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  return cachedVersion;
+}

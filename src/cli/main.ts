@@ -1,0 +1,63 @@
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { GopaveError } from "../util/errors.js";
+import { gopaveVersion, processIo } from "./io.js";
+import type { CliIo } from "./io.js";
+
+/**
+ * The command tree. Commands are imported lazily so `gopave --version` and `--help` stay fast.
+ * Returns the exit code: 0 ok, 1 findings/drift, 2 usage or input error.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name("gopave")
+    .description(
+      "A paved road for Go teams: one gopave.yaml renders every place a Go environment is defined.",
+    )
+    .version(gopaveVersion(), "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run `gopave --help` for usage)");
+
+  program
+    .command("init")
+    .description("detect the Go repo, write gopave.yaml and generate every environment file")
+    .argument("[dir]", "repository root", ".")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option(
+      "-f, --force",
+      "replace an existing gopave.yaml and hand-written files at generated paths",
+    )
+    .option("--offline", "do not ask the public module proxy which dependencies are private")
+    .option("--json", "print the result as JSON")
+    .action(async (dir, opts) => {
+      const { runInit } = await import("./init.js");
+      code = await runInit({ dir, ...opts }, io);
+    });
+
+  program
+    .command("sync")
+    .description("regenerate every file from gopave.yaml (a second run writes nothing)")
+    .argument("[dir]", "repository root", ".")
+    .option("--check", "write nothing; exit 1 with a diff when a file differs from gopave.yaml")
+    .option("-f, --force", "overwrite generated files that were edited by hand")
+    .option("--json", "print the result as JSON")
+    .action(async (dir, opts) => {
+      const { runSync } = await import("./sync.js");
+      code = await runSync({ dir, ...opts }, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof GopaveError) {
+      io.stderr(`gopave: ${err.format()}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,9 @@
+export { detect, isOffline } from "./detect.js";
+export { readRepoFacts } from "./repo-files.js";
+export type {
+  Detection,
+  DetectOptions,
+  GoVersionSource,
+  MainPackage,
+  PrivateReason,
+} from "./types.js";

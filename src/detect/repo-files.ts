@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { RepoFacts } from "../generate/types.js";
+import { parseGoMod } from "../gomod/gomod-file.js";
+import type { GoModFile } from "../gomod/gomod-file.js";
+import { parseGoWork } from "../gomod/gowork-file.js";
+import type { GoWorkFile } from "../gomod/gowork-file.js";
+import { GopaveError } from "../util/errors.js";
+
+/** A module of the repo with its parsed go.mod. */
+export interface LoadedModule {
+  /** Relative to the repo root, POSIX, "." for the root. */
+  dir: string;
+  absDir: string;
+  mod: GoModFile;
+  hasGoSum: boolean;
+}
+
+export interface LoadedRepo {
+  root: string;
+  /** The root module, or the workspace's modules; root-first then by dir. */
+  modules: LoadedModule[];
+  /** The module at the root, else the first one go.work uses. */
+  primary: LoadedModule;
+  /** go.work at the root, if any. */
+  work: GoWorkFile | undefined;
+  workHasSum: boolean;
+  notes: string[];
+}
+
+/** Repo-relative POSIX form of an absolute path ("." for the root itself). */
+export function relDir(root: string, abs: string): string {
+  const rel = relative(root, abs).split(sep).join("/");
+  return rel === "" ? "." : rel;
+}
+
+function readIfExists(file: string, shown: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new GopaveError("IO", `cannot read ${shown}: ${(err as Error).message}`);
+  }
+}
+
+function loadModule(root: string, absDir: string): LoadedModule | undefined {
+  const dir = relDir(root, absDir);
+  const shown = dir === "." ? "go.mod" : `${dir}/go.mod`;
+  const text = readIfExists(join(absDir, "go.mod"), shown);
+  if (text === undefined) return undefined;
+  return {
+    dir,
+    absDir,
+    mod: parseGoMod(text, shown),
+    hasGoSum: existsSync(join(absDir, "go.sum")),
+  };
+}
+
+/** Parses the root go.mod and go.work (and the go.mod of each `use`). No go command, no network. */
+export function loadRepo(rootIn: string): LoadedRepo {
+  const root = resolve(rootIn);
+  const notes: string[] = [];
+  const workText = readIfExists(join(root, "go.work"), "go.work");
+  const work = workText === undefined ? undefined : parseGoWork(workText, "go.work");
+  const modules: LoadedModule[] = [];
+  if (work) {
+    const seen = new Set<string>();
+    for (const use of work.use) {
+      const absDir = isAbsolute(use.dir) ? resolve(use.dir) : resolve(root, use.dir);
+      if (seen.has(absDir)) continue;
+      seen.add(absDir);
+      const m = loadModule(root, absDir);
+      if (m) modules.push(m);
+      else notes.push(`go.work:${use.line} uses ${use.dir}, which has no go.mod; skipped it`);
+    }
+    if (!seen.has(root) && existsSync(join(root, "go.mod"))) {
+      notes.push(
+        "go.mod at the root is not listed in go.work (use .); the go command ignores it in workspace mode",
+      );
+    }
+  } else {
+    const m = loadModule(root, root);
+    if (m) modules.push(m);
+  }
+  if (!work && modules.length === 0) {
+    throw new GopaveError("GOMOD_MISSING", `no go.mod or go.work in ${root}`, {
+      hint: "run gopave init in a Go module root (where go.mod is)",
+    });
+  }
+  if (modules.length === 0) {
+    throw new GopaveError("GOMOD_MISSING", "go.work lists no module that has a go.mod", {
+      hint: "add modules with `go work use ./dir`, or run gopave init in a Go module root (where go.mod is)",
+    });
+  }
+  const primary = modules.find((m) => m.dir === ".") ?? (modules[0] as LoadedModule);
+  modules.sort((a, b) =>
+    a.dir === "." ? -1 : b.dir === "." ? 1 : a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0,
+  );
+  return {
+    root,
+    modules,
+    primary,
+    work,
+    workHasSum: work !== undefined && existsSync(join(root, "go.work.sum")),
+    notes,
+  };
+}
+
+export function toRepoFacts(repo: LoadedRepo): RepoFacts {
+  return {
+    modules: repo.modules.map((m) => ({
+      dir: m.dir,
+      path: m.mod.module.path,
+      // The go command assumes 1.16 for a go.mod without a go line.
+      goLine: m.mod.go?.version ?? "1.16",
+      toolchain: m.mod.toolchain?.name,
+      hasGoSum: m.hasGoSum,
+    })),
+    workspace: repo.work ? { hasSum: repo.workHasSum } : undefined,
+  };
+}
+
+/** Sync read of go.mod / go.work only (no go list, no network), for `sync` and generators. */
+export function readRepoFacts(root: string): RepoFacts {
+  return toRepoFacts(loadRepo(root));
+}

@@ -1,0 +1,124 @@
+import type { AppSpec, Spec } from "../spec/schema.js";
+import { SERVICE_CATALOG } from "../spec/services.js";
+import { debugTarget, DELVE_CONTAINER_PORT } from "./container/names.js";
+import { resolveServices, serviceConnectionEnv } from "./service-env.js";
+import type { ResolvedService } from "./service-env.js";
+import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
+
+// Backing services start in seconds; ten tries bound a broken one to about a minute.
+const SERVICE_HEALTH = { interval: "5s", timeout: "3s", retries: 10, start_period: "10s" } as const;
+
+type ComposeService = Record<string, unknown>;
+
+function appEnvironment(spec: Spec, app: AppSpec): Record<string, string> {
+  const env = Object.fromEntries(serviceConnectionEnv(spec, "compose"));
+  if (app.port !== undefined) env.PORT = String(app.port);
+  return env;
+}
+
+/** Long form: the short list only orders startup, it does not wait for health. */
+function dependsOn(services: ResolvedService[]): Record<string, { condition: string }> | undefined {
+  if (services.length === 0) return undefined;
+  return Object.fromEntries(services.map((s) => [s.kind, { condition: "service_healthy" }]));
+}
+
+/**
+ * Only alpine images have a shell tool to probe with (busybox wget); distroless and scratch have
+ * none, and their binaries have no healthcheck subcommand gopave could rely on.
+ */
+function appHealthcheck(spec: Spec, app: AppSpec): ComposeService | undefined {
+  if (spec.image.runtime !== "alpine" || app.port === undefined || app.health === undefined)
+    return undefined;
+  return {
+    test: ["CMD", "wget", "-q", "--spider", `http://127.0.0.1:${app.port}${app.health}`],
+    ...SERVICE_HEALTH,
+  };
+}
+
+function appService(spec: Spec, app: AppSpec, services: ResolvedService[]): ComposeService {
+  const healthcheck = appHealthcheck(spec, app);
+  const deps = dependsOn(services);
+  return {
+    build: { context: ".", target: app.name },
+    ...(app.port !== undefined ? { ports: [`${app.port}:${app.port}`] } : {}),
+    environment: appEnvironment(spec, app),
+    ...(deps ? { depends_on: deps } : {}),
+    ...(healthcheck ? { healthcheck } : {}),
+    restart: "unless-stopped",
+  };
+}
+
+/**
+ * Delve's API is unauthenticated remote code execution, so every port is bound to 127.0.0.1.
+ * ptrace needs SYS_PTRACE and a seccomp profile that allows it.
+ */
+function debugService(
+  spec: Spec,
+  app: AppSpec,
+  index: number,
+  services: ResolvedService[],
+): ComposeService {
+  const deps = dependsOn(services);
+  const ports = [`127.0.0.1:${spec.editor.debugPort + index}:${DELVE_CONTAINER_PORT}`];
+  // The app itself keeps its port; the debug copy answers on port+10000 so both can run at once
+  // (`docker compose --profile debug up` starts every service).
+  const hostPort = app.port === undefined ? undefined : app.port + 10000;
+  if (app.port !== undefined && hostPort !== undefined && hostPort <= 65535) {
+    ports.push(`127.0.0.1:${hostPort}:${app.port}`);
+  }
+  return {
+    profiles: ["debug"],
+    build: { context: ".", target: debugTarget(app.name) },
+    ports,
+    environment: appEnvironment(spec, app),
+    ...(deps ? { depends_on: deps } : {}),
+    cap_add: ["SYS_PTRACE"],
+    security_opt: ["seccomp:unconfined"],
+  };
+}
+
+function backingService(s: ResolvedService): ComposeService {
+  const c = SERVICE_CATALOG[s.kind];
+  return {
+    image: `${s.image}:${s.tag}`,
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(Object.keys(c.environment).length > 0 ? { environment: { ...c.environment } } : {}),
+    healthcheck: { test: [...c.healthcheck], ...SERVICE_HEALTH },
+    ports: [`127.0.0.1:${s.hostPort}:${s.containerPort}`],
+    ...(c.dataPath !== undefined ? { volumes: [`${volumeName(s)}:${c.dataPath}`] } : {}),
+  };
+}
+
+function volumeName(s: ResolvedService): string {
+  return `${s.kind}-data`;
+}
+
+/**
+ * compose.yaml: the apps as built from the Dockerfile, opt-in Delve targets (`--profile debug`)
+ * and the backing services with health checks. Secrets come from .env by `${VAR:?...}`.
+ */
+export const generateCompose: Generator = (ctx: GenerateContext): GeneratedFile[] => {
+  const { spec, tools } = ctx;
+  const services = resolveServices(spec);
+  if (spec.apps.length === 0 && services.length === 0) return [];
+  const debug = tools.some((t) => t.name === "dlv");
+  const entries: [string, ComposeService][] = [
+    ...spec.apps.map((a): [string, ComposeService] => [a.name, appService(spec, a, services)]),
+    ...(debug
+      ? spec.apps.map((a, i): [string, ComposeService] => [
+          debugTarget(a.name),
+          debugService(spec, a, i, services),
+        ])
+      : []),
+    ...services.map((s): [string, ComposeService] => [s.kind, backingService(s)]),
+  ];
+  const volumes = services.filter((s) => SERVICE_CATALOG[s.kind].dataPath !== undefined);
+  const data = {
+    name: spec.name,
+    services: Object.fromEntries(entries),
+    ...(volumes.length > 0
+      ? { volumes: Object.fromEntries(volumes.map((s) => [volumeName(s), {}])) }
+      : {}),
+  };
+  return [{ path: "compose.yaml", format: "yaml", data }];
+};

@@ -1,0 +1,29 @@
+/**
+ * Names other generated files depend on: the dev container builds target `dev`, compose builds the
+ * app and debug targets, launch.json attaches to the Delve port. Kept in one place so they agree.
+ */
+
+/** Dockerfile target of the dev container image. */
+export const DEV_TARGET = "dev";
+/** Port Delve listens on inside a debug container (published on 127.0.0.1 only). */
+export const DELVE_CONTAINER_PORT = 2345;
+/** Module download stage, on the build machine's platform. */
+export const DEPS_STAGE = "deps";
+/** The source tree on top of the downloaded modules; pure-Go builds cross-compile from it. */
+export const SRC_STAGE = "src";
+/** Delve, installed once for every debug target. */
+export const DEBUG_BASE_STAGE = "debug-base";
+/** Where build stages put binaries. */
+export const OUT_DIR = "/out";
+/** The dev container user; uid 1000 matches the usual first user on Linux hosts. */
+export const DEV_USER = { name: "vscode", uid: 1000, gid: 1000, home: "/home/vscode" } as const;
+/** GOPATH of the official golang image. */
+export const GOPATH = "/go";
+
+export function buildStage(app: string): string {
+  return `build-${app}`;
+}
+
+export function debugTarget(app: string): string {
+  return `${app}-debug`;
+}

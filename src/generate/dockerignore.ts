@@ -1,0 +1,32 @@
+import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
+
+/**
+ * Keeps secrets, editor and CI config and build output out of the Docker build context. Module
+ * files, go.work, vendor/ and .gopave/ stay: builds and drift checks read them. Patterns use
+ * `**` where a file can sit in any directory (a bare `*.test` matches the context root only).
+ */
+const PATTERNS: readonly (readonly [comment: string, patterns: readonly string[]])[] = [
+  ["Version control history is large and not needed (Go stamps no VCS info without it).", [".git"]],
+  ["Local secrets.", [".env", ".env.*", "**/.netrc"]],
+  ["Editor, dev container and CI configuration.", [".vscode", ".idea", ".devcontainer", ".github"]],
+  [
+    "Build and test output.",
+    [
+      "bin/",
+      "dist/",
+      "**/*.test",
+      "**/coverage.out",
+      "**/cover.out",
+      "**/*.coverprofile",
+      "**/coverage.html",
+      "node_modules",
+    ],
+  ],
+];
+
+export const generateDockerignore: Generator = (_ctx: GenerateContext): GeneratedFile[] => {
+  const text = PATTERNS.map(([comment, patterns]) => [`# ${comment}`, ...patterns].join("\n")).join(
+    "\n\n",
+  );
+  return [{ path: ".dockerignore", format: "text", text: `${text}\n` }];
+};

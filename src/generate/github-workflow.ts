@@ -1,0 +1,114 @@
+import { moduleEnv } from "./module-env.js";
+import type { GenerateContext, GeneratedFile, Generator, RepoFacts } from "./types.js";
+
+/**
+ * Package patterns that cover every module of the repo. In a go.work repo `./...` at the root
+ * stops at nested modules, so each module gets its own `./dir/...` (workspace mode resolves them).
+ */
+export function packagePatterns(repo: RepoFacts): string[] {
+  if (repo.modules.length === 0) return ["./..."];
+  return repo.modules.map((m) => (m.dir === "." ? "./..." : `./${m.dir}/...`));
+}
+
+/** Files whose hash keys the module cache: every go.sum (go.mod files when there are none). */
+export function dependencyFiles(repo: RepoFacts): string[] {
+  const at = (dir: string, file: string) => (dir === "." ? file : `${dir}/${file}`);
+  const sums = repo.modules.filter((m) => m.hasGoSum).map((m) => at(m.dir, "go.sum"));
+  if (repo.workspace?.hasSum) sums.push("go.work.sum");
+  if (sums.length > 0) return sums;
+  const mods = repo.modules.map((m) => at(m.dir, "go.mod"));
+  return mods.length > 0 ? mods : ["go.mod"];
+}
+
+/** The pinned golangci-lint, if any: without one there is no lint job to run. */
+export function golangciLintVersion(ctx: GenerateContext): string | undefined {
+  return ctx.tools.find((t) => t.name === "golangci-lint")?.version;
+}
+
+/**
+ * setup-go's version input. go.mod is only named when it selects exactly go.version (its
+ * toolchain line, or an exact go line without one); otherwise CI would test another Go than the
+ * one the spec pins. go.work's lines are not among the repo facts, so workspaces name the version.
+ */
+function setupGoVersion(ctx: GenerateContext): Record<string, string> {
+  const want = ctx.spec.go.version;
+  const root = ctx.repo.modules.find((m) => m.dir === ".");
+  if (root && !ctx.repo.workspace) {
+    const selects =
+      root.toolchain !== undefined ? root.toolchain === `go${want}` : root.goLine === want;
+    if (selects) return { "go-version-file": "go.mod" };
+  }
+  return { "go-version": want };
+}
+
+export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
+  const { spec, repo } = ctx;
+  if (spec.ci.provider !== "github") return [];
+  // Functions, not shared objects: the YAML writer would turn repeated objects into aliases.
+  // The workflow never pushes: no token needs to stay in .git/config.
+  const checkout = () => ({ uses: "actions/checkout@v5", with: { "persist-credentials": false } });
+  const setupGo = () => ({
+    uses: "actions/setup-go@v6",
+    with: {
+      ...setupGoVersion(ctx),
+      cache: true,
+      // setup-go v6 keys the cache on go.mod by default; go.sum changes with every dependency.
+      "cache-dependency-path": dependencyFiles(repo).join("\n"),
+    },
+  });
+  const patterns = packagePatterns(repo).join(" ");
+  const jobs: Record<string, unknown> = {
+    test: {
+      "runs-on": "ubuntu-latest",
+      steps: [
+        checkout(),
+        setupGo(),
+        { name: "Vet", run: `go vet ${patterns}` },
+        { name: "Test", run: `go test -race ${patterns}` },
+        { name: "Build", run: `go build ${patterns}` },
+      ],
+    },
+  };
+  const lintVersion = golangciLintVersion(ctx);
+  if (lintVersion !== undefined) {
+    jobs["lint"] = {
+      "runs-on": "ubuntu-latest",
+      steps: [
+        checkout(),
+        setupGo(),
+        {
+          // v7+ of the action runs golangci-lint v2 only, which the generated config needs.
+          uses: "golangci/golangci-lint-action@v9",
+          with: {
+            version: lintVersion,
+            ...(repo.workspace ? { args: patterns } : {}),
+          },
+        },
+      ],
+    };
+  }
+  jobs["drift"] = {
+    "runs-on": "ubuntu-latest",
+    steps: [
+      checkout(),
+      { uses: "actions/setup-node@v5", with: { "node-version": 22 } },
+      {
+        name: "Generated files match gopave.yaml",
+        run: `npx --yes gopave@${ctx.gopaveVersion} sync --check`,
+      },
+    ],
+  };
+  return [
+    {
+      path: ".github/workflows/ci.yml",
+      format: "yaml",
+      data: {
+        name: "ci",
+        on: { push: { branches: spec.ci.branches }, pull_request: {} },
+        permissions: { contents: "read" },
+        env: Object.fromEntries(moduleEnv(spec)),
+        jobs,
+      },
+    },
+  ];
+};

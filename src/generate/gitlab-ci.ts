@@ -1,0 +1,83 @@
+import { builderImage, withDigest } from "../spec/images.js";
+import { dependencyFiles, golangciLintVersion, packagePatterns } from "./github-workflow.js";
+import { moduleEnv } from "./module-env.js";
+import type { GeneratedFile, Generator } from "./types.js";
+
+/**
+ * GitHub-style branch globs as a GitLab rule: `*` stays within a path segment, `**` does not.
+ * Every "/" is escaped, even in a class: GitLab ends the regex literal at the first bare one.
+ */
+function branchRule(branch: string): string {
+  if (!branch.includes("*")) return `$CI_COMMIT_BRANCH == "${branch}"`;
+  const re = branch
+    .split("**")
+    .map((part) =>
+      part
+        .split("*")
+        .map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+        .join("[^\\/]*"),
+    )
+    .join(".*");
+  return `$CI_COMMIT_BRANCH =~ /^${re}$/`;
+}
+
+export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
+  const { spec, repo } = ctx;
+  if (spec.ci.provider !== "gitlab") return [];
+  const patterns = packagePatterns(repo).join(" ");
+  const lintVersion = golangciLintVersion(ctx);
+  const lintPackage = ctx.tools.find((t) => t.name === "golangci-lint")?.package;
+  const jobs: Record<string, unknown> = {};
+  if (lintVersion !== undefined && lintPackage !== undefined) {
+    // Built with the pinned Go rather than taken from the golangci-lint image, whose Go differs.
+    jobs["lint"] = {
+      stage: "lint",
+      script: [`go run ${lintPackage}@${lintVersion} run ${patterns}`],
+    };
+  }
+  jobs["test"] = {
+    stage: "test",
+    script: [`go vet ${patterns}`, `go test -race ${patterns}`],
+  };
+  jobs["build"] = { stage: "build", script: [`go build ${patterns}`] };
+  jobs["drift"] = {
+    stage: "drift",
+    image: "node:22",
+    // No Go here: the drift check only reads files.
+    cache: [],
+    script: [`npx --yes gopave@${ctx.gopaveVersion} sync --check`],
+  };
+  return [
+    {
+      path: ".gitlab-ci.yml",
+      format: "yaml",
+      data: {
+        workflow: {
+          rules: [
+            { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+            ...spec.ci.branches.map((b) => ({ if: branchRule(b) })),
+          ],
+        },
+        // The Docker build's builder image: CI compiles with exactly the same Go.
+        image: withDigest(
+          builderImage(spec.go.version, spec.image.builder),
+          spec.image.digests.builder,
+        ),
+        stages: [...(jobs["lint"] ? ["lint"] : []), "test", "build", "drift"],
+        variables: {
+          ...Object.fromEntries(moduleEnv(spec)),
+          // Caches can only hold paths inside the project directory.
+          GOPATH: "$CI_PROJECT_DIR/.go",
+          GOMODCACHE: "$CI_PROJECT_DIR/.go/pkg/mod",
+          GOCACHE: "$CI_PROJECT_DIR/.go/cache",
+        },
+        cache: {
+          // GitLab takes at most two files for a cache key.
+          key: { files: dependencyFiles(repo).slice(0, 2) },
+          paths: [".go/pkg/mod", ".go/cache"],
+        },
+        ...jobs,
+      },
+    },
+  ];
+};

@@ -1,0 +1,81 @@
+import { resolveServices } from "./service-env.js";
+import type { GeneratedFile, Generator, RepoFacts } from "./types.js";
+import { debugTaskLabel, hasDebugTargets } from "./vscode-tasks.js";
+
+const depth = (p: string) => (p === "." ? 0 : p.split("/").length);
+
+/**
+ * Local folder -> remote path per module. The debug image builds with -trimpath, which records
+ * each (workspace) module's files as `<module path>/<file>`. Delve applies the first rule whose
+ * prefix matches, in either direction, so nested folders and nested module paths go first.
+ */
+export function substitutePaths(repo: RepoFacts): { from: string; to: string }[] {
+  return [...repo.modules]
+    .sort(
+      (a, b) =>
+        depth(b.dir) + depth(b.path) - (depth(a.dir) + depth(a.path)) ||
+        (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0),
+    )
+    .map((m) => ({
+      from: m.dir === "." ? "${workspaceFolder}" : `\${workspaceFolder}/${m.dir}`,
+      to: m.path,
+    }));
+}
+
+export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
+  const { spec } = ctx;
+  if (spec.editor.kind !== "vscode") return [];
+  // With services there are two places to run from. On the host, .env supplies credentials and
+  // 127.0.0.1 addresses; vscode-go lets envFile override the process environment, so inside the
+  // dev container (where compose already sets service-name addresses) it must not be used.
+  const withServices = resolveServices(spec).length > 0;
+  const places: { suffix: string; extra: Record<string, unknown> }[] = withServices
+    ? [
+        { suffix: " (host, .env)", extra: { envFile: "${workspaceFolder}/.env" } },
+        { suffix: " (dev container)", extra: {} },
+      ]
+    : [{ suffix: "", extra: {} }];
+  const configurations: Record<string, unknown>[] = [];
+  for (const place of places) {
+    for (const app of spec.apps) {
+      configurations.push({
+        name: `Launch ${app.name}${place.suffix}`,
+        type: "go",
+        request: "launch",
+        mode: "auto",
+        program:
+          app.main === "." ? "${workspaceFolder}" : `\${workspaceFolder}/${app.main.slice(2)}`,
+        ...place.extra,
+        ...(app.port !== undefined ? { env: { PORT: String(app.port) } } : {}),
+      });
+    }
+    configurations.push({
+      name: `Test current package${place.suffix}`,
+      type: "go",
+      request: "launch",
+      mode: "test",
+      program: "${fileDirname}",
+      ...place.extra,
+    });
+  }
+  if (hasDebugTargets(ctx)) {
+    spec.apps.forEach((app, i) => {
+      configurations.push({
+        name: `Attach to ${app.name} (container)`,
+        type: "go",
+        request: "attach",
+        mode: "remote",
+        // Stable vscode-go falls back to the legacy adapter for remote attach unless told.
+        debugAdapter: "dlv-dap",
+        // compose publishes Delve on loopback only: its API is unauthenticated.
+        host: "127.0.0.1",
+        port: spec.editor.debugPort + i,
+        substitutePath: substitutePaths(ctx.repo),
+        preLaunchTask: debugTaskLabel(app.name),
+      });
+    });
+  }
+  return [
+    { path: ".vscode/launch.json", format: "jsonc", data: { version: "0.2.0", configurations } },
+  ];
+};

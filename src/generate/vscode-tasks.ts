@@ -1,0 +1,73 @@
+import { debugTarget } from "./container/names.js";
+import { golangciLintVersion, packagePatterns } from "./github-workflow.js";
+import { serviceConnectionEnv } from "./service-env.js";
+import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
+
+/** The task that starts `<app>-debug` (compose profile "debug"); the attach config runs it first. */
+export function debugTaskLabel(app: string): string {
+  return `start ${debugTarget(app)}`;
+}
+
+/** Whether the debug containers exist: the Dockerfile's debug targets need a pinned Delve. */
+export function hasDebugTargets(ctx: GenerateContext): boolean {
+  return ctx.spec.apps.length > 0 && ctx.tools.some((t) => t.name === "dlv");
+}
+
+export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
+  const { spec } = ctx;
+  if (spec.editor.kind !== "vscode") return [];
+  const patterns = packagePatterns(ctx.repo).join(" ");
+  const tasks: Record<string, unknown>[] = [
+    {
+      label: "build",
+      type: "shell",
+      command: `go build ${patterns}`,
+      group: { kind: "build", isDefault: true },
+      problemMatcher: "$go",
+    },
+    {
+      label: "test",
+      type: "shell",
+      command: `go test -race ${patterns}`,
+      group: { kind: "test", isDefault: true },
+      problemMatcher: "$go",
+    },
+  ];
+  if (golangciLintVersion(ctx) !== undefined) {
+    tasks.push({
+      label: "lint",
+      type: "shell",
+      command: `golangci-lint run ${patterns}`,
+      problemMatcher: "$go",
+    });
+  }
+  // Tasks cannot read an env file, so the shell sources .env, but only when the first service
+  // variable is unset: in the dev container compose sets it to the in-network address, which
+  // .env's host address must not replace.
+  const firstServiceVar = serviceConnectionEnv(spec, "host")[0]?.[0];
+  const loadEnv = firstServiceVar
+    ? `if [ -z "$${firstServiceVar}" ] && [ -f .env ]; then set -a; . ./.env; set +a; fi; `
+    : "";
+  for (const app of spec.apps) {
+    tasks.push({
+      label: `run-${app.name}`,
+      type: "shell",
+      command: `${loadEnv}go run ${app.main}`,
+      ...(app.port !== undefined ? { options: { env: { PORT: String(app.port) } } } : {}),
+      problemMatcher: "$go",
+    });
+  }
+  if (hasDebugTargets(ctx)) {
+    for (const app of spec.apps) {
+      tasks.push({
+        label: debugTaskLabel(app.name),
+        type: "shell",
+        // Naming the service starts it although its profile is not active; --wait (detached)
+        // returns once it runs, so the attach that follows finds Delve listening.
+        command: `docker compose up --build --wait ${debugTarget(app.name)}`,
+        problemMatcher: [],
+      });
+    }
+  }
+  return [{ path: ".vscode/tasks.json", format: "jsonc", data: { version: "2.0.0", tasks } }];
+};

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { GopaveErrors } from "../util/errors.js";
+import { loadSpec } from "./load.js";
+
+function errorsOf(text: string): string[] {
+  try {
+    loadSpec(text);
+  } catch (e) {
+    if (e instanceof GopaveErrors) return e.errors.map((x) => x.format());
+    throw e;
+  }
+  throw new Error("expected the spec to be rejected");
+}
+
+const minimal = "version: 1\nname: orders\ngo:\n  version: 1.26.8\n";
+
+describe("loadSpec", () => {
+  it("applies defaults to a minimal spec", () => {
+    const { spec } = loadSpec(minimal);
+    expect(spec.go.toolchain).toBe("local");
+    expect(spec.image.runtime).toBe("distroless");
+    expect(spec.editor.debugPort).toBe(2345);
+    expect(spec.ci.provider).toBe("github");
+  });
+
+  it("points at a mistyped key with line:col and a did-you-mean", () => {
+    const [err] = errorsOf(`${minimal}  toolchian: auto\n`);
+    expect(err).toContain("gopave.yaml:5:3:");
+    expect(err).toContain('unknown key "toolchian" in go (did you mean "toolchain"?)');
+    expect(err).toContain("allowed keys: version, toolchain");
+  });
+
+  it("lists allowed values for an enum and guesses the intended one", () => {
+    const [err] = errorsOf(`${minimal}image:\n  runtime: distrolss\n`);
+    expect(err).toContain("gopave.yaml:6:12:");
+    expect(err).toContain('image.runtime: "distrolss" is not allowed (did you mean "distroless"?)');
+    expect(err).toContain("expected one of: distroless, alpine, scratch");
+  });
+
+  it("rejects an inexact Go version and latest tools", () => {
+    const errs = errorsOf(
+      "version: 1\nname: orders\ngo:\n  version: '1.26'\ntools:\n  gopls: latest\n",
+    );
+    expect(errs.join("\n")).toMatch(
+      /gopave\.yaml:4:12: go\.version: "1\.26": expected an exact Go release/,
+    );
+    expect(errs.join("\n")).toMatch(/gopave\.yaml:6:10: tools\.gopls: "latest"/);
+  });
+
+  it("reports a missing required key at its parent", () => {
+    const [err] = errorsOf("version: 1\nname: orders\ngo:\n  toolchain: auto\n");
+    expect(err).toContain('gopave.yaml:3:1: go: missing required key "version"');
+    expect(err).toContain('add "version:"');
+  });
+
+  it("rejects an invalid GOPROXY list", () => {
+    const [err] = errorsOf(`${minimal}modules:\n  proxy: skip\n`);
+    expect(err).toContain("gopave.yaml:6:10: modules.proxy");
+  });
+
+  it("reports YAML syntax errors with a position", () => {
+    const [err] = errorsOf("version: 1\nname: [orders\n");
+    expect(err).toMatch(/^gopave\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it("catches cross-key mistakes: duplicate apps, cgo on scratch, unknown tools", () => {
+    const errs = errorsOf(
+      `${minimal}image:\n  runtime: scratch\napps:\n  - { name: api, main: ./cmd/api, port: 8080 }\n  - { name: api, main: ./cmd/x, port: 8080, cgo: true }\ntools:\n  gopsl: v0.23.0\n`,
+    ).join("\n");
+    expect(errs).toContain('tools.gopsl: unknown tool "gopsl" (did you mean "gopls"?)');
+    expect(errs).toContain('apps[1].name: app name "api" is already used by apps[0]');
+    expect(errs).toContain("apps[1].port: port 8080 is already used by app api");
+    expect(errs).toContain("apps[1].cgo: cgo binaries need a C library");
+  });
+});

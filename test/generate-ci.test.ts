@@ -1,0 +1,333 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { generateGithubWorkflow } from "../src/generate/github-workflow.js";
+import { generateGitlabCi } from "../src/generate/gitlab-ci.js";
+import { generateGolangci } from "../src/generate/golangci.js";
+import { MARKER } from "../src/generate/marker.js";
+import { renderFile } from "../src/generate/render.js";
+import type { GenerateContext, GeneratedFile, RepoFacts } from "../src/generate/types.js";
+import { expectGolden } from "./helpers/golden.js";
+import { schemaErrors } from "./helpers/schemas.js";
+import { exampleSpec, makeContext, makeSpec, SINGLE_MODULE_REPO } from "./helpers/spec.js";
+
+const ACTIONLINT = "/root/go/bin/actionlint";
+const CI = [generateGithubWorkflow, generateGitlabCi, generateGolangci];
+
+const WORKSPACE_REPO: RepoFacts = {
+  modules: [
+    {
+      dir: ".",
+      path: "example.com/orders",
+      goLine: "1.26.8",
+      toolchain: undefined,
+      hasGoSum: true,
+    },
+    {
+      dir: "libs/platform",
+      path: "example.com/orders/platform",
+      goLine: "1.25.0",
+      toolchain: undefined,
+      hasGoSum: true,
+    },
+    {
+      dir: "tools/migrate",
+      path: "example.com/migrate",
+      goLine: "1.25.0",
+      toolchain: undefined,
+      hasGoSum: false,
+    },
+  ],
+  workspace: { hasSum: true },
+};
+
+const CASES = {
+  example: makeContext(exampleSpec()),
+  library: makeContext(makeSpec({ ci: { provider: "github", branches: ["main", "release/**"] } })),
+  "no-services": makeContext(
+    makeSpec({
+      apps: [{ name: "api", main: "./cmd/api", port: 8080 }],
+      go: { version: "1.26.8", toolchain: "auto" },
+      lint: { linters: ["revive", "errcheck", "bodyclose"], formatters: ["goimports", "gofumpt"] },
+    }),
+  ),
+  workspace: makeContext(exampleSpec(), WORKSPACE_REPO),
+  gitlab: makeContext(exampleSpec({ ci: { provider: "gitlab", branches: ["main", "release/*"] } })),
+  "gitlab-workspace": makeContext(
+    exampleSpec({ ci: { provider: "gitlab", branches: ["main"] }, tools: { gopls: "v0.23.0" } }),
+    WORKSPACE_REPO,
+  ),
+} satisfies Record<string, GenerateContext>;
+
+function text(file: GeneratedFile): string {
+  const r = renderFile(file, undefined);
+  if (!r) throw new Error(`${file.path} not rendered`);
+  return r.content;
+}
+
+function yamlOf(files: GeneratedFile[], path: string): Record<string, unknown> {
+  const file = files.find((f) => f.path === path);
+  if (!file) throw new Error(`${path} not generated; got ${files.map((f) => f.path).join(", ")}`);
+  return parseYaml(text(file)) as Record<string, unknown>;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "gopave-ci-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function actionlint(name: string, content: string): string {
+  if (!existsSync(ACTIONLINT))
+    throw new Error(
+      `${ACTIONLINT} is missing: go install github.com/rhysd/actionlint/cmd/actionlint`,
+    );
+  const dir = join(scratch, name, ".github", "workflows");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "ci.yml");
+  writeFileSync(file, content);
+  // Its shellcheck integration checks the run: scripts too.
+  const r = spawnSync(ACTIONLINT, ["-no-color", file], {
+    encoding: "utf8",
+    cwd: join(scratch, name),
+  });
+  if (r.error) throw r.error;
+  return `${r.stdout}${r.stderr}`.trim() + (r.status === 0 ? "" : `\nexit ${r.status}`);
+}
+
+describe.each(Object.entries(CASES))("CI files: %s", (name, ctx) => {
+  const files = CI.flatMap((g) => g(ctx));
+
+  it("match the golden files", () => {
+    for (const f of files) expectGolden(`ci/${name}/${f.path}`, text(f));
+  });
+
+  it("are deterministic and carry the marker first", () => {
+    expect(CI.flatMap((g) => g(ctx)).map(text)).toEqual(files.map(text));
+    for (const f of files) expect(text(f).split("\n")[0]).toBe(`# ${MARKER}`);
+  });
+
+  it("only the configured provider's pipeline is generated", () => {
+    const paths = files.map((f) => f.path);
+    expect(paths.includes(".github/workflows/ci.yml")).toBe(ctx.spec.ci.provider === "github");
+    expect(paths.includes(".gitlab-ci.yml")).toBe(ctx.spec.ci.provider === "gitlab");
+  });
+
+  it(".golangci.yml validates against golangci-lint's schema", () => {
+    expect(schemaErrors("golangci", yamlOf(files, ".golangci.yml"))).toEqual([]);
+  });
+
+  if (ctx.spec.ci.provider === "github") {
+    it("the workflow validates against the schema and passes actionlint", () => {
+      const file = files.find((f) => f.path === ".github/workflows/ci.yml");
+      if (!file) throw new Error("no workflow");
+      expect(schemaErrors("github-workflow", parseYaml(text(file)))).toEqual([]);
+      expect(actionlint(name, text(file))).toBe("");
+    });
+  }
+});
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
+type Job = { steps: Step[] };
+
+const ROOT_MODULE = SINGLE_MODULE_REPO.modules[0] ?? raise("SINGLE_MODULE_REPO has no module");
+
+function raise(message: string): never {
+  throw new Error(message);
+}
+
+function job(wf: { jobs: Record<string, Job> }, name: string): Job {
+  return wf.jobs[name] ?? raise(`no job ${name}`);
+}
+
+function workflow(ctx: GenerateContext): {
+  env: Record<string, string>;
+  jobs: Record<string, Job>;
+} {
+  return yamlOf(generateGithubWorkflow(ctx), ".github/workflows/ci.yml") as never;
+}
+
+describe("GitHub workflow", () => {
+  it("sets the spec's Go environment and pins the actions", () => {
+    const wf = workflow(CASES["example"]);
+    expect(wf.env).toEqual({
+      GOTOOLCHAIN: "local",
+      GOPRIVATE: "git.internal.example.com",
+      GOFLAGS: "-mod=readonly",
+    });
+    expect(Object.keys(wf.jobs)).toEqual(["test", "lint", "drift"]);
+    const uses = Object.values(wf.jobs).flatMap((j) =>
+      j.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect([...new Set(uses)].sort()).toEqual([
+      "actions/checkout@v5",
+      "actions/setup-go@v6",
+      "actions/setup-node@v5",
+      "golangci/golangci-lint-action@v9",
+    ]);
+    const lint = job(wf, "lint").steps.find((s) => s.uses?.startsWith("golangci/"));
+    expect(lint?.with).toEqual({ version: "v2.13.1" });
+    const drift = job(wf, "drift")
+      .steps.map((s) => s.run)
+      .filter(Boolean);
+    expect(drift).toEqual(["npx --yes gopave@0.1.0 sync --check"]);
+  });
+
+  it("reads go.mod only when its toolchain line selects go.version", () => {
+    const setupGo = (ctx: GenerateContext) =>
+      job(workflow(ctx), "test").steps.find((s) => s.uses === "actions/setup-go@v6")?.with;
+    expect(setupGo(CASES["example"])).toEqual({
+      "go-version-file": "go.mod",
+      cache: true,
+      "cache-dependency-path": "go.sum",
+    });
+    const older: RepoFacts = {
+      modules: [{ ...ROOT_MODULE, toolchain: "go1.26.7" }],
+      workspace: undefined,
+    };
+    expect(setupGo(makeContext(exampleSpec(), older))?.["go-version"]).toBe("1.26.8");
+    const exactGoLine: RepoFacts = {
+      modules: [{ ...ROOT_MODULE, goLine: "1.26.8", toolchain: undefined }],
+      workspace: undefined,
+    };
+    expect(setupGo(makeContext(exampleSpec(), exactGoLine))?.["go-version-file"]).toBe("go.mod");
+    // go.work's own lines are not known: the version is named.
+    expect(setupGo(CASES["workspace"])).toEqual({
+      "go-version": "1.26.8",
+      cache: true,
+      "cache-dependency-path": "go.sum\nlibs/platform/go.sum\ngo.work.sum",
+    });
+  });
+
+  it("covers every workspace module", () => {
+    const wf = workflow(CASES["workspace"]);
+    const runs = job(wf, "test").steps.flatMap((s) => (s.run ? [s.run] : []));
+    expect(runs).toEqual([
+      "go vet ./... ./libs/platform/... ./tools/migrate/...",
+      "go test -race ./... ./libs/platform/... ./tools/migrate/...",
+      "go build ./... ./libs/platform/... ./tools/migrate/...",
+    ]);
+    const lint = job(wf, "lint").steps.find((s) => s.uses?.startsWith("golangci/"));
+    expect(lint?.with?.["args"]).toBe("./... ./libs/platform/... ./tools/migrate/...");
+  });
+
+  it("has no lint job without a pinned golangci-lint", () => {
+    const wf = workflow(makeContext(exampleSpec({ tools: { gopls: "v0.23.0" } })));
+    expect(Object.keys(wf.jobs)).toEqual(["test", "drift"]);
+  });
+});
+
+interface GitlabJob {
+  stage: string;
+  script: string[];
+  image?: string;
+}
+type GitlabCi = Record<string, unknown> & {
+  stages: string[];
+  cache: { key: { files: string[] } };
+  workflow: { rules: unknown[] };
+};
+
+function gitlab(ctx: GenerateContext): GitlabCi {
+  return yamlOf(generateGitlabCi(ctx), ".gitlab-ci.yml") as GitlabCi;
+}
+
+const glJob = (gl: GitlabCi, name: string) => gl[name] as GitlabJob;
+
+describe("GitLab CI", () => {
+  const gl = gitlab(CASES["gitlab"]);
+
+  it("runs in the builder image with the spec's Go environment", () => {
+    expect(gl["image"]).toBe("golang:1.26.8");
+    expect(gl["variables"]).toEqual({
+      GOTOOLCHAIN: "local",
+      GOPRIVATE: "git.internal.example.com",
+      GOFLAGS: "-mod=readonly",
+      GOPATH: "$CI_PROJECT_DIR/.go",
+      GOMODCACHE: "$CI_PROJECT_DIR/.go/pkg/mod",
+      GOCACHE: "$CI_PROJECT_DIR/.go/cache",
+    });
+    expect(gl["cache"]).toEqual({
+      key: { files: ["go.sum"] },
+      paths: [".go/pkg/mod", ".go/cache"],
+    });
+  });
+
+  it("has lint, test, build and drift stages, each job in a declared stage", () => {
+    expect(gl["stages"]).toEqual(["lint", "test", "build", "drift"]);
+    const jobs = Object.entries(gl).filter(
+      ([, v]) => typeof v === "object" && v !== null && "script" in v,
+    );
+    expect(jobs.map(([k]) => k)).toEqual(["lint", "test", "build", "drift"]);
+    for (const [, j] of jobs) expect(gl.stages).toContain((j as GitlabJob).stage);
+    expect(glJob(gl, "lint").script).toEqual([
+      "go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.13.1 run ./...",
+    ]);
+    expect(glJob(gl, "test").script).toEqual(["go vet ./...", "go test -race ./..."]);
+    expect(glJob(gl, "drift")).toMatchObject({
+      image: "node:22",
+      script: ["npx --yes gopave@0.1.0 sync --check"],
+    });
+  });
+
+  it("runs for merge requests and the spec's branches", () => {
+    expect(gl.workflow.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      { if: '$CI_COMMIT_BRANCH == "main"' },
+      { if: "$CI_COMMIT_BRANCH =~ /^release\\/[^\\/]*$/" },
+    ]);
+  });
+
+  it("keys the cache on at most two files and skips lint without a pinned golangci-lint", () => {
+    const ws = gitlab(CASES["gitlab-workspace"]);
+    expect(ws.cache.key.files).toEqual(["go.sum", "libs/platform/go.sum"]);
+    expect(ws["stages"]).toEqual(["test", "build", "drift"]);
+    expect(ws["lint"]).toBeUndefined();
+    expect(glJob(ws, "build").script).toEqual([
+      "go build ./... ./libs/platform/... ./tools/migrate/...",
+    ]);
+  });
+});
+
+describe("schema helper", () => {
+  it("rejects documents the schemas forbid", () => {
+    expect(schemaErrors("golangci", { version: "2", linters: { default: "most" } })).not.toEqual(
+      [],
+    );
+    expect(schemaErrors("github-workflow", { on: "push", jobs: { t: { steps: [] } } })).not.toEqual(
+      [],
+    );
+    expect(
+      schemaErrors("compose", {
+        services: { dev: { depends_on: { db: { condition: "healthy" } } } },
+      }),
+    ).not.toEqual([]);
+    expect(
+      schemaErrors("devcontainer", {
+        name: "x",
+        build: { dockerfile: "D" },
+        mounts: [{ type: "volume" }],
+      }),
+    ).not.toEqual([]);
+  });
+});
+
+describe(".golangci.yml", () => {
+  it("is config version 2 for the spec's Go, linters and formatters sorted", () => {
+    const cfg = yamlOf(generateGolangci(CASES["no-services"]), ".golangci.yml");
+    expect(cfg).toEqual({
+      version: "2",
+      run: { go: "1.26" },
+      linters: { default: "standard", enable: ["bodyclose", "errcheck", "revive"] },
+      formatters: { enable: ["gofumpt", "goimports"] },
+    });
+  });
+
+  it("leaves out empty lists", () => {
+    const cfg = yamlOf(
+      generateGolangci(makeContext(makeSpec({ lint: { linters: [], formatters: [] } }))),
+      ".golangci.yml",
+    );
+    expect(cfg).toEqual({ version: "2", run: { go: "1.26" }, linters: { default: "standard" } });
+  });
+});

@@ -1,0 +1,283 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { Copy, Entrypoint, Env, Run, User } from "dockerfile-ast";
+import { describe, expect, it } from "vitest";
+import { generateDockerfile } from "../src/generate/dockerfile.js";
+import { moduleEnv } from "../src/generate/module-env.js";
+import type { GenerateContext } from "../src/generate/types.js";
+import { NONROOT_UID } from "../src/spec/images.js";
+import {
+  argDefaults,
+  commandAfterFlags,
+  CONTAINER_CASES,
+  first,
+  isExecForm,
+  keyword,
+  must,
+  parseStages,
+  stageByName,
+  unquoteDockerfileValue,
+} from "./generate-container-helpers.js";
+import type { ParsedDockerfile, Stage } from "./generate-container-helpers.js";
+import { exampleSpec, makeContext } from "./helpers/spec.js";
+
+function dockerfileText(ctx: GenerateContext): string {
+  const files = generateDockerfile(ctx);
+  expect(files.map((f) => f.path)).toEqual(["Dockerfile"]);
+  const f = must(files[0], "Dockerfile");
+  if (f.format !== "text") throw new Error("Dockerfile must be text");
+  return f.text;
+}
+
+/** The stages a stage is built on, itself first, following FROM <stage>. */
+function chain(parsed: ParsedDockerfile, stage: Stage): Stage[] {
+  const out = [stage];
+  for (;;) {
+    const base = parsed.stages.find((s) => s.name === out.at(-1)?.from.getImage());
+    if (!base) return out;
+    out.push(base);
+  }
+}
+
+const uses = (text: string, v: string) => text.includes(`$${v}`) || text.includes(`\${${v}}`);
+
+describe.each(Object.entries(CONTAINER_CASES))("Dockerfile structure: %s", (_name, make) => {
+  const ctx = make();
+  const text = dockerfileText(ctx);
+  const parsed = parseStages(text);
+  const apps = ctx.spec.apps;
+
+  it("starts with the syntax directive, which the marker must not displace", () => {
+    expect(text.split("\n")[0]).toBe("# syntax=docker/dockerfile:1");
+    const d = parsed.dockerfile.getDirectives()[0];
+    expect([d?.getName(), d?.getValue()]).toEqual(["syntax", "docker/dockerfile:1"]);
+  });
+
+  it("has unique stage names, and FROM / COPY --from refer to earlier stages or images", () => {
+    const names = parsed.stages.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    parsed.stages.forEach((s, i) => {
+      const earlier = names.slice(0, i);
+      for (const c of s.instructions.filter((x): x is Copy => x instanceof Copy)) {
+        const from = c.getFromFlag()?.getValue();
+        if (from) expect(earlier).toContain(from);
+      }
+    });
+  });
+
+  it("declares ARG TARGETOS/TARGETARCH in every stage that uses them, before use", () => {
+    for (const s of parsed.stages) {
+      const declared = new Set<string>();
+      for (const ins of s.instructions) {
+        for (const v of ["TARGETOS", "TARGETARCH"]) {
+          if (keyword(ins) !== "ARG" && uses(ins.getTextContent(), v)) {
+            expect(declared, `${s.name}: ${v} used before ARG`).toContain(v);
+          }
+        }
+        if (keyword(ins) === "ARG")
+          for (const [n] of argDefaults({ ...s, instructions: [ins] })) declared.add(n);
+      }
+    }
+  });
+
+  it("has no HEALTHCHECK: distroless and scratch have no shell or probe tool", () => {
+    expect(
+      parsed.stages.flatMap((s) => s.instructions).filter((i) => keyword(i) === "HEALTHCHECK"),
+    ).toEqual([]);
+  });
+
+  it("uses exec-form ENTRYPOINTs only", () => {
+    const entrypoints = parsed.stages
+      .flatMap((s) => s.instructions)
+      .filter((i): i is Entrypoint => i instanceof Entrypoint);
+    for (const e of entrypoints) expect(isExecForm(e), e.getTextContent()).toBe(true);
+  });
+
+  it("builds the dev container as vscode with the module settings and every pinned tool", () => {
+    const dev = stageByName(parsed, "dev");
+    expect(dev.from.getPlatformFlag()).toBeNull();
+    const env = dev.instructions
+      .filter((i): i is Env => i instanceof Env)
+      .flatMap((e) =>
+        e.getProperties().map((p) => [p.getName(), unquoteDockerfileValue(p.getValue() ?? "")]),
+      );
+    expect(env).toEqual(moduleEnv(ctx.spec));
+    const users = dev.instructions
+      .filter((i): i is User => i instanceof User)
+      .map((u) => u.getArguments()[0]?.getValue());
+    expect(users).toEqual(["vscode"]);
+    const installs = dev.instructions
+      .filter((i) => i instanceof Run)
+      .map((r) => r.getTextContent())
+      .join("\n");
+    for (const t of ctx.tools) expect(installs).toContain(`go install ${t.package}@${t.version}`);
+    expect(installs).not.toMatch(/@latest/);
+  });
+
+  if (apps.length === 0) {
+    it("holds only the dev stage without apps", () => {
+      expect(parsed.stages.map((s) => s.name)).toEqual(["dev"]);
+    });
+    return;
+  }
+
+  it("ends with the first app's image, the default `docker build` target", () => {
+    expect(parsed.stages.at(-1)?.name).toBe(apps[0]?.name);
+  });
+
+  it("takes module settings as build args with the spec's values as defaults", () => {
+    const deps = stageByName(parsed, "deps");
+    expect(deps.from.getPlatformFlag()?.getValue()).toBe("$BUILDPLATFORM");
+    const args = argDefaults(deps).map(([k, v]) => [k, unquoteDockerfileValue(v ?? "")]);
+    const fromSpec = moduleEnv(ctx.spec);
+    const declared = new Set(fromSpec.map(([k]) => k));
+    // GOPROXY/GOSUMDB/GOPRIVATE are build args even when the spec leaves them to Go (empty = default).
+    const always = ["GOPROXY", "GOSUMDB", "GOPRIVATE"]
+      .filter((k) => !declared.has(k))
+      .map((k) => [k, ""]);
+    expect(args).toEqual([...fromSpec, ...always]);
+  });
+
+  it("copies module files, then downloads, then copies the source", () => {
+    const ordered = parsed.stages.flatMap((s) =>
+      s.instructions.map((i) => ({ stage: s.name, text: i.getTextContent() })),
+    );
+    const at = (pred: (t: string) => boolean) => ordered.findIndex((o) => pred(o.text));
+    const copyMod = at((t) => /^COPY .*go\.mod/.test(t));
+    const download = at((t) => t.startsWith("RUN") && t.includes("go mod download"));
+    const copySrc = at((t) => t === "COPY . .");
+    expect(copyMod).toBeGreaterThanOrEqual(0);
+    expect(copyMod).toBeLessThan(download);
+    expect(download).toBeLessThan(copySrc);
+    expect(ordered[copySrc]?.stage).toBe("src");
+    expect(stageByName(parsed, "src").from.getImage()).toBe("deps");
+  });
+
+  for (const app of apps) {
+    it(`${app.name}: cross-compiles only pure Go, and ships as ${NONROOT_UID} with an exec ENTRYPOINT`, () => {
+      const build = stageByName(parsed, `build-${app.name}`);
+      const stages = chain(parsed, build);
+      const run = first(build, Run).getTextContent();
+      if (app.cgo) {
+        // A cgo build needs the target's C toolchain: no stage of its chain may pin BUILDPLATFORM.
+        for (const s of stages) expect(s.from.getPlatformFlag(), s.name).toBeNull();
+        expect(run).toContain("CGO_ENABLED=1");
+        expect(run).not.toMatch(/GOARCH/);
+      } else {
+        expect(stages.at(-1)?.from.getPlatformFlag()?.getValue()).toBe("$BUILDPLATFORM");
+        expect(run).toContain(
+          "CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=-s ",
+        );
+      }
+      expect(run).toContain(`-o /out/${app.name} ${app.main}`);
+
+      const rt = stageByName(parsed, app.name);
+      const kinds = rt.instructions.map(keyword);
+      expect(rt.instructions.find((i) => i instanceof User)?.getTextContent()).toBe(
+        `USER ${NONROOT_UID}:${NONROOT_UID}`,
+      );
+      expect(kinds.filter((k) => k === "USER")).toHaveLength(1);
+      const entry = first(rt, Entrypoint);
+      expect(entry.getJSONStrings().map((s) => s.getJSONValue())).toEqual([`/${app.name}`]);
+      const expose = rt.instructions
+        .filter((i) => keyword(i) === "EXPOSE")
+        .map((i) => i.getTextContent());
+      expect(expose).toEqual(app.port === undefined ? [] : [`EXPOSE ${app.port}`]);
+      const copies = rt.instructions
+        .filter((i): i is Copy => i instanceof Copy)
+        .map((c) => c.getTextContent());
+      expect(copies).toContain(`COPY --from=build-${app.name} /out/${app.name} /${app.name}`);
+    });
+
+    it(`${app.name}: the debug target runs dlv headless with a debug build`, () => {
+      const debug = stageByName(parsed, `${app.name}-debug`);
+      const stages = chain(parsed, debug);
+      const install = stages
+        .flatMap((s) => s.instructions)
+        .map((i) => i.getTextContent())
+        .join("\n");
+      const dlv = must(
+        ctx.tools.find((t) => t.name === "dlv"),
+        "dlv pin",
+      );
+      expect(install).toContain(`go install ${dlv.package}@${dlv.version}`);
+      const run = first(debug, Run).getTextContent();
+      expect(run).toContain(
+        `go build -trimpath -gcflags="all=-N -l" -o /out/${app.name} ${app.main}`,
+      );
+      expect(run).not.toContain("-ldflags");
+      const entry = first(debug, Entrypoint);
+      const argv = entry.getJSONStrings().map((s) => s.getJSONValue());
+      expect(argv.slice(0, 3)).toEqual(["dlv", "exec", `/out/${app.name}`]);
+      // --continue is refused without both --headless and --accept-multiclient.
+      expect(argv).toEqual(
+        expect.arrayContaining([
+          "--headless",
+          "--accept-multiclient",
+          "--continue",
+          "--listen=:2345",
+        ]),
+      );
+    });
+  }
+});
+
+const HAS_SHELLCHECK = spawnSync("shellcheck", ["--version"]).status === 0;
+
+describe.skipIf(!HAS_SHELLCHECK)("Dockerfile RUN commands pass shellcheck", () => {
+  for (const [name, make] of Object.entries(CONTAINER_CASES)) {
+    it(name, () => {
+      const text = dockerfileText(make());
+      for (const stage of parseStages(text).stages) {
+        for (const run of stage.instructions.filter((i): i is Run => i instanceof Run)) {
+          // RUN's shell form runs under /bin/sh -c; throws with shellcheck's findings.
+          execFileSync("shellcheck", ["--shell=sh", "-"], { input: commandAfterFlags(text, run) });
+        }
+      }
+    });
+  }
+});
+
+describe("Dockerfile variants", () => {
+  it("has no debug stages when no dlv is pinned", () => {
+    const ctx = makeContext(exampleSpec({ tools: { gopls: "v0.23.0" } }));
+    const names = parseStages(dockerfileText(ctx)).stages.map((s) => s.name);
+    expect(names.filter((n) => n.includes("debug"))).toEqual([]);
+    expect(names.at(-1)).toBe("api");
+  });
+
+  it("mounts the netrc secret for downloads only when modules are private", () => {
+    const pub = dockerfileText(makeContext(exampleSpec({ modules: { private: [], flags: [] } })));
+    expect(pub).not.toContain("type=secret");
+    const priv = dockerfileText(makeContext(exampleSpec()));
+    const deps = stageByName(parseStages(priv), "deps");
+    const download = first(deps, Run);
+    expect(download.getFlags().map((f) => f.toString())).toContain(
+      "--mount=type=secret,id=netrc,target=/root/.netrc",
+    );
+  });
+
+  it("builds cgo apps for alpine on the musl builder with a C compiler", () => {
+    const ctx = makeContext(
+      exampleSpec({
+        image: { runtime: "alpine" },
+        apps: [{ name: "api", main: "./cmd/api", cgo: true }],
+      }),
+    );
+    const parsed = parseStages(dockerfileText(ctx));
+    const src = stageByName(parsed, stageByName(parsed, "build-api").from.getImage() ?? "");
+    expect(src.from.getImage()).toBe("golang:1.26.8-alpine");
+    expect(src.instructions.map((i) => i.getTextContent())).toContain(
+      "RUN apk add --no-cache build-base",
+    );
+    expect(stageByName(parsed, "api").from.getImage()).toBe("alpine:3.22");
+  });
+
+  it("quotes values with spaces so Docker keeps them one value", () => {
+    const ctx = makeContext(
+      exampleSpec({ modules: { private: [], flags: ["-mod=readonly", "-trimpath"] } }),
+    );
+    const text = dockerfileText(ctx);
+    expect(text).toContain('ARG GOFLAGS="-mod=readonly -trimpath"');
+    expect(text).toContain('    GOFLAGS="-mod=readonly -trimpath"');
+  });
+});
