@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GopaveError, GopaveErrors } from "../util/errors.js";
 import type { GoModFile } from "./gomod-file.js";
-import { lexModFile, parseGoMod, unquoteGoString } from "./gomod-file.js";
+import { parseGoMod } from "./gomod-file.js";
+import { lexModFile, unquoteGoString } from "./modfile-syntax.js";
 
 // The go command is the reference for every go.mod case; without it these tests must fail.
 execFileSync("go", ["version"]);

@@ -1,15 +1,14 @@
 import type { GopaveError } from "../util/errors.js";
-import type { GoModReplace, ModDirective, ModToken } from "./gomod-file.js";
+import type { GoModReplace } from "./gomod-file.js";
+import { parseGoOrToolchain, parseGodebug, parseReplaceDirective } from "./gomod-file.js";
+import type { ModDirective, ModToken } from "./modfile-syntax.js";
 import {
   flattenDirectives,
   modError,
-  parseGoOrToolchain,
-  parseGodebug,
   parseModStatements,
   parseModString,
-  parseReplaceDirective,
   throwIfAny,
-} from "./gomod-file.js";
+} from "./modfile-syntax.js";
 
 /** go.work, with modfile.ParseWork's rules (same grammar as go.mod, fewer directives). */
 export interface GoWorkFile {
