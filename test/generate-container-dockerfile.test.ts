@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { Copy, Entrypoint, Env, Run, User } from "dockerfile-ast";
 import { describe, expect, it } from "vitest";
+import { generateDevcontainerDockerfile } from "../src/generate/devcontainer-dockerfile.js";
 import { generateDockerfile } from "../src/generate/dockerfile.js";
 import { moduleEnv } from "../src/generate/module-env.js";
 import type { GenerateContext } from "../src/generate/types.js";
@@ -40,7 +41,46 @@ function chain(parsed: ParsedDockerfile, stage: Stage): Stage[] {
 
 const uses = (text: string, v: string) => text.includes(`$${v}`) || text.includes(`\${${v}}`);
 
-describe.each(Object.entries(CONTAINER_CASES))("Dockerfile structure: %s", (_name, make) => {
+const WITH_APPS = Object.entries(CONTAINER_CASES).filter(([, make]) => make().spec.apps.length > 0);
+
+describe.each(Object.entries(CONTAINER_CASES))("dev container Dockerfile: %s", (_name, make) => {
+  const ctx = make();
+  const [file] = generateDevcontainerDockerfile(ctx);
+  if (file?.format !== "text") throw new Error("expected a text file");
+  const parsed = parseStages(file.text);
+
+  it("builds the dev container as vscode with the module settings and every pinned tool", () => {
+    expect(file.path).toBe(".devcontainer/Dockerfile");
+    expect(file.text.split("\n")[0]).toBe("# syntax=docker/dockerfile:1");
+    expect(parsed.stages.map((s) => s.name)).toEqual(["dev"]);
+    const dev = stageByName(parsed, "dev");
+    expect(dev.from.getPlatformFlag()).toBeNull();
+    const env = dev.instructions
+      .filter((i): i is Env => i instanceof Env)
+      .flatMap((e) =>
+        e.getProperties().map((p) => [p.getName(), unquoteDockerfileValue(p.getValue() ?? "")]),
+      );
+    expect(env).toEqual(moduleEnv(ctx.spec));
+    const users = dev.instructions
+      .filter((i): i is User => i instanceof User)
+      .map((u) => u.getArguments()[0]?.getValue());
+    expect(users).toEqual(["vscode"]);
+    const installs = dev.instructions
+      .filter((i) => i instanceof Run)
+      .map((r) => r.getTextContent())
+      .join("\n");
+    for (const t of ctx.tools) expect(installs).toContain(`go install ${t.package}@${t.version}`);
+    expect(installs).not.toMatch(/@latest/);
+  });
+});
+
+it("a library has no app image, so no Dockerfile", () => {
+  const library = Object.entries(CONTAINER_CASES).find(([, make]) => make().spec.apps.length === 0);
+  expect(library).toBeDefined();
+  expect(generateDockerfile((library?.[1] as () => GenerateContext)())).toEqual([]);
+});
+
+describe.each(WITH_APPS)("Dockerfile structure: %s", (_name, make) => {
   const ctx = make();
   const text = dockerfileText(ctx);
   const parsed = parseStages(text);
@@ -91,34 +131,6 @@ describe.each(Object.entries(CONTAINER_CASES))("Dockerfile structure: %s", (_nam
       .filter((i): i is Entrypoint => i instanceof Entrypoint);
     for (const e of entrypoints) expect(isExecForm(e), e.getTextContent()).toBe(true);
   });
-
-  it("builds the dev container as vscode with the module settings and every pinned tool", () => {
-    const dev = stageByName(parsed, "dev");
-    expect(dev.from.getPlatformFlag()).toBeNull();
-    const env = dev.instructions
-      .filter((i): i is Env => i instanceof Env)
-      .flatMap((e) =>
-        e.getProperties().map((p) => [p.getName(), unquoteDockerfileValue(p.getValue() ?? "")]),
-      );
-    expect(env).toEqual(moduleEnv(ctx.spec));
-    const users = dev.instructions
-      .filter((i): i is User => i instanceof User)
-      .map((u) => u.getArguments()[0]?.getValue());
-    expect(users).toEqual(["vscode"]);
-    const installs = dev.instructions
-      .filter((i) => i instanceof Run)
-      .map((r) => r.getTextContent())
-      .join("\n");
-    for (const t of ctx.tools) expect(installs).toContain(`go install ${t.package}@${t.version}`);
-    expect(installs).not.toMatch(/@latest/);
-  });
-
-  if (apps.length === 0) {
-    it("holds only the dev stage without apps", () => {
-      expect(parsed.stages.map((s) => s.name)).toEqual(["dev"]);
-    });
-    return;
-  }
 
   it("ends with the first app's image, the default `docker build` target", () => {
     expect(parsed.stages.at(-1)?.name).toBe(apps[0]?.name);
@@ -221,16 +233,25 @@ describe.each(Object.entries(CONTAINER_CASES))("Dockerfile structure: %s", (_nam
   }
 });
 
-const HAS_SHELLCHECK = spawnSync("shellcheck", ["--version"]).status === 0;
-
-describe.skipIf(!HAS_SHELLCHECK)("Dockerfile RUN commands pass shellcheck", () => {
+describe("Dockerfile RUN commands pass shellcheck", () => {
+  it("shellcheck is installed (the tests need it; .ci/run installs it)", () => {
+    expect(spawnSync("shellcheck", ["--version"]).status).toBe(0);
+  });
   for (const [name, make] of Object.entries(CONTAINER_CASES)) {
     it(name, () => {
-      const text = dockerfileText(make());
-      for (const stage of parseStages(text).stages) {
-        for (const run of stage.instructions.filter((i): i is Run => i instanceof Run)) {
-          // RUN's shell form runs under /bin/sh -c; throws with shellcheck's findings.
-          execFileSync("shellcheck", ["--shell=sh", "-"], { input: commandAfterFlags(text, run) });
+      const ctx = make();
+      const texts = [...generateDockerfile(ctx), ...generateDevcontainerDockerfile(ctx)].map((f) =>
+        f.format === "text" ? f.text : "",
+      );
+      expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        for (const stage of parseStages(text).stages) {
+          for (const run of stage.instructions.filter((i): i is Run => i instanceof Run)) {
+            // RUN's shell form runs under /bin/sh -c; throws with shellcheck's findings.
+            execFileSync("shellcheck", ["--shell=sh", "-"], {
+              input: commandAfterFlags(text, run),
+            });
+          }
         }
       }
     });
@@ -278,6 +299,9 @@ describe("Dockerfile variants", () => {
     );
     const text = dockerfileText(ctx);
     expect(text).toContain('ARG GOFLAGS="-mod=readonly -trimpath"');
-    expect(text).toContain('    GOFLAGS="-mod=readonly -trimpath"');
+    const dev = generateDevcontainerDockerfile(ctx)[0];
+    expect(dev?.format === "text" ? dev.text : "").toContain(
+      '    GOFLAGS="-mod=readonly -trimpath"',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateCompose } from "../src/generate/compose.js";
+import { generateDevcontainerDockerfile } from "../src/generate/devcontainer-dockerfile.js";
 import { generateDockerfile } from "../src/generate/dockerfile.js";
 import { generateDockerignore } from "../src/generate/dockerignore.js";
 import { generateEnvExample } from "../src/generate/env-example.js";
@@ -9,7 +10,13 @@ import { CONTAINER_CASES } from "./generate-container-helpers.js";
 import { expectGolden } from "./helpers/golden.js";
 import { makeContext, makeSpec } from "./helpers/spec.js";
 
-const GENERATORS = [generateDockerfile, generateDockerignore, generateCompose, generateEnvExample];
+const GENERATORS = [
+  generateDockerfile,
+  generateDevcontainerDockerfile,
+  generateDockerignore,
+  generateCompose,
+  generateEnvExample,
+];
 
 function render(ctx: GenerateContext): Map<string, string> {
   const out = new Map<string, string>();
@@ -32,17 +39,17 @@ describe("container generators: golden files", () => {
     });
   }
 
-  it("writes only the Dockerfile (dev stage) and .dockerignore for a library without services", () => {
+  it("writes only .dockerignore for a library without services", () => {
     const files = render(makeContext(makeSpec()));
-    expect([...files.keys()].sort()).toEqual([".dockerignore", "Dockerfile"]);
+    expect([...files.keys()].sort()).toEqual([".devcontainer/Dockerfile", ".dockerignore"]);
   });
 
   it("writes compose.yaml and .env.example for services without apps", () => {
     const files = render(makeContext(makeSpec({ services: { redis: {} } })));
     expect([...files.keys()].sort()).toEqual([
+      ".devcontainer/Dockerfile",
       ".dockerignore",
       ".env.example",
-      "Dockerfile",
       "compose.yaml",
     ]);
   });

@@ -116,9 +116,9 @@ describe.each(Object.entries(CASES))("editor files: %s", (name, ctx) => {
 });
 
 describe("devcontainer", () => {
-  it("builds the Dockerfile's dev stage when there are no services", () => {
+  it("builds .devcontainer/Dockerfile when there are no services", () => {
     const dc = parsed(render(CASES["no-services"]), ".devcontainer/devcontainer.json");
-    expect(dc["build"]).toEqual({ dockerfile: "../Dockerfile", context: "..", target: "dev" });
+    expect(dc["build"]).toEqual({ dockerfile: "Dockerfile", context: "..", target: "dev" });
     expect(dc["mounts"]).toContain("source=orders-gomodcache,target=/go/pkg/mod,type=volume");
     expect(dc["capAdd"]).toEqual(["SYS_PTRACE"]);
     expect(dc["securityOpt"]).toEqual(["seccomp=unconfined"]);
@@ -145,7 +145,11 @@ describe("devcontainer", () => {
       volumes: Record<string, unknown>;
     };
     const dev = compose.services.dev;
-    expect(dev["build"]).toEqual({ context: ".", dockerfile: "Dockerfile", target: "dev" });
+    expect(dev["build"]).toEqual({
+      context: ".",
+      dockerfile: ".devcontainer/Dockerfile",
+      target: "dev",
+    });
     expect(dev["volumes"]).toContain(".:/workspaces/orders:cached");
     expect(dev["volumes"]).toContain("gomodcache:/go/pkg/mod");
     expect(dev["depends_on"]).toEqual({

@@ -27,6 +27,7 @@ describe("gopave init + sync on the bundled example", () => {
 
     const manifest = manifestOf(dir);
     const expected = [
+      ".devcontainer/Dockerfile",
       ".devcontainer/compose.yaml",
       ".devcontainer/devcontainer.json",
       ".dockerignore",
@@ -203,7 +204,8 @@ describe("gopave init on fixture repos", () => {
     const spec = read(dir, "gopave.yaml");
     expect(spec).toContain("apps: []");
     expect(existsSync(join(dir, "compose.yaml"))).toBe(false);
-    expect(read(dir, "Dockerfile")).not.toMatch(/gcr\.io\/distroless/);
+    expect(existsSync(join(dir, "Dockerfile"))).toBe(false);
+    expect(read(dir, ".devcontainer/Dockerfile")).toContain("AS dev");
   });
 
   it("several binaries become several apps and image targets", async () => {

@@ -1,11 +1,12 @@
 import { DEV_TARGET, DEV_USER, GOPATH } from "./container/names.js";
+import { DEVCONTAINER_DOCKERFILE } from "./devcontainer-dockerfile.js";
 import { moduleEnv } from "./module-env.js";
 import { resolveServices, serviceConnectionEnv } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 import { GO_EXTENSION } from "./vscode-extensions.js";
 import { goExtensionSettings } from "./vscode-settings.js";
 
-// The Dockerfile's dev stage creates both directories owned by the dev user.
+// .devcontainer/Dockerfile creates both directories owned by the dev user.
 const MOD_CACHE = `${GOPATH}/pkg/mod`;
 const BUILD_CACHE = `${DEV_USER.home}/.cache/go-build`;
 
@@ -42,7 +43,7 @@ export const generateDevcontainer: Generator = (ctx): GeneratedFile[] => {
         format: "jsonc",
         data: {
           name: spec.name,
-          build: { dockerfile: "../Dockerfile", context: "..", target: DEV_TARGET },
+          build: { dockerfile: "Dockerfile", context: "..", target: DEV_TARGET },
           // Mounted at a fixed path (not the checkout's folder name) so paths match on every machine.
           workspaceMount: `source=\${localWorkspaceFolder},target=${workspace},type=bind`,
           workspaceFolder: workspace,
@@ -92,7 +93,7 @@ function devComposeFile(ctx: GenerateContext): unknown {
   return {
     services: {
       dev: {
-        build: { context: ".", dockerfile: "Dockerfile", target: DEV_TARGET },
+        build: { context: ".", dockerfile: DEVCONTAINER_DOCKERFILE, target: DEV_TARGET },
         command: ["sleep", "infinity"],
         volumes: [
           `.:/workspaces/${spec.name}:cached`,

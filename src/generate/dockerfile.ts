@@ -4,33 +4,31 @@ import {
   debugBaseStage,
   debugStage,
   depsStages,
-  devStage,
   nativeSourceStage,
   runtimeStage,
 } from "./container/stages.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 
 /**
- * The multi-stage Dockerfile: cross-compiled app images, Delve debug targets and the dev container
- * image. Stages only run when a target needs them, so their order is for the reader, except the
- * last one: the first app's image (or `dev` without apps) is what a plain `docker build` makes.
+ * The multi-stage Dockerfile: cross-compiled app images and Delve debug targets (the dev container
+ * has its own, .devcontainer/Dockerfile). Stages only run when a target needs them, so their order
+ * is for the reader, except the last one: the first app's image is what `docker build` makes.
+ * A library has no app image, so no Dockerfile.
  */
 export const generateDockerfile: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   const { spec, repo, tools } = ctx;
   const builder = builderRef(spec);
   const plans = spec.apps.map((app) => planApp(spec, app));
   const dlv = tools.find((t) => t.name === "dlv");
+  if (plans.length === 0) return [];
   const stages: string[][] = [];
-  if (plans.length > 0) {
-    stages.push(depsStages(spec, repo, builder));
-    stages.push(...nativeSources(spec).map((s) => nativeSourceStage(spec, s)));
-    stages.push(...plans.map((p) => buildStageLines(spec, p)));
-    if (dlv) {
-      stages.push(debugBaseStage(dlv));
-      stages.push(...plans.map((p) => debugStage(spec, p)));
-    }
+  stages.push(depsStages(spec, repo, builder));
+  stages.push(...nativeSources(spec).map((s) => nativeSourceStage(spec, s)));
+  stages.push(...plans.map((p) => buildStageLines(spec, p)));
+  if (dlv) {
+    stages.push(debugBaseStage(dlv));
+    stages.push(...plans.map((p) => debugStage(spec, p)));
   }
-  stages.push(devStage(spec, tools, builder));
   stages.push(...[...plans.slice(1), ...plans.slice(0, 1)].map(runtimeStage));
   const text = ["# syntax=docker/dockerfile:1", ...stages.flatMap((s) => ["", ...s])].join("\n");
   return [{ path: "Dockerfile", format: "text", text: `${text}\n` }];

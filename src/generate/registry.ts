@@ -1,5 +1,6 @@
 import { generateCompose } from "./compose.js";
 import { generateDevcontainer } from "./devcontainer.js";
+import { generateDevcontainerDockerfile } from "./devcontainer-dockerfile.js";
 import { generateDockerfile } from "./dockerfile.js";
 import { generateDockerignore } from "./dockerignore.js";
 import { generateEnvExample } from "./env-example.js";
@@ -23,6 +24,7 @@ export const GENERATORS: readonly Generator[] = [
   generateEnvExample,
   generateGitignore,
   generateDevcontainer,
+  generateDevcontainerDockerfile,
   generateVscodeSettings,
   generateVscodeExtensions,
   generateVscodeLaunch,

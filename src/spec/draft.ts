@@ -30,7 +30,15 @@ export function draftSpec(d: Detection): SpecDraft {
   }
   comments.tools = `pinned for Go ${d.goVersion} (gopave's compatibility table); never @latest`;
 
-  const apps = nameApps(d.mainPackages, d.name).map(({ name, pkg }) => ({
+  const tooling = d.mainPackages.filter((m) => isDevTooling(m.dir));
+  if (tooling.length > 0) {
+    notes.push(
+      `left out main packages that look like dev tooling (${tooling.map((m) => m.dir).join(", ")}); ` +
+        "add them under apps: to build images for them",
+    );
+  }
+  const mains = d.mainPackages.filter((m) => !isDevTooling(m.dir));
+  const apps = nameApps(mains, d.name).map(({ name, pkg }) => ({
     name,
     main: pkg.dir,
     ...guessHttp(join(d.root, pkg.dir)),
@@ -70,6 +78,44 @@ export function draftSpec(d: Detection): SpecDraft {
   return { spec, comments, notes: [...notes, ...d.notes] };
 }
 
+/** Directories whose main packages are generators, examples or tests rather than deployables. */
+const TOOLING_DIRS = new Set([
+  "scripts",
+  "script",
+  "hack",
+  "tools",
+  "tool",
+  "internal/tools",
+  "examples",
+  "example",
+  "_examples",
+  "test",
+  "tests",
+  "e2e",
+  "integration",
+  "testutil",
+  "testing",
+  "playground",
+  "fuzz",
+  "bench",
+  "benchmark",
+  "benchmarks",
+  "docs",
+  "doc",
+  "gen",
+  "generate",
+  "codegen",
+  "demo",
+  "demos",
+]);
+
+function isDevTooling(dir: string): boolean {
+  const parts = dir.split("/").filter((p) => p !== "." && p !== "");
+  return parts.some(
+    (p, i) => TOOLING_DIRS.has(p) || TOOLING_DIRS.has(parts.slice(i, i + 2).join("/")),
+  );
+}
+
 /** App names from main package dirs: the last element, or the last two when that collides. */
 function nameApps(mains: MainPackage[], project: string): { name: string; pkg: MainPackage }[] {
   const base = (dir: string, n: number) => {
@@ -104,7 +150,13 @@ function guessHttp(dir: string): { port?: number; health?: string } {
   } catch {
     return {};
   }
-  if (!src.includes('"net/http"')) return {};
+  // Only servers get a port: plenty of mains import net/http to fetch something.
+  if (
+    !src.includes('"net/http"') ||
+    !/ListenAndServe|\.Serve\(|\bhttp\.Server\{|net\.Listen\(/.test(src)
+  ) {
+    return {};
+  }
   const literal = /"(?:[0-9.]*|localhost)?:(\d{2,5})"/.exec(src)?.[1];
   const envDefault = /port[^\n]{0,60}?"(\d{4,5})"/i.exec(src)?.[1];
   const port = Number(literal ?? envDefault ?? 8080);
