@@ -178,24 +178,43 @@ overrides:
 });
 
 describe("gopave init on fixture repos", () => {
-  it("leaves hand-written files alone and reports them; --force replaces them", async () => {
+  it("keeps hand-written files, records them in the spec, and --force replaces them", async () => {
     const dir = copyRepo("fixture", "handwritten");
     const handwritten = ["Dockerfile", "compose.yaml", ".vscode/settings.json"].map(
       (p) => [p, read(dir, p)] as const,
     );
     const init = await gopave(dir, ["init", "--yes"]);
     expect(init.code).toBe(0);
+    const spec = read(dir, "gopave.yaml");
     for (const [p, text] of handwritten) {
       expect(read(dir, p)).toBe(text);
-      expect(init.stdout).toMatch(new RegExp(`hand-written\\s+${p.replace(".", "\\.")}`));
+      expect(init.stdout).toMatch(new RegExp(`kept\\s+${p.replace(".", "\\.")}\n`));
+      expect(spec).toContain(`  ${p}:\n    generate: false\n`);
     }
     expect(Object.keys(manifestOf(dir).files)).not.toContain("Dockerfile");
-    // sync cannot make these consistent: it says so with exit 1.
-    expect((await gopave(dir, ["sync"])).code).toBe(1);
+    // The spec now says these files are the repo's own, so the drift check passes.
+    expect((await gopave(dir, ["sync", "--check"])).code).toBe(0);
     const forced = await gopave(dir, ["init", "--yes", "--force"]);
     expect(forced.code).toBe(0);
     expect(read(dir, "Dockerfile")).toContain(MARKER);
+    expect(read(dir, "gopave.yaml")).not.toContain("overrides");
     expect((await gopave(dir, ["sync", "--check"])).code).toBe(0);
+  });
+
+  it("sync refuses to overwrite a hand-written file the spec does not disown", async () => {
+    const dir = copyRepo("fixture", "single");
+    expect((await gopave(dir, ["init", "--yes"])).code).toBe(0);
+    const mine = "FROM scratch\n";
+    writeFileSync(join(dir, ".golangci.yml"), mine);
+    writeFileSync(
+      join(dir, ".gopave/manifest.json"),
+      read(dir, ".gopave/manifest.json").replace(/\s*"\.golangci\.yml": \{[^}]*\},?/, ""),
+    );
+    const sync = await gopave(dir, ["sync"]);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toMatch(/hand-written\s+\.golangci\.yml/);
+    expect(sync.stderr).toContain("generate: false");
+    expect(read(dir, ".golangci.yml")).toBe(mine);
   });
 
   it("a library gets no app image stages and no compose file", async () => {

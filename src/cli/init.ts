@@ -34,9 +34,18 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
   }
   const d = await detect(root, { offline: opts.offline === true, env: io.env });
   const draft = draftSpec(d);
-  const specText = specYaml(draft.spec, draft.comments);
   // Plans before writing anything: a draft that fails validation is a gopave bug, not a half-init.
-  const { manifest, actions } = planFromSpecText(root, specText, gopaveVersion());
+  let specText = specYaml(draft.spec, draft.comments);
+  let { manifest, actions } = planFromSpecText(root, specText, gopaveVersion());
+  const kept = opts.force ? [] : actions.filter((a) => a.kind === "unowned" && !a.section);
+  if (kept.length > 0) {
+    // The repo's own files stay, and the spec says so: gopave then neither writes nor checks them,
+    // so `sync --check` passes until someone removes the override to adopt the generated file.
+    draft.spec.overrides = Object.fromEntries(kept.map((a) => [a.path, { generate: false }]));
+    draft.comments.overrides = "files this repo already had; remove an entry and run `gopave sync --force` to generate it";
+    specText = specYaml(draft.spec, draft.comments);
+    ({ manifest, actions } = planFromSpecText(root, specText, gopaveVersion()));
+  }
 
   if (!opts.json) io.stdout(summary(d, draft.spec, c));
   if (draft.notes.length > 0 && !opts.json) {
@@ -73,11 +82,20 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
     return 0;
   }
   io.stdout(`\nwrote ${c.bold(SPEC_FILE)} and:\n${actionLines(result.applied, c, true)}`);
-  if (result.skipped.length > 0) {
+  if (kept.length > 0) {
     io.stdout(
-      `${c.yellow("left alone")} (already there and not written by gopave; \`gopave init --force\` replaces them):\n` +
-        actionLines(result.skipped, c, false),
+      `${c.yellow("kept")} (already there and not written by gopave; recorded in ${SPEC_FILE} as overrides.<file>.generate: false):\n` +
+        kept.map((a) => `  ${c.yellow("kept".padEnd(15))} ${a.path}\n`).join("") +
+        "  `gopave init --force` replaces them instead.\n",
     );
+    const keptDockerfile = kept.some((a) => a.path === "Dockerfile");
+    const apps = draft.spec.apps ?? [];
+    if (keptDockerfile && apps.length > 0 && actions.some((a) => a.path === "compose.yaml")) {
+      io.stdout(
+        `${c.yellow("note:")} compose.yaml builds the targets ${apps.map((a) => a.name).join(", ")} (and <app>-debug) ` +
+          "from Dockerfile, which is yours: give its stages those names, or let gopave generate it.\n",
+      );
+    }
   }
   io.stdout(
     `\nNext: review ${SPEC_FILE}, then commit it with the generated files (including .gopave/).\n` +

@@ -59,8 +59,9 @@ export async function runSync(opts: SyncOptions, io: CliIo): Promise<number> {
     for (const a of conflicts) io.stdout(`${coloredDiff(a, c)}\n`);
     io.stderr(
       `${c.red("not overwritten:")}\n${actionLines(conflicts, c, false)}` +
-        "These files changed outside gopave. Move the change into gopave.yaml (overrides:) and rerun,\n" +
-        "or run `gopave sync --force` to replace them with the generated version.\n",
+        "These files changed outside gopave. Move the change into gopave.yaml (overrides: merge/append) and\n" +
+        "rerun; keep a file as yours with overrides: {<file>: {generate: false}}; or run\n" +
+        "`gopave sync --force` to replace them with the generated version.\n",
     );
     return 1;
   }
