@@ -42,7 +42,8 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
     // The repo's own files stay, and the spec says so: gopave then neither writes nor checks them,
     // so `sync --check` passes until someone removes the override to adopt the generated file.
     draft.spec.overrides = Object.fromEntries(kept.map((a) => [a.path, { generate: false }]));
-    draft.comments.overrides = "files this repo already had; remove an entry and run `gopave sync --force` to generate it";
+    draft.comments.overrides =
+      "files this repo already had; remove an entry and run `gopave sync --force` to generate it";
     specText = specYaml(draft.spec, draft.comments);
     ({ manifest, actions } = planFromSpecText(root, specText, gopaveVersion()));
   }
