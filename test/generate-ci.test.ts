@@ -155,7 +155,7 @@ describe("GitHub workflow", () => {
       GOPRIVATE: "git.internal.example.com",
       GOFLAGS: "-mod=readonly",
     });
-    expect(Object.keys(wf.jobs)).toEqual(["test", "lint", "drift"]);
+    expect(Object.keys(wf.jobs)).toEqual(["test", "lint", "images", "drift"]);
     const uses = Object.values(wf.jobs).flatMap((j) =>
       j.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
     );
@@ -163,8 +163,16 @@ describe("GitHub workflow", () => {
       "actions/checkout@v5",
       "actions/setup-go@v6",
       "actions/setup-node@v5",
+      "docker/setup-buildx-action@v3",
       "golangci/golangci-lint-action@v9",
     ]);
+    const images = job(wf, "images")
+      .steps.map((s) => s.run ?? "")
+      .join("");
+    expect(images).toContain(
+      'docker buildx build --platform linux/amd64,linux/arm64 --target "$target" .',
+    );
+    expect(images).toContain("for target in api worker;");
     const lint = job(wf, "lint").steps.find((s) => s.uses?.startsWith("golangci/"));
     expect(lint?.with).toEqual({ version: "v2.13.1" });
     const drift = job(wf, "drift")
@@ -213,7 +221,13 @@ describe("GitHub workflow", () => {
 
   it("has no lint job without a pinned golangci-lint", () => {
     const wf = workflow(makeContext(exampleSpec({ tools: { gopls: "v0.23.0" } })));
-    expect(Object.keys(wf.jobs)).toEqual(["test", "drift"]);
+    expect(Object.keys(wf.jobs)).toEqual(["test", "images", "drift"]);
+  });
+
+  it("builds no images for a library or a repo that keeps its own Dockerfile", () => {
+    expect(Object.keys(workflow(makeContext(makeSpec())).jobs)).not.toContain("images");
+    const kept = exampleSpec({ overrides: { Dockerfile: { generate: false } } });
+    expect(Object.keys(workflow(makeContext(kept)).jobs)).not.toContain("images");
   });
 });
 

@@ -87,6 +87,8 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       ],
     };
   }
+  const images = imagesJob(ctx, checkout);
+  if (images) jobs["images"] = images;
   jobs["drift"] = {
     "runs-on": "ubuntu-latest",
     steps: [
@@ -112,3 +114,27 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
     },
   ];
 };
+
+/**
+ * Builds every app image for image.platforms (no push) so a Dockerfile that breaks on one
+ * platform fails CI. Go cross-compiles from the build platform; only cgo stages run emulated,
+ * which is when QEMU is needed. Skipped when the repo keeps its own Dockerfile.
+ */
+function imagesJob(ctx: GenerateContext, checkout: () => unknown): unknown {
+  const { spec } = ctx;
+  if (spec.apps.length === 0 || spec.overrides["Dockerfile"]?.generate === false) return undefined;
+  const platforms = spec.image.platforms.join(",");
+  const targets = spec.apps.map((a) => a.name).join(" ");
+  return {
+    "runs-on": "ubuntu-latest",
+    steps: [
+      checkout(),
+      ...(spec.apps.some((a) => a.cgo) ? [{ uses: "docker/setup-qemu-action@v3" }] : []),
+      { uses: "docker/setup-buildx-action@v3" },
+      {
+        name: `Build images (${platforms})`,
+        run: `for target in ${targets}; do\n  docker buildx build --platform ${platforms} --target "$target" .\ndone\n`,
+      },
+    ],
+  };
+}
