@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "@commander-js/extra-typings";
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { GopaveError } from "../util/errors.js";
 import { gopaveVersion, processIo } from "./io.js";
 import type { CliIo } from "./io.js";
@@ -45,6 +45,34 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(async (dir, opts) => {
       const { runSync } = await import("./sync.js");
       code = await runSync({ dir, ...opts }, io);
+    });
+
+  program
+    .command("check")
+    .description("lint a repo's Go environment files for disagreements and known mistakes")
+    .argument("[dir]", "repository root", ".")
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices(["text", "json", "sarif"])
+        .default("text"),
+    )
+    .option("--explain <rule>", "explain a rule: why it matters, how to fix it, an example")
+    .option("--offline", "do not ask the public module proxy which dependencies are private")
+    .action(async (dir, opts) => {
+      const { runCheck } = await import("./check.js");
+      code = await runCheck({ dir, ...opts, format: opts.format as "text" | "json" | "sarif" }, io);
+    });
+
+  program
+    .command("doctor")
+    .description("audit this machine's Go setup against gopave.yaml (or go.mod)")
+    .argument("[dir]", "repository root", ".")
+    .option("--json", "print the audit as JSON")
+    .option("--fix", "apply module settings with go env -w and install missing or mismatched tools")
+    .option("--explain <file>", "explain a failing go command's output (a file, or - for stdin)")
+    .action(async (dir, opts) => {
+      const { runDoctor } = await import("./doctor.js");
+      code = await runDoctor({ dir, ...opts }, io);
     });
 
   try {

@@ -173,6 +173,13 @@ const overrideSection = z.strictObject({
     .describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
 });
 
+const checkSection = z.strictObject({
+  disable: z
+    .array(z.string().regex(/^[A-Z]{2}\d{3}$/, { message: 'a rule id such as "DF003"' }))
+    .default([])
+    .describe("`gopave check` rules to turn off for this repo (see `gopave check --explain ID`)."),
+});
+
 export const specSchema = z.strictObject({
   version: z.literal(1).describe("Spec format version."),
   name: appName.describe("Project name (compose project, dev container)."),
@@ -196,6 +203,7 @@ export const specSchema = z.strictObject({
     formatters: ["gofumpt"],
   }),
   overrides: z.record(z.string().min(1), overrideSection).default({}),
+  check: checkSection.default({ disable: [] }),
 });
 
 /** The spec as written (defaults optional). */

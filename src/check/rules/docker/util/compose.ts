@@ -1,0 +1,177 @@
+import type { StructuredFile } from "../../../types.js";
+
+/** Compose file shapes the compose rules share: services, images, ports, commands. */
+
+export type Data = Record<string, unknown>;
+
+export function isRecord(v: unknown): v is Data {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export interface ComposeService {
+  name: string;
+  data: Data;
+}
+
+export function composeServices(file: StructuredFile): ComposeService[] {
+  if (!isRecord(file.data) || !isRecord(file.data.services)) return [];
+  return Object.entries(file.data.services).flatMap(([name, data]) =>
+    isRecord(data) ? [{ name, data }] : [],
+  );
+}
+
+/** Last path segment of an image without tag or digest: "bitnami/postgresql:16" -> "postgresql". */
+export function imageBaseName(image: string): string {
+  const noDigest = image.split("@")[0] ?? image;
+  const slash = noDigest.lastIndexOf("/");
+  const last = noDigest.slice(slash + 1);
+  return (last.split(":")[0] ?? last).toLowerCase();
+}
+
+/**
+ * Stateful services that take time to accept connections after their container starts. Matched
+ * on the image's last path segment, so admin UIs (mongo-express, kafka-ui) are not included.
+ */
+const DATABASE_IMAGES = new Set([
+  "postgres",
+  "postgresql",
+  "postgis",
+  "timescaledb",
+  "mysql",
+  "mariadb",
+  "percona-server",
+  "redis",
+  "redis-stack",
+  "redis-stack-server",
+  "valkey",
+  "keydb",
+  "dragonfly",
+  "memcached",
+  "mongo",
+  "mongodb",
+  "mongodb-community-server",
+  "nats",
+  "kafka",
+  "cp-kafka",
+  "redpanda",
+  "rabbitmq",
+  "elasticsearch",
+  "opensearch",
+  "cassandra",
+  "scylla",
+  "cockroach",
+  "clickhouse-server",
+  "zookeeper",
+  "cp-zookeeper",
+  "etcd",
+  "couchdb",
+  "influxdb",
+  "neo4j",
+]);
+
+export function isDatabaseImage(image: string): boolean {
+  return DATABASE_IMAGES.has(imageBaseName(image));
+}
+
+export function serviceImage(service: ComposeService): string | undefined {
+  const image = service.data.image;
+  return typeof image === "string" ? image : undefined;
+}
+
+/** A healthcheck that runs: present and not `disable: true` / `test: ["NONE"]`. */
+export function hasHealthcheck(service: ComposeService): boolean {
+  const hc = service.data.healthcheck;
+  if (!isRecord(hc)) return false;
+  if (hc.disable === true) return false;
+  const test = hc.test;
+  return !(Array.isArray(test) && test[0] === "NONE");
+}
+
+/** `command` / `entrypoint` as words (a string is split on spaces as Compose does). */
+export function words(v: unknown): string[] | undefined {
+  if (typeof v === "string") return v.split(/\s+/).filter((w) => w !== "");
+  if (Array.isArray(v)) return v.map((x) => String(x));
+  return undefined;
+}
+
+export interface PortMapping {
+  /** Index in the `ports` list, for the finding's line. */
+  index: number;
+  hostIp: string | undefined;
+  /** Container port or range, e.g. "2345" or "2345-2350". */
+  target: string;
+}
+
+/** Both port syntaxes: `[[ip:]published:]target[/proto]` strings and `{target, host_ip, ...}`. */
+export function portMappings(ports: unknown): PortMapping[] {
+  if (!Array.isArray(ports)) return [];
+  const out: PortMapping[] = [];
+  ports.forEach((p, index) => {
+    if (isRecord(p)) {
+      if (p.target === undefined) return;
+      const hostIp = typeof p.host_ip === "string" ? p.host_ip : undefined;
+      out.push({ index, hostIp, target: String(p.target) });
+      return;
+    }
+    if (typeof p !== "string" && typeof p !== "number") return;
+    const parsed = parseShortPort(String(p));
+    if (parsed) out.push({ index, ...parsed });
+  });
+  return out;
+}
+
+function parseShortPort(s: string): { hostIp: string | undefined; target: string } | undefined {
+  const spec = s.replace(/\/[a-z]+$/i, "");
+  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(spec);
+  if (bracket) {
+    const rest = (bracket[2] ?? "").split(":");
+    return { hostIp: bracket[1], target: rest.at(-1) ?? "" };
+  }
+  const parts = spec.split(":");
+  const target = parts.at(-1) ?? "";
+  // Three or more parts: everything before published:target is the host IP (bare IPv6 too).
+  const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(":") : undefined;
+  return { hostIp, target };
+}
+
+/** No host IP (Docker publishes on every interface) or an explicit wildcard. */
+export function publishedOnAllInterfaces(m: PortMapping): boolean {
+  const ip = m.hostIp?.trim();
+  return ip === undefined || ip === "" || ip === "0.0.0.0" || ip === "::" || ip === "[::]";
+}
+
+export function portInRange(target: string, port: number): boolean {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(target.trim());
+  if (!m) return false;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  return port >= lo && port <= hi;
+}
+
+/** A literal value, not a `${VAR}` / `$VAR` interpolation (`$$` is an escaped dollar). */
+export function isLiteralValue(v: unknown): boolean {
+  if (typeof v === "number" || typeof v === "boolean") return true;
+  if (typeof v !== "string" || v === "") return false;
+  return !/\$(\{|[A-Za-z_])/.test(v.replace(/\$\$/g, ""));
+}
+
+export interface EnvEntry {
+  key: string;
+  value: unknown;
+  path: (string | number)[];
+}
+
+/** Environment entries in either form, with the data path of each for its line. */
+export function environmentEntries(env: unknown): EnvEntry[] {
+  if (isRecord(env)) {
+    return Object.entries(env).map(([key, value]) => ({ key, value, path: [key] }));
+  }
+  if (!Array.isArray(env)) return [];
+  return env.flatMap((item: unknown, i): EnvEntry[] => {
+    if (typeof item !== "string") return [];
+    const eq = item.indexOf("=");
+    // `- NAME` alone passes the variable through from the shell: no literal.
+    if (eq === -1) return [{ key: item, value: null, path: [i] }];
+    return [{ key: item.slice(0, eq), value: item.slice(eq + 1), path: [i] }];
+  });
+}

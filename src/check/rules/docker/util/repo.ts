@@ -1,0 +1,91 @@
+import { posix } from "node:path";
+import type { DockerfileModel, GoModModel, RepoModel, StructuredFile } from "../../../types.js";
+import type { ComposeService } from "./compose.js";
+import { isRecord } from "./compose.js";
+import { commandWords } from "./run-script.js";
+import { chainOf, finalStage, stageGraph } from "./stages.js";
+import type { Stage } from "./stages.js";
+
+/** Links between a repo's Dockerfiles, compose files and go.mod files. */
+
+/** Dev container images are meant to carry the toolchain and a shell user. */
+export function isDevContainerDockerfile(path: string): boolean {
+  return path.startsWith(".devcontainer/") || path.includes("/.devcontainer/");
+}
+
+/** The go.mod a Dockerfile most likely builds: the one beside it, else the repo root's. */
+export function goModFor(model: RepoModel, dockerfilePath: string): GoModModel | undefined {
+  const dir = posix.dirname(dockerfilePath);
+  return model.gomods.find((m) => m.dir === dir) ?? model.gomods.find((m) => m.dir === ".");
+}
+
+export interface ServiceBuild {
+  dockerfile: DockerfileModel;
+  /** The stage the service builds: its `target`, else the last one. */
+  stage: Stage | undefined;
+  /** Context directory relative to the repo root. */
+  context: string;
+}
+
+/**
+ * The Dockerfile a compose service builds. Relative paths resolve against the compose file's
+ * directory, or the repo root when the file is an override merged into a root compose file
+ * (the dev container's compose files are).
+ */
+export function serviceBuild(
+  model: RepoModel,
+  compose: StructuredFile,
+  service: ComposeService,
+): ServiceBuild | undefined {
+  const build = service.data.build;
+  const spec = typeof build === "string" ? { context: build } : isRecord(build) ? build : undefined;
+  if (!spec) return undefined;
+  const context = typeof spec.context === "string" ? spec.context : ".";
+  const name = typeof spec.dockerfile === "string" ? spec.dockerfile : "Dockerfile";
+  if (posix.isAbsolute(context) || posix.isAbsolute(name) || /^[a-z]+:\/\//i.test(context)) {
+    return undefined;
+  }
+  for (const base of [posix.dirname(compose.path), "."]) {
+    const ctx = posix.normalize(posix.join(base, context));
+    const path = posix.normalize(posix.join(ctx, name));
+    const dockerfile = model.dockerfiles.find((d) => d.path === path);
+    if (!dockerfile) continue;
+    const graph = stageGraph(dockerfile);
+    const target = typeof spec.target === "string" ? spec.target.toLowerCase() : undefined;
+    const stage = target ? graph.stages.find((s) => s.name === target) : finalStage(graph);
+    return { dockerfile, stage, context: ctx };
+  }
+  return undefined;
+}
+
+/** The last ENTRYPOINT and CMD of a stage's chain, as words. */
+export function imageEntrypointCmd(stage: Stage): { entrypoint: string[]; cmd: string[] } {
+  let entrypoint: string[] = [];
+  let cmd: string[] = [];
+  for (const s of chainOf(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.getKeyword() === "ENTRYPOINT") entrypoint = commandWords(ins).words;
+      else if (ins.getKeyword() === "CMD") cmd = commandWords(ins).words;
+    }
+  }
+  return { entrypoint, cmd };
+}
+
+/** What a stage's image starts: its ENTRYPOINT followed by its CMD. */
+export function imageCommand(stage: Stage): string[] {
+  const { entrypoint, cmd } = imageEntrypointCmd(stage);
+  return [...entrypoint, ...cmd];
+}
+
+/** Whether words start Delve (`dlv`, `/go/bin/dlv`, `sh -c "dlv ..."` split into words). */
+export function runsDelve(words: readonly string[]): boolean {
+  return words.some((w) => /(?:^|\/)dlv$/.test(w) || /(?:^|[\s/;&|])dlv\s/.test(w));
+}
+
+/** The port of Delve's `--listen`/`-l` in a command line, if given. */
+export function delveListenPort(words: readonly string[]): number | undefined {
+  const joined = words.join(" ");
+  const m = /(?:--listen|-l)(?:=|\s+)(\S+)/.exec(joined);
+  const port = m?.[1] ? /:(\d+)$/.exec(m[1])?.[1] : undefined;
+  return port === undefined ? undefined : Number(port);
+}

@@ -1,0 +1,46 @@
+import type { Copy, Instruction } from "dockerfile-ast";
+import { execForm, runMounts } from "./run-script.js";
+
+/** What COPY/ADD (and bind mounts) bring in from the build context. */
+
+const DEPENDENCY_FILES = new Set(["go.mod", "go.sum", "go.work", "go.work.sum"]);
+/** Extension-less names that are files, not source directories. */
+const PLAIN_FILES = new Set(["makefile", "license", "dockerfile", "readme", "version", "notice"]);
+
+/** The source arguments of a COPY/ADD from the build context (none with --from). */
+export function contextSources(ins: Instruction): string[] {
+  const keyword = ins.getKeyword();
+  if (keyword !== "COPY" && keyword !== "ADD") return [];
+  const copy = ins as Copy;
+  if (copy.getFromFlag()) return [];
+  const json = copy.getJSONStrings();
+  const args =
+    json.length > 0
+      ? (execForm(`[${json.map((j) => j.getValue()).join(",")}]`) ?? [])
+      : copy.getArguments().map((a) => a.getValue());
+  if (args.some((a) => a.startsWith("<<"))) return [];
+  return args.slice(0, -1);
+}
+
+/** Go sources or a directory that may hold them, as opposed to go.mod/go.sum or a plain file. */
+export function isGoSource(src: string): boolean {
+  const path = src.replace(/\/+$/, "");
+  if (path === "" || path === "." || path === "*" || path.endsWith(".go")) return true;
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  if (DEPENDENCY_FILES.has(base) || base.startsWith(".")) return false;
+  if (PLAIN_FILES.has(base.toLowerCase())) return false;
+  // Without an extension it is most likely a package directory (cmd, internal, pkg/api).
+  return !base.includes(".");
+}
+
+/** The whole context (`COPY . <dest>`), what a .dockerignore filters. */
+export function copiesWholeContext(ins: Instruction): boolean {
+  return contextSources(ins).some((s) => s === "." || s === "./");
+}
+
+/** RUN bind mounts of the context that expose sources (no `source`, or a source directory). */
+export function bindsSources(ins: Instruction): boolean {
+  return runMounts(ins).some(
+    (m) => m.type === "bind" && m.from === undefined && isGoSource(m.source ?? "."),
+  );
+}

@@ -1,0 +1,28 @@
+import type { Rule } from "../../types.js";
+import { setupGoProblems } from "./sources/setup-go.js";
+
+export const CI001: Rule = {
+  id: "CI001",
+  severity: "error",
+  title: "setup-go's Go version disagrees with go.mod or gopave.yaml",
+  doc: {
+    why:
+      "actions/setup-go decides which Go a GitHub Actions job runs. Below go.mod's go line, Go refuses " +
+      "to build (GOTOOLCHAIN=local) or downloads a newer toolchain on every run (GOTOOLCHAIN=auto), so " +
+      "CI never tests the version it names. When go.mod's toolchain line or gopave.yaml pins an exact " +
+      "release, CI should test that release. `go-version` wins over `go-version-file`; setup-go v6+ " +
+      "reads the toolchain line of a go.mod, earlier majors only its go line. An unquoted " +
+      "`go-version: 1.20` is the YAML number 1.2. A `go-version-file` that does not exist fails the step.",
+    fix:
+      "Use `go-version-file: go.mod` with setup-go v6+ when go.mod's toolchain line is the pin, or " +
+      "write the pinned release, quoted, in `go-version`.",
+    example: {
+      file: ".github/workflows/ci.yml",
+      bad: "# go.mod: go 1.25.0, toolchain go1.26.8\n- uses: actions/setup-go@v6\n  with:\n    go-version: 1.24",
+      good: "# go.mod: go 1.25.0, toolchain go1.26.8\n- uses: actions/setup-go@v6\n  with:\n    go-version-file: go.mod",
+    },
+  },
+  check({ model }) {
+    return setupGoProblems(model);
+  },
+};

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RULES } from "../src/check/rules/index.js";
+import { REPO_ROOT } from "./helpers/cli.js";
+
+const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+
+describe("README", () => {
+  it("lists every check rule with its severity and title", () => {
+    for (const r of RULES) {
+      const row = new RegExp(`^\\|\\s*${r.id}\\s*\\|\\s*${r.severity}\\s*\\|`, "m");
+      expect(readme, `README is missing rule ${r.id}`).toMatch(row);
+    }
+    const listed = [...readme.matchAll(/^\|\s*([A-Z]{2}\d{3})\s*\|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it("has a two-command Quick start: the demo and the test suite", () => {
+    const quick = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const commands = quick.split("\n").filter((l) => l.trim() !== "");
+    expect(commands).toHaveLength(2);
+    expect(commands[0]).toMatch(/^npm ci && npm run demo/);
+    expect(commands[1]).toMatch(/^npm test/);
+  });
+});
