@@ -69,6 +69,24 @@ describe("CP002 database without healthcheck", () => {
     expect(where(f)).toEqual(["compose.yaml:2", "compose.yaml:4", "compose.yaml:6"]);
   });
 
+  it("warns when a service depends on the database, and only notes it otherwise", async () => {
+    const compose = lines(
+      "services:",
+      "  api:",
+      "    image: example/api:1.0",
+      "    depends_on: [db]",
+      "  db:",
+      "    image: postgres:17.6",
+      "  scratch-redis:",
+      "    image: redis:8.2.1",
+    );
+    const f = await runRule(CP002, { "compose.yaml": compose });
+    expect(f.map((x) => [x.line, x.severity])).toEqual([
+      [5, undefined],
+      [7, "note"],
+    ]);
+  });
+
   it("does not fire on healthy databases, apps or admin UIs", async () => {
     const compose = lines(
       "services:",

@@ -101,6 +101,26 @@ describe("GV001 Go versions disagree", () => {
     expect(findings).toEqual([]);
   });
 
+  it("warns when a floating minor differs from the declared Go", async () => {
+    const findings = await check(GV001, {
+      "go.mod": gomod("1.24.0", "go1.26.8"),
+      Dockerfile: "FROM golang:1.25-alpine AS build\n",
+    });
+    expect(where(findings)).toEqual(["GV001 Dockerfile:1"]);
+    expect(findings[0]?.severity).toBe("warning");
+  });
+
+  it("without a declared Go, compares only exact releases (floating minors differ on purpose)", async () => {
+    // go-redis-like: a test image on golang:1.24-alpine, a govulncheck job on the newest Go.
+    const findings = await check(GV001, {
+      "go.mod": gomod("1.24"),
+      "e2e/Dockerfile": "FROM golang:1.24-alpine\n",
+      ".github/workflows/vuln.yml":
+        "on: push\njobs:\n  vuln:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: 1.26.x\n",
+    });
+    expect(findings).toEqual([]);
+  });
+
   it("leaves setup-go to CI001 when CI001 reports it", async () => {
     const findings = await check(GV001, {
       "go.mod": gomod("1.25.0", "go1.26.8"),

@@ -1,5 +1,11 @@
 import type { Rule, RuleFinding } from "../../types.js";
-import { composeServices, hasHealthcheck, isDatabaseImage, serviceImage } from "./util/compose.js";
+import {
+  isRecord,
+  composeServices,
+  hasHealthcheck,
+  isDatabaseImage,
+  serviceImage,
+} from "./util/compose.js";
 
 export const CP002: Rule = {
   id: "CP002",
@@ -26,18 +32,32 @@ export const CP002: Rule = {
   },
   check({ model }) {
     const out: RuleFinding[] = [];
+    // A database something depends on must say when it is ready (a warning); one nothing waits
+    // for (test fixtures started by hand) is worth a note, not a failing check.
+    const dependedOn = new Set(
+      model.composes.flatMap((c) =>
+        composeServices(c).flatMap((svc) => {
+          const deps = svc.data.depends_on;
+          if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
+          return isRecord(deps) ? Object.keys(deps) : [];
+        }),
+      ),
+    );
     for (const compose of model.composes) {
       for (const service of composeServices(compose)) {
         const image = serviceImage(service);
         // `extends` may supply the healthcheck from a file we do not follow.
         if (!image || !isDatabaseImage(image) || service.data.extends !== undefined) continue;
         if (hasHealthcheck(service)) continue;
+        const waited = dependedOn.has(service.name);
         out.push({
+          ...(waited ? {} : { severity: "note" as const }),
           file: compose.path,
           line: compose.lineOf(["services", service.name]),
           message:
             `service ${service.name} (${image}) has no healthcheck (official database images ` +
-            "define none), so nothing can wait until it accepts connections; add a healthcheck",
+            "define none), so nothing can wait until it accepts connections; add a healthcheck" +
+            (waited ? "" : " (a note: no service depends on it yet)"),
         });
       }
     }

@@ -14,19 +14,19 @@ function shown(p: Pinned): string {
   return p.precision === "minor" ? `${p.version}.x` : p.version;
 }
 
-/**
- * The pin the others are measured against: gopave.yaml, else the toolchain line that governs the
- * repo (go.work's, else the root go.mod's), else the exact version most places name. Without one
- * (a tie, or only minor pins) every pin that disagrees with another is reported.
- */
-function reference(pins: Pinned[]): Pinned | undefined {
+/** The repo's declared Go: gopave.yaml, else the governing toolchain line (go.work's, else go.mod's). */
+function authority(pins: Pinned[]): Pinned | undefined {
   const exact = pins.filter((p) => p.precision === "exact");
   const spec = exact.find((p) => p.kind === "spec");
   if (spec) return spec;
   const toolchains = exact.filter((p) => p.kind === "toolchain");
-  const governing =
-    toolchains.find((p) => p.file === "go.work") ?? toolchains.find((p) => p.file === "go.mod");
-  if (governing) return governing;
+  return (
+    toolchains.find((p) => p.file === "go.work") ?? toolchains.find((p) => p.file === "go.mod")
+  );
+}
+
+/** Without an authority: the exact version most places name, if one leads. */
+function majority(exact: Pinned[]): Pinned | undefined {
   const counts = new Map<string, Pinned[]>();
   for (const p of exact) counts.set(p.version, [...(counts.get(p.version) ?? []), p]);
   const ranked = [...counts.values()].sort((a, b) => b.length - a.length);
@@ -43,10 +43,11 @@ export const GV001: Rule = {
       "The toolchain line, the Docker builder image, the dev container, CI and version files each decide " +
       "which Go compiles the code in that place. When they name different releases, a bug or a vet " +
       'finding can appear in one place and not another, and "works on my machine" comes back. ' +
-      "A source that names only a minor (golang:1.26, setup-go '1.26') agrees with any 1.26.x; " +
-      "go.mod's go line is a minimum, not a pin, and is checked by GV002. Each place is measured " +
-      "against gopave.yaml's go.version, else the governing toolchain line, else the version most " +
-      "places name.",
+      "go.mod's go line is a minimum, not a pin, and is checked by GV002. When the repo declares its " +
+      "Go (gopave.yaml's go.version, else the governing toolchain line), every place is measured " +
+      "against it: an exact release that differs is an error, a floating minor (golang:1.26, " +
+      "setup-go '1.26.x') of another minor a warning. Without a declaration only exact releases " +
+      "are compared, with each other: floating minors and CI matrices often differ on purpose.",
     fix:
       "Pick one exact release and write it everywhere (or declare it once as go.version in gopave.yaml " +
       "and let `gopave sync` render the files).",
@@ -63,8 +64,10 @@ export const GV001: Rule = {
     // setup-go locations that CI001 already reports would otherwise be reported twice.
     const ci = new Set(setupGoProblems(model).map((f) => `${f.file}:${f.line}`));
     const out: RuleFinding[] = [];
-    const ref = reference(pins);
-    for (const p of pins) {
+    const declared = authority(pins);
+    const compared = declared ? pins : pins.filter((p) => p.precision === "exact");
+    const ref = declared ?? majority(compared);
+    for (const p of compared) {
       const others = pins.filter((q) => q !== p);
       const disagree = ref
         ? pinsAgree(p, ref)
@@ -76,6 +79,7 @@ export const GV001: Rule = {
       const list = disagree.map((q) => `${shown(q)} (${q.label})`).join(", ");
       const verb = ref ? "but the repo pins" : "disagrees with";
       out.push({
+        ...(p.precision === "minor" ? { severity: "warning" as const } : {}),
         file: p.file,
         line: p.line,
         message: `Go ${shown(p)} here (${p.label}), ${verb} ${list}`,
