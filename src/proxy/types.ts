@@ -1,0 +1,105 @@
+import type { Readable } from "node:stream";
+
+/**
+ * The contract between gopave proxy's parts: request parsing, storage backends, upstream targets
+ * (routes), verification, and the HTTP server that ties them together. Module paths and versions
+ * here are always DECODED (case-encoding "!x" already turned into "X") and validated.
+ */
+
+export type ModuleFile = "info" | "mod" | "zip";
+
+export type ProxyRequest =
+  | { kind: "list"; module: string }
+  | { kind: "latest"; module: string }
+  | { kind: "file"; module: string; version: string; file: ModuleFile }
+  /** /sumdb/<name>/<rest>: rest is "supported", "latest", "lookup/<mod>@<ver>" or "tile/…". */
+  | { kind: "sumdb"; name: string; rest: string };
+
+/** A stored body: its size, and a fresh stream each time it is opened. */
+export interface StoredBody {
+  size: number;
+  open(): Readable;
+  /** A local file path when the backend has one (lets the server use sendfile-like paths). */
+  path?: string;
+}
+
+/** A cached answer that may go stale: list and @latest bodies, negative answers. */
+export interface CachedAnswer {
+  body: string;
+  /** 200 for a body; 404/410 for a cached not-found. */
+  status: number;
+  /** ms since epoch when it was fetched. */
+  fetchedAt: number;
+}
+
+/**
+ * Where modules are kept. The filesystem backend lays files out like GOMODCACHE's download cache
+ * (`<escaped module>/@v/<escaped version>.{info,mod,zip}`, `@v/list`), so a directory can be
+ * served statically or seeded from a module cache. Immutable files are written once, atomically,
+ * and never overwritten; an S3 backend implements the same interface.
+ */
+export interface Storage {
+  /** The immutable .info/.mod/.zip, if stored. Reading a zip counts as a use for eviction. */
+  get(module: string, version: string, file: ModuleFile): Promise<StoredBody | undefined>;
+  /**
+   * Stores an immutable file from a local temp file (moved or copied in) or bytes. A second put
+   * of an existing file is a no-op (first writer wins); never overwrites.
+   */
+  putOnce(
+    module: string,
+    version: string,
+    file: ModuleFile,
+    source: { path: string } | { data: Buffer },
+  ): Promise<void>;
+  /** Mutable answers keyed by kind: "list" / "latest" per module, "notfound" per request key. */
+  getAnswer(kind: "list" | "latest" | "notfound", key: string): Promise<CachedAnswer | undefined>;
+  putAnswer(kind: "list" | "latest" | "notfound", key: string, answer: CachedAnswer): Promise<void>;
+  /** Immutable checksum-database tiles, by "<sumdb name>/<tile path>". */
+  getTile(key: string): Promise<Buffer | undefined>;
+  putTile(key: string, data: Buffer): Promise<void>;
+  /** A directory for temp files on the same filesystem (so a later putOnce is a rename). */
+  stagingDir(): Promise<string>;
+  /** Removes least-recently-used zips until the total size is at most maxBytes; returns how many. */
+  evict(maxBytes: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** An upstream's answer. Only a genuine not-found is `notFound`; anything else is an error. */
+export type UpstreamResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; notFound: true; status: 404 | 410; message: string }
+  | { ok: false; notFound: false; status: number | undefined; message: string };
+
+/** Where a route sends requests: an upstream proxy list, `direct` (the go command), or `deny`. */
+export interface Target {
+  /** For metrics and logs, e.g. "upstream", "direct", "deny" (never a URL with credentials). */
+  name: string;
+  list(module: string, signal: AbortSignal): Promise<UpstreamResult<string>>;
+  latest(module: string, signal: AbortSignal): Promise<UpstreamResult<string>>;
+  info(module: string, version: string, signal: AbortSignal): Promise<UpstreamResult<Buffer>>;
+  mod(module: string, version: string, signal: AbortSignal): Promise<UpstreamResult<Buffer>>;
+  /** Downloads the zip into `dest` (a path in the storage's staging dir). */
+  zip(module: string, version: string, dest: string, signal: AbortSignal): Promise<UpstreamResult<{ size: number }>>;
+}
+
+export type VerifyResult =
+  | { ok: true; how: "sumdb" | "go.sum" }
+  /** Not checked, on purpose (a private route, or GONOSUMDB-like config). */
+  | { ok: true; how: "skipped" }
+  | { ok: false; reason: string };
+
+/** Checks .mod bytes and zips against the checksum database (or trusted go.sum lines). */
+export interface Verifier {
+  verifyMod(module: string, version: string, data: Buffer): Promise<VerifyResult>;
+  /** Also enforces golang.org/x/mod/zip's rules (prefix, sizes, traversal, case-fold collisions). */
+  verifyZip(module: string, version: string, zipPath: string): Promise<VerifyResult>;
+}
+
+/** One ordered route: GOPRIVATE-style prefix globs → a target. */
+export interface Route {
+  /** Comma-separated globs, matched with Go's MatchPrefixPatterns. */
+  pattern: string;
+  target: Target;
+  /** Public routes are verified against the checksum database; private ones are not. */
+  verify: boolean;
+}
