@@ -8,13 +8,24 @@ import type { Spec } from "../spec/schema.js";
 export function moduleEnv(spec: Spec): [string, string][] {
   const m = spec.modules;
   const env: [string, string][] = [["GOTOOLCHAIN", goToolchainValue(spec)]];
-  if (m.proxy !== undefined) env.push(["GOPROXY", m.proxy]);
+  const proxy = goproxyValue(spec);
+  if (proxy !== undefined) env.push(["GOPROXY", proxy]);
   if (m.sumdb !== undefined) env.push(["GOSUMDB", m.sumdb]);
   if (m.private.length > 0) env.push(["GOPRIVATE", m.private.join(",")]);
   if (m.noproxy !== undefined) env.push(["GONOPROXY", m.noproxy.join(",")]);
   if (m.nosumdb !== undefined) env.push(["GONOSUMDB", m.nosumdb.join(",")]);
   if (m.flags.length > 0) env.push(["GOFLAGS", m.flags.join(" ")]);
   return env;
+}
+
+/**
+ * GOPROXY: the team proxy first when there is one, falling through to `modules.proxy` on any
+ * error ("|": the team proxy being down must not stop builds that have a fallback).
+ */
+export function goproxyValue(spec: Spec): string | undefined {
+  const { teamProxy, proxy } = spec.modules;
+  if (teamProxy === undefined) return proxy;
+  return proxy === undefined ? teamProxy : `${teamProxy}|${proxy}`;
 }
 
 /**

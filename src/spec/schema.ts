@@ -40,6 +40,15 @@ const modulesSection = z.strictObject({
     })
     .optional()
     .describe("GOPROXY. Unset: Go's own default."),
+  teamProxy: z
+    .string()
+    .regex(/^https?:\/\/[^\s,|]+$/, {
+      message: "an http(s) URL of a module proxy, e.g. http://goproxy.corp.example:3000",
+    })
+    .optional()
+    .describe(
+      "A team module proxy (e.g. `gopave proxy serve`) put first in GOPROXY everywhere; `proxy` (if set) follows it after '|', so any error falls through.",
+    ),
   sumdb: z
     .string()
     .min(1)
