@@ -3,6 +3,10 @@ import { GopaveError } from "../util/errors.js";
 import { gopaveVersion, processIo } from "./io.js";
 import type { CliIo } from "./io.js";
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /**
  * The command tree. Commands are imported lazily so `gopave --version` and `--help` stay fast.
  * Returns the exit code: 0 ok, 1 findings/drift, 2 usage or input error.
@@ -73,6 +77,62 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(async (dir, opts) => {
       const { runDoctor } = await import("./doctor.js");
       code = await runDoctor({ dir, ...opts }, io);
+    });
+
+  const proxy = program
+    .command("proxy")
+    .description("a caching, routing Go module proxy, and a prober for module mirrors");
+
+  proxy
+    .command("serve")
+    .description("serve the GOPROXY protocol: route by module path, cache, verify, stream")
+    .option("--config <file>", "YAML config file (flags override it)")
+    .option("--listen <addr>", "address to listen on, e.g. 127.0.0.1:3000")
+    .option("--storage <url>", "where modules are kept, e.g. file:///var/cache/gopave")
+    .option(
+      "--upstream <list>",
+      "default upstream GOPROXY list (',' next on 404/410, '|' next on any error)",
+    )
+    .option(
+      "--route <glob=target>",
+      "route modules matching a glob to a target (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--sumdb <name>",
+      "checksum database to verify public modules against (name[+key] [url])",
+    )
+    .option(
+      "--cache-max <size>",
+      "size cap of cached zips, e.g. 20GiB (least recently used evicted)",
+    )
+    .action(async (opts) => {
+      const { runProxyServe } = await import("./proxy-serve.js");
+      code = await runProxyServe(opts, io);
+    });
+
+  proxy
+    .command("probe")
+    .description("check module mirrors for protocol conformance and latency; rank them")
+    .argument("[url...]", "proxy base URLs (default: a built-in list of public mirrors)")
+    .option("--json", "print the report as JSON")
+    .option("-n, --requests <n>", "latency samples per proxy", "10")
+    .action(async (urls, opts) => {
+      const { runProxyProbe } = await import("./proxy-probe.js");
+      code = await runProxyProbe({ urls, ...opts }, io);
+    });
+
+  proxy
+    .command("seed")
+    .description("fill the proxy's storage from an existing module cache, verifying every module")
+    .argument("<dir>", "a GOMODCACHE (or its cache/download directory)")
+    .option("--config <file>", "YAML config file")
+    .option("--storage <url>", "where modules are kept, e.g. file:///var/cache/gopave")
+    .option("--sumdb <name>", "checksum database to verify against")
+    .action(async (dir, opts) => {
+      const { runProxySeed } = await import("./proxy-seed.js");
+      code = await runProxySeed({ dir, ...opts }, io);
     });
 
   try {

@@ -79,14 +79,23 @@ export interface Target {
   info(module: string, version: string, signal: AbortSignal): Promise<UpstreamResult<Buffer>>;
   mod(module: string, version: string, signal: AbortSignal): Promise<UpstreamResult<Buffer>>;
   /** Downloads the zip into `dest` (a path in the storage's staging dir). */
-  zip(module: string, version: string, dest: string, signal: AbortSignal): Promise<UpstreamResult<{ size: number }>>;
+  zip(
+    module: string,
+    version: string,
+    dest: string,
+    signal: AbortSignal,
+  ): Promise<UpstreamResult<{ size: number }>>;
 }
 
 export type VerifyResult =
   | { ok: true; how: "sumdb" | "go.sum" }
   /** Not checked, on purpose (a private route, or GONOSUMDB-like config). */
   | { ok: true; how: "skipped" }
-  | { ok: false; reason: string };
+  /**
+   * `unavailable`: the check could not be made (checksum database unreachable, timed out) — the
+   * server answers 502 instead of refusing the module as tampered. Absent means a real mismatch.
+   */
+  | { ok: false; reason: string; unavailable?: boolean };
 
 /** Checks .mod bytes and zips against the checksum database (or trusted go.sum lines). */
 export interface Verifier {
@@ -99,6 +108,8 @@ export interface Verifier {
 export interface Route {
   /** Comma-separated globs, matched with Go's MatchPrefixPatterns. */
   pattern: string;
+  /** The `route` label in metrics and logs (default: the pattern); never contains credentials. */
+  name?: string;
   target: Target;
   /** Public routes are verified against the checksum database; private ones are not. */
   verify: boolean;

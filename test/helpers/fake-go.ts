@@ -186,7 +186,13 @@ export function fakeMachine(opts: FakeMachineOptions = {}): FakeMachine {
   save();
   writeFileSync(join(dirs.goroot, "go.env"), opts.goEnvFile ?? "GOTOOLCHAIN=auto\n");
   if (!opts.noGo) {
-    writeFileSync(join(dirs.bin, "go"), `#!${process.execPath}\n${FAKE_GO}`);
+    // A .cjs file run by a sh wrapper: an extensionless script would be read as ESM whenever a
+    // package.json with "type": "module" sits above the temp dir.
+    writeFileSync(join(top, "fake-go.cjs"), FAKE_GO);
+    writeFileSync(
+      join(dirs.bin, "go"),
+      `#!/bin/sh\nexec "${process.execPath}" "${join(top, "fake-go.cjs")}" "$@"\n`,
+    );
     chmodSync(join(dirs.bin, "go"), 0o755);
   }
   writeFileSync(join(dirs.root, "go.mod"), opts.goMod ?? "module example.com/app\n\ngo 1.25.0\n");

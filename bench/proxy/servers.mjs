@@ -1,0 +1,151 @@
+// The two servers the proxy benchmark compares: `gopave proxy serve` (the built CLI, one Node
+// process) and Debian's nginx serving the same storage directory statically. Both on 127.0.0.1,
+// both started and stopped by pid.
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { REPO_ROOT } from "./modules.mjs";
+
+const BIN = join(REPO_ROOT, "bin", "gopave.js");
+
+function waitExit(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return Promise.race([
+    new Promise((resolve) => child.once("exit", () => resolve(true))),
+    sleep(ms).then(() => false),
+  ]);
+}
+
+async function stopChild(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  process.kill(child.pid, signal);
+  if (!(await waitExit(child, 15_000))) {
+    process.kill(child.pid, "SIGKILL");
+    await waitExit(child, 5_000);
+  }
+}
+
+/**
+ * `gopave proxy serve --listen 127.0.0.1:0` with go.sum-based verification (config trustedSums),
+ * request log lines to `<dir>/gopave.log`. Resolves once it printed its URL.
+ */
+export async function startGopave({ dir, storage, upstream, trustedSums }) {
+  const config = join(dir, "gopave-proxy.yaml");
+  writeFileSync(
+    config,
+    `trustedSums:\n${trustedSums.map((s) => `  - ${JSON.stringify(s)}\n`).join("")}`,
+  );
+  const log = openSync(join(dir, "gopave.log"), "a");
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "proxy",
+      "serve",
+      "--config",
+      config,
+      "--listen",
+      "127.0.0.1:0",
+      "--storage",
+      storage,
+      "--upstream",
+      upstream,
+    ],
+    // Nothing from the machine's Go settings: with trustedSums and no GOSUMDB, gopave verifies
+    // against the go.sum lines only (no checksum database, no network).
+    { env: { PATH: process.env.PATH, HOME: dir }, stdio: ["ignore", log, "pipe"] },
+  );
+  closeSync(log);
+  let err = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gopave did not start:\n${err}`)), 20_000);
+    child.stderr.on("data", (d) => {
+      err += d;
+      const m = /gopave proxy listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gopave exited with ${code}:\n${err}`));
+    });
+  });
+  child.stderr.resume();
+  return { url, pid: child.pid, stop: () => stopChild(child, "SIGTERM") };
+}
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/**
+ * nginx in the foreground with a generated config rooted at `root`: sendfile on, keep-alive
+ * connections not recycled during a run, an access log as gopave keeps a request log.
+ */
+export async function startNginx({ dir, root, workers }) {
+  const port = await freePort();
+  const user = process.getuid?.() === 0 ? "user root;\n" : "";
+  const conf = join(dir, "nginx.conf");
+  writeFileSync(
+    conf,
+    `${user}worker_processes ${workers};
+daemon off;
+pid ${join(dir, "nginx.pid")};
+error_log ${join(dir, "nginx-error.log")} warn;
+events { worker_connections 4096; }
+http {
+  types { application/json info; text/plain mod; application/zip zip; }
+  default_type text/plain;
+  charset utf-8;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  access_log ${join(dir, "nginx-access.log")};
+  client_body_temp_path ${join(dir, "nginx-body")};
+  proxy_temp_path ${join(dir, "nginx-proxy")};
+  fastcgi_temp_path ${join(dir, "nginx-fastcgi")};
+  uwsgi_temp_path ${join(dir, "nginx-uwsgi")};
+  scgi_temp_path ${join(dir, "nginx-scgi")};
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    location / { try_files $uri =404; }
+  }
+}
+`,
+  );
+  const child = spawn("nginx", ["-p", dir, "-e", join(dir, "nginx-error.log"), "-c", conf], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) {
+      let log = "";
+      try {
+        log = readFileSync(join(dir, "nginx-error.log"), "utf8");
+      } catch {
+        // no log yet
+      }
+      throw new Error(`nginx exited with ${child.exitCode}:\n${err}${log}`);
+    }
+    try {
+      await fetch(`${url}/`);
+      return { url, pid: child.pid, stop: () => stopChild(child, "SIGQUIT") };
+    } catch {
+      await sleep(100);
+    }
+  }
+  await stopChild(child, "SIGTERM");
+  throw new Error(`nginx did not start:\n${err}`);
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { DestinationStream } from "pino";
+import { goEnv, runGo } from "../detect/go-command.js";
+import { publicProxyUrl } from "../detect/public-proxy.js";
+import { loadProxyConfig, resolveProxyConfig } from "../proxy/config.js";
+import type { ProxyConfigFile, ProxyFlags, ProxyServeConfig } from "../proxy/config.js";
+import { createProxy } from "../proxy/index.js";
+import type { Proxy } from "../proxy/index.js";
+import { createLogger } from "../proxy/log.js";
+import { createMetrics } from "../proxy/metrics.js";
+import { buildRoutes } from "../proxy/router.js";
+import { assertPublicHost } from "../proxy/ssrf.js";
+import { defaultStorageUrl, openStorage } from "../proxy/storage/open.js";
+import { createSumdbProxy } from "../proxy/sumdb/index.js";
+import { createDenyTarget } from "../proxy/targets/deny.js";
+import { createDirectTarget } from "../proxy/targets/direct.js";
+import type { DirectTarget } from "../proxy/targets/direct.js";
+import { createUpstreamTarget } from "../proxy/targets/upstream.js";
+import { createVerifier } from "../proxy/verify/index.js";
+import { parseGosumdb } from "../proxy/verify/gosumdb.js";
+import { GopaveError } from "../util/errors.js";
+import { gopaveVersion } from "./io.js";
+import type { CliIo } from "./io.js";
+
+export type ProxyServeOptions = ProxyFlags;
+
+/** Seams for tests: when the server is up, and which signals stop it. */
+export interface ProxyServeDeps {
+  onListening?: (url: string, proxy: Proxy) => void;
+  /** Default SIGTERM and SIGINT. */
+  signals?: NodeJS.Signals[];
+}
+
+/**
+ * `gopave proxy serve`: loads config and flags, assembles storage, verifier, checksum-database
+ * proxy, routes and server, listens, and resolves (exit 0) once a SIGTERM/SIGINT-triggered
+ * graceful shutdown has finished the requests in flight.
+ */
+export async function runProxyServe(
+  opts: ProxyServeOptions,
+  io: CliIo,
+  deps: ProxyServeDeps = {},
+): Promise<number> {
+  const config = readConfig(opts, io);
+  const upstream = config.upstream ?? (await toolchainProxy(io));
+  const storage = await openStorage(config.storage ?? defaultStorageUrl(io.env), { cwd: io.cwd });
+  const verifier = createVerifier({
+    ...(config.sumdb === undefined ? {} : { sumdb: config.sumdb }),
+    trustedSums: config.trustedSums,
+    env: io.env,
+    timeoutMs: config.timeouts.metadataMs,
+  });
+  const db = parseGosumdb(config.sumdb ?? "sum.golang.org");
+  const sumdb = createSumdbProxy({
+    allow: config.sumdbAllow,
+    // The configured database may name its own URL; any other allowed name is its own host.
+    upstream: (name) => (!db.off && db.name === name && db.url ? db.url : `https://${name}`),
+    storage,
+    timeoutMs: config.timeouts.metadataMs,
+    // Bound late: the router exists once the proxy is assembled below.
+    isPrivate: (module) => assembled?.router.isPrivate(module) ?? true,
+  });
+  let assembled: { router: { isPrivate(module: string): boolean } } | undefined;
+  const directs: DirectTarget[] = [];
+  const direct = (pub: boolean): DirectTarget => {
+    const t = createDirectTarget({
+      env: io.env,
+      timeoutMs: config.timeouts.downloadMs,
+      ...(config.directConcurrency === undefined ? {} : { concurrency: config.directConcurrency }),
+      ...(pub ? { ssrfCheck: (host: string) => assertPublicHost(host), private: false } : {}),
+    });
+    directs.push(t);
+    return t;
+  };
+  const userAgent = `gopave/${gopaveVersion()}`;
+  const routes = buildRoutes(config.routes, upstream, {
+    upstream: (list, { guardDirect }) =>
+      createUpstreamTarget({ list, guardDirect, userAgent, direct: () => direct(guardDirect) }),
+    direct: () => direct(false),
+    deny: () => createDenyTarget(),
+  });
+  const logStream: DestinationStream = { write: (line: string) => io.stdout(line) };
+  const logger = createLogger(logStream);
+  const proxy = createProxy(
+    {
+      routes,
+      ttl: config.ttl,
+      timeouts: config.timeouts,
+      ...(config.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: config.cacheMaxBytes }),
+    },
+    { storage, verifier, sumdb, logger, metrics: createMetrics({ processMetrics: true }) },
+  );
+  assembled = proxy;
+
+  let url: string;
+  try {
+    url = await proxy.listen(config.listen.port, config.listen.host);
+  } catch (err) {
+    await storage.close();
+    throw new GopaveError(
+      "USAGE",
+      `cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as Error).message}`,
+    );
+  }
+  logger.info({ url, routes: routes.map((r) => r.name ?? r.pattern) }, "listening");
+  io.stderr(`gopave proxy listening on ${url}\n`);
+  for (const r of routes) {
+    const kind = r.verify ? "public, verified" : "private, not verified";
+    io.stderr(`  route ${r.name ?? r.pattern} → ${r.target.name} (${kind})\n`);
+  }
+  const stopped = new Promise<void>((resolveStop) => {
+    const signals = deps.signals ?? ["SIGTERM", "SIGINT"];
+    const stop = (signal: NodeJS.Signals) => {
+      // A second signal is not caught: it ends the process at once if draining takes too long.
+      for (const s of signals) process.off(s, stop);
+      logger.info({ signal }, "shutting down: finishing requests in flight");
+      void proxy.close().then(resolveStop);
+    };
+    for (const s of signals) process.once(s, stop);
+    proxy.server.once("close", () => {
+      for (const s of signals) process.off(s, stop);
+      resolveStop();
+    });
+  });
+
+  deps.onListening?.(url, proxy);
+
+  await stopped;
+  await proxy.close();
+  await Promise.all(directs.map((d) => d.close()));
+  await storage.close();
+  return 0;
+}
+
+function readConfig(opts: ProxyFlags, io: CliIo): ProxyServeConfig {
+  let file: ProxyConfigFile | undefined;
+  let baseDir = io.cwd;
+  if (opts.config !== undefined) {
+    const path = resolve(io.cwd, opts.config);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      throw new GopaveError(
+        "USAGE",
+        `cannot read --config ${opts.config}: ${(err as Error).message}`,
+      );
+    }
+    file = loadProxyConfig(text, opts.config);
+    baseDir = dirname(path);
+  }
+  return resolveProxyConfig(file, baseDir, opts);
+}
+
+/** The toolchain's own default proxy (first URL of GOPROXY in $GOROOT/go.env). */
+async function toolchainProxy(io: CliIo): Promise<string> {
+  let goroot: string | undefined;
+  const r = await runGo(["env", "GOROOT"], { cwd: io.cwd, env: goEnv(io.env), timeoutMs: 30_000 });
+  if (r.ok) goroot = r.stdout.trim() || undefined;
+  const url = publicProxyUrl(io.env, goroot);
+  if (!url) {
+    throw new GopaveError(
+      "USAGE",
+      "no default upstream: cannot read GOPROXY from the Go toolchain's go.env",
+      {
+        hint: "pass --upstream https://your.proxy.example (or set upstream: in the config file)",
+      },
+    );
+  }
+  return url;
+}

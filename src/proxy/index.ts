@@ -1,0 +1,165 @@
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DestinationStream } from "pino";
+import { createLogger } from "./log.js";
+import type { ProxyLogger } from "./log.js";
+import { createMetrics } from "./metrics.js";
+import type { ProxyMetrics } from "./metrics.js";
+import { Router } from "./router.js";
+import { createHandler } from "./server/handler.js";
+import { SmallFileMemo } from "./server/memo.js";
+import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
+import type { Outcome, Runtime } from "./server/runtime.js";
+import { SingleFlight } from "./singleflight.js";
+import type { SumdbProxy } from "./sumdb/index.js";
+import type { Route, Storage, Verifier } from "./types.js";
+
+export interface ProxyOptions {
+  /** Ordered routes; the last one is the catch-all default (see buildRoutes). */
+  routes: Route[];
+  ttl?: Partial<Runtime["ttl"]>;
+  timeouts?: Partial<Runtime["timeouts"] & { shutdownMs: number }>;
+  /** Size cap of cached zips; least recently used are evicted past it. */
+  cacheMaxBytes?: number;
+}
+
+export interface ProxyDeps {
+  storage: Storage;
+  verifier?: Verifier;
+  sumdb?: SumdbProxy;
+  metrics?: ProxyMetrics;
+  logger?: ProxyLogger;
+  /** Where request log lines go when no logger is given (default stdout). */
+  logStream?: DestinationStream;
+  now?: () => number;
+}
+
+export interface Proxy {
+  server: Server;
+  metrics: ProxyMetrics;
+  router: Router;
+  /** Listens (port 0 picks one) and resolves to the base URL, e.g. "http://127.0.0.1:41234". */
+  listen(port: number, host: string): Promise<string>;
+  /** Graceful: stop accepting, finish in-flight requests, then resolve. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Assembles the proxy: runtime, request handler and an http.Server (not yet listening). */
+export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
+  const metrics = deps.metrics ?? createMetrics();
+  const logger = deps.logger ?? createLogger(deps.logStream);
+  const router = new Router(options.routes);
+  const shutdown = new AbortController();
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const eviction = evictionLoop(deps.storage, options.cacheMaxBytes, metrics, logger);
+  const rt: Runtime = {
+    router,
+    storage: deps.storage,
+    verifier: deps.verifier,
+    sumdb: deps.sumdb,
+    metrics,
+    logger,
+    ttl: { ...DEFAULT_TTL, ...options.ttl },
+    timeouts,
+    now: deps.now ?? Date.now,
+    flights: new SingleFlight<Outcome>({
+      onWaiters: (d) => metrics.singleflightWaiters.inc(d),
+      onShared: () => metrics.singleflightShared.inc(),
+    }),
+    memo: new SmallFileMemo(),
+    shutdown: shutdown.signal,
+    fetches: new Set(),
+    closing: false,
+    scheduleEviction: eviction.schedule,
+  };
+  const server = createServer({ keepAliveTimeout: 5000 }, createHandler(rt));
+  let closed: Promise<void> | undefined;
+
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      rt.closing = true;
+      const deadline = Date.now() + timeouts.shutdownMs + 1000;
+      // Each finished response while draining frees its keep-alive connection at once.
+      rt.onResponseDone = () => setImmediate(() => server.closeIdleConnections());
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn({ ms: timeouts.shutdownMs }, "shutdown grace period over; cutting connections");
+        shutdown.abort(new Error("shutting down"));
+        for (const f of rt.fetches) f.abort(shutdown.signal.reason);
+        server.closeAllConnections();
+      }, timeouts.shutdownMs);
+      timer.unref();
+      await drained;
+      // Fetches whose clients went away still finish and land in storage (the next client wants
+      // them), unless the grace period runs out first and aborts them.
+      while (rt.fetches.size > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      clearTimeout(timer);
+      await eviction.idle();
+      logger.flush();
+    })();
+    return closed;
+  };
+
+  const listen = (port: number, host: string) =>
+    new Promise<string>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        const a = server.address() as AddressInfo;
+        const h = a.family === "IPv6" ? `[${a.address}]` : a.address;
+        eviction.schedule();
+        resolve(`http://${h}:${a.port}`);
+      });
+    });
+
+  return { server, metrics, router, listen, close };
+}
+
+/** Runs evictions one at a time; a request during a run asks for one more run afterwards. */
+function evictionLoop(
+  storage: Storage,
+  maxBytes: number | undefined,
+  metrics: ProxyMetrics,
+  logger: ProxyLogger,
+) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        const n = await storage.evict(maxBytes as number);
+        if (n > 0) metrics.evictions.inc(n);
+      } catch (err) {
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, "eviction failed");
+      }
+    } while (again);
+  };
+  return {
+    schedule(): void {
+      if (maxBytes === undefined) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      // Deferred so the request that triggered it opens its stored file first.
+      running = new Promise<void>((resolve) => setImmediate(resolve)).then(run).finally(() => {
+        running = undefined;
+      });
+    },
+    idle: async (): Promise<void> => {
+      while (running) await running;
+    },
+  };
+}
+
+export { buildRoutes, Router, parseRouteRule, parseTargetSpec } from "./router.js";
+export { createUpstreamTarget } from "./targets/upstream.js";
+export { createDenyTarget } from "./targets/deny.js";
+export { createMetrics } from "./metrics.js";
+export { createLogger } from "./log.js";
+export { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";

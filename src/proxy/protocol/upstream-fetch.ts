@@ -1,0 +1,156 @@
+import { createWriteStream } from "node:fs";
+import { copyFile, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { redactUrl } from "../../gomod/goproxy-list.js";
+import type { UpstreamResult } from "../types.js";
+import { MAX_ZIP_BYTES, errorDetail } from "./content.js";
+import { LimitStream, TooLargeError, httpGet, readLimited } from "./http-get.js";
+import type { HttpAgents } from "./http-get.js";
+
+/**
+ * One GET of a protocol file from one proxy base URL (http, https or file), classified the way
+ * the go command classifies it: 200 → the body; 404/410 → not found (with the proxy's message);
+ * anything else, including network errors and oversized bodies → an error; a fired AbortSignal
+ * with a TimeoutError → status 504.
+ */
+type Result<T> = UpstreamResult<T>;
+
+export interface Http {
+  agents: HttpAgents;
+  userAgent: string;
+}
+
+export async function fetchSmall<T>(
+  base: string,
+  path: string,
+  signal: AbortSignal,
+  limit: number,
+  read: (b: Buffer) => T,
+  http: Http,
+): Promise<Result<T>> {
+  const where = `${redactUrl(base)}/${path}`;
+  if (base.startsWith("file:")) {
+    try {
+      const file = join(fileURLToPath(base), path);
+      if ((await stat(file)).size > limit) return tooLarge(where, limit);
+      return { ok: true, value: read(await readFile(file)) };
+    } catch (err) {
+      return fileError(err, where);
+    }
+  }
+  try {
+    const res = await httpGet(`${base}/${path}`, { ...http, signal });
+    if (res.status === 200) return { ok: true, value: read(await readLimited(res.body, limit)) };
+    return await failure(
+      res.status,
+      await readLimited(res.body, 64 << 10).catch(() => Buffer.alloc(0)),
+      where,
+    );
+  } catch (err) {
+    return networkError(err, where, signal, limit);
+  }
+}
+
+export async function fetchZip(
+  base: string,
+  path: string,
+  dest: string,
+  signal: AbortSignal,
+  http: Http,
+): Promise<Result<{ size: number }>> {
+  const where = `${redactUrl(base)}/${path}`;
+  if (base.startsWith("file:")) {
+    try {
+      const file = join(fileURLToPath(base), path);
+      const size = (await stat(file)).size;
+      if (size > MAX_ZIP_BYTES) return tooLarge(where, MAX_ZIP_BYTES);
+      await copyFile(file, dest);
+      return { ok: true, value: { size } };
+    } catch (err) {
+      return fileError(err, where);
+    }
+  }
+  try {
+    const res = await httpGet(`${base}/${path}`, { ...http, signal });
+    if (res.status !== 200) {
+      return failure(
+        res.status,
+        await readLimited(res.body, 64 << 10).catch(() => Buffer.alloc(0)),
+        where,
+      );
+    }
+    const declared = Number(res.body.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > MAX_ZIP_BYTES) {
+      res.body.destroy();
+      return tooLarge(where, MAX_ZIP_BYTES);
+    }
+    const limit = new LimitStream(MAX_ZIP_BYTES);
+    await pipeline(res.body, limit, createWriteStream(dest));
+    return { ok: true, value: { size: limit.bytes } };
+  } catch (err) {
+    return networkError(err, where, signal, MAX_ZIP_BYTES);
+  }
+}
+
+function failure<T>(status: number, body: Buffer, where: string): Result<T> {
+  const detail = errorDetail(body);
+  if (status === 404 || status === 410) {
+    return { ok: false, notFound: true, status, message: detail || `not found: ${where}` };
+  }
+  return {
+    ok: false,
+    notFound: false,
+    status,
+    message: `${where}: upstream answered ${status}${detail ? `: ${detail}` : ""}`,
+  };
+}
+
+function networkError<T>(
+  err: unknown,
+  where: string,
+  signal: AbortSignal,
+  limit: number,
+): Result<T> {
+  if (err instanceof TooLargeError) return tooLarge(where, limit);
+  if (signal.aborted) {
+    const reason = signal.reason as { name?: string } | undefined;
+    const timedOut = reason?.name === "TimeoutError";
+    return {
+      ok: false,
+      notFound: false,
+      status: timedOut ? 504 : undefined,
+      message: `${where}: ${timedOut ? "timed out" : "aborted"}`,
+    };
+  }
+  const e = err as NodeJS.ErrnoException;
+  return {
+    ok: false,
+    notFound: false,
+    status: undefined,
+    message: `${where}: ${e.code ?? e.message}`,
+  };
+}
+
+function fileError<T>(err: unknown, where: string): Result<T> {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return { ok: false, notFound: true, status: 404, message: `not found: ${where}` };
+  }
+  return {
+    ok: false,
+    notFound: false,
+    status: undefined,
+    message: `${where}: ${code ?? String(err)}`,
+  };
+}
+
+function tooLarge<T>(where: string, limit: number): Result<T> {
+  return {
+    ok: false,
+    notFound: false,
+    status: 502,
+    message: `${where}: larger than ${limit} bytes`,
+  };
+}

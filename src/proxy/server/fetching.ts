@@ -1,0 +1,165 @@
+import { performance } from "node:perf_hooks";
+import type { Route, UpstreamResult, VerifyResult } from "../types.js";
+import type { Outcome, Runtime } from "./runtime.js";
+
+/**
+ * Shared steps of every upstream fetch: a time limit, a latency observation, negative caching of
+ * genuine not-founds, and the status mapping. The mapping is the contract go clients rely on:
+ * 404/410 only for a real not-found (the client may try its next GOPROXY entry), 502/504 for an
+ * upstream that failed (terminal: an outage must not look like "this module does not exist"), 403
+ * for a refusal (deny routes, GOPROXY=off, private addresses, a tampered module).
+ */
+export async function withFetchSignal<T>(
+  rt: Runtime,
+  ms: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  // One controller per fetch, registered with the runtime so that a shutdown past its grace
+  // period can abort it (no listener on a long-lived signal, which would pile up).
+  const ac = new AbortController();
+  const timer = setTimeout(
+    () => ac.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")),
+    ms,
+  );
+  rt.fetches.add(ac);
+  if (rt.shutdown.aborted) ac.abort(rt.shutdown.reason);
+  try {
+    return await fn(ac.signal);
+  } finally {
+    clearTimeout(timer);
+    rt.fetches.delete(ac);
+  }
+}
+
+export async function timed<T>(
+  rt: Runtime,
+  route: Route,
+  endpoint: string,
+  signal: AbortSignal,
+  call: () => Promise<UpstreamResult<T>>,
+): Promise<UpstreamResult<T>> {
+  const start = performance.now();
+  let result: UpstreamResult<T>;
+  try {
+    result = await call();
+  } catch (err) {
+    // A target that throws is a failed upstream, not a server bug the client should see as 500.
+    result = { ok: false, notFound: false, status: undefined, message: errorText(err) };
+  }
+  const kind = result.ok
+    ? "ok"
+    : result.notFound
+      ? "notfound"
+      : timedOut(signal, result.status)
+        ? "timeout"
+        : "error";
+  rt.metrics.upstreamSeconds.observe(
+    { target: route.target.name, endpoint, result: kind },
+    (performance.now() - start) / 1000,
+  );
+  return result;
+}
+
+function timedOut(signal: AbortSignal, status: number | undefined): boolean {
+  if (status === 504) return true;
+  return (
+    signal.aborted && (signal.reason as { name?: string } | undefined)?.name === "TimeoutError"
+  );
+}
+
+/** Maps a failed target answer to the client's status; caches a genuine not-found. */
+export async function failed(
+  rt: Runtime,
+  key: string,
+  r: Exclude<UpstreamResult<unknown>, { ok: true }>,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  if (r.notFound) {
+    const message = r.message.trim() || "not found";
+    await bestEffort(
+      rt,
+      rt.storage.putAnswer("notfound", key, {
+        body: message,
+        status: r.status,
+        fetchedAt: rt.now(),
+      }),
+    );
+    return { ok: false, notFound: true, status: r.status, message };
+  }
+  if (rt.shutdown.aborted) {
+    return {
+      ok: false,
+      notFound: false,
+      status: 503,
+      message: "service unavailable: the proxy is shutting down",
+    };
+  }
+  if (timedOut(signal, r.status)) {
+    return { ok: false, notFound: false, status: 504, message: `gateway timeout: ${r.message}` };
+  }
+  if (r.status === 403) return { ok: false, notFound: false, status: 403, message: r.message };
+  return { ok: false, notFound: false, status: 502, message: `bad gateway: ${r.message}` };
+}
+
+/**
+ * A failed verification. A mismatch is refused with 403 (terminal for the client, never 404, so
+ * it does not fall back to fetching the same tampered bytes elsewhere) and counted; a check that
+ * could not be made (checksum database down) is a 502. Neither is ever cached.
+ */
+export function refused(
+  rt: Runtime,
+  module: string,
+  version: string,
+  file: "mod" | "zip",
+  v: Extract<VerifyResult, { ok: false }>,
+): Outcome {
+  const what = `${module}@${version}${file === "mod" ? "/go.mod" : ""}`;
+  if (v.unavailable) {
+    return {
+      ok: false,
+      notFound: false,
+      status: 502,
+      message: `bad gateway: cannot verify ${what} against the checksum database: ${v.reason}`,
+    };
+  }
+  rt.metrics.verificationFailures.inc({ file });
+  return {
+    ok: false,
+    notFound: false,
+    status: 403,
+    message:
+      `verifying ${what}: ${v.reason}\n` +
+      `gopave refused the upstream's ${file === "mod" ? "go.mod" : "zip"}: it does not match the checksum database (not cached)`,
+  };
+}
+
+export async function verifySafely(check: () => Promise<VerifyResult>): Promise<VerifyResult> {
+  try {
+    return await check();
+  } catch (err) {
+    return { ok: false, unavailable: true, reason: errorText(err) };
+  }
+}
+
+/** Cache writes of answers must not fail the request that produced them. */
+export async function bestEffort(rt: Runtime, p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    rt.logger.warn({ error: errorText(err) }, "storage write failed");
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A cached not-found that is still fresh, if any. */
+export async function freshNotFound(
+  rt: Runtime,
+  key: string,
+): Promise<{ status: number; body: string; fetchedAt: number } | undefined> {
+  const neg = await rt.storage.getAnswer("notfound", key);
+  if (!neg || (neg.status !== 404 && neg.status !== 410)) return undefined;
+  return rt.now() - neg.fetchedAt < rt.ttl.notFoundMs ? neg : undefined;
+}

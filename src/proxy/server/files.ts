@@ -1,0 +1,185 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { canonicalVersion } from "../../gomod/module-escape.js";
+import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
+import type { ModuleFile, Route } from "../types.js";
+import {
+  bestEffort,
+  failed,
+  withFetchSignal,
+  freshNotFound,
+  refused,
+  timed,
+  verifySafely,
+} from "./fetching.js";
+import { readAll } from "./memo.js";
+import { IMMUTABLE, sendBody, sendText } from "./respond.js";
+import type { Outcome, RequestContext, Runtime } from "./runtime.js";
+
+export interface FileRequest {
+  module: string;
+  version: string;
+  file: ModuleFile;
+  /** The escaped protocol path, the key of flights and cached not-founds. */
+  key: string;
+}
+
+/** pkgsite's header for "answer from the cache only" (goproxy/goproxy honours it too). */
+const CACHE_ONLY_HEADER = "disable-module-fetch";
+
+/**
+ * .info/.mod/.zip for a canonical version: storage first; on a miss one fetch per item however
+ * many clients ask (single-flight), verification before anything is stored, then written once.
+ * A query (.info for a branch or commit) is resolved upstream each time and never stored.
+ */
+export async function serveFile(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  route: Route,
+  f: FileRequest,
+): Promise<void> {
+  const contentType = CONTENT_TYPE[f.file];
+  if (canonicalVersion(f.version) !== f.version) return serveQuery(rt, req, res, ctx, route, f);
+  const small = f.file !== "zip";
+  const memoized = small ? rt.memo.get(f.key) : undefined;
+  if (memoized) {
+    ctx.cache = "hit";
+    return sendBody(req, res, ctx, { kind: "bytes", data: memoized }, contentType, IMMUTABLE);
+  }
+  const stored = await rt.storage.get(f.module, f.version, f.file);
+  if (stored) {
+    ctx.cache = "hit";
+    if (small && stored.size <= rt.memo.maxEntryBytes) {
+      const data = await readAll(stored.open(), rt.memo.maxEntryBytes);
+      rt.memo.set(f.key, data);
+      return sendBody(req, res, ctx, { kind: "bytes", data }, contentType, IMMUTABLE);
+    }
+    return sendBody(req, res, ctx, { kind: "stored", stored }, contentType, IMMUTABLE);
+  }
+  const neg = await freshNotFound(rt, f.key);
+  if (neg) {
+    ctx.cache = "negative";
+    return sendText(req, res, ctx, neg.status, neg.body);
+  }
+  if (req.headers[CACHE_ONLY_HEADER] === "true") {
+    return sendText(
+      req,
+      res,
+      ctx,
+      404,
+      `not found: ${f.module}@${f.version}.${f.file} is not cached`,
+    );
+  }
+  const ms = f.file === "zip" ? rt.timeouts.downloadMs : rt.timeouts.metadataMs;
+  const flight = rt.flights.do(f.key, () =>
+    withFetchSignal(rt, ms, (signal) => fetchFile(rt, route, f, signal)),
+  );
+  ctx.cache = flight.shared ? "shared" : "miss";
+  const out = await flight.promise;
+  if (!out.ok) return sendText(req, res, ctx, out.status, out.message);
+  return sendBody(req, res, ctx, out.body, contentType, IMMUTABLE);
+}
+
+async function fetchFile(
+  rt: Runtime,
+  route: Route,
+  f: FileRequest,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  if (f.file === "zip") return fetchZip(rt, route, f, signal);
+  const r = await timed(rt, route, f.file, signal, () =>
+    f.file === "info"
+      ? route.target.info(f.module, f.version, signal)
+      : route.target.mod(f.module, f.version, signal),
+  );
+  if (!r.ok) return failed(rt, f.key, r, signal);
+  if (f.file === "info") {
+    const c = checkInfo(r.value, f.version);
+    if (!c.ok)
+      return { ok: false, notFound: false, status: 502, message: `bad gateway: ${c.message}` };
+  } else if (route.verify && rt.verifier) {
+    const verifier = rt.verifier;
+    const v = await verifySafely(() => verifier.verifyMod(f.module, f.version, r.value));
+    if (!v.ok) return refused(rt, f.module, f.version, "mod", v);
+  }
+  // The bytes are verified and in memory: a failed cache write still serves them.
+  await bestEffort(rt, rt.storage.putOnce(f.module, f.version, f.file, { data: r.value }));
+  rt.memo.set(f.key, r.value);
+  return { ok: true, body: { kind: "bytes", data: r.value } };
+}
+
+/** Zips go to a temp file in the storage's staging dir, are verified there, then moved in. */
+async function fetchZip(
+  rt: Runtime,
+  route: Route,
+  f: FileRequest,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
+  try {
+    const r = await timed(rt, route, "zip", signal, () =>
+      route.target.zip(f.module, f.version, tmp, signal),
+    );
+    if (!r.ok) return await failed(rt, f.key, r, signal);
+    if (route.verify && rt.verifier) {
+      const verifier = rt.verifier;
+      const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
+      if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
+    }
+    await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
+    const stored = await rt.storage.get(f.module, f.version, "zip");
+    if (!stored) {
+      return {
+        ok: false,
+        notFound: false,
+        status: 500,
+        message: "internal error: stored zip is missing",
+      };
+    }
+    rt.scheduleEviction();
+    return { ok: true, body: { kind: "stored", stored } };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function serveQuery(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  route: Route,
+  f: FileRequest,
+): Promise<void> {
+  const flight = rt.flights.do(`query:${f.key}`, () =>
+    withFetchSignal(rt, rt.timeouts.metadataMs, (signal) => resolveQuery(rt, route, f, signal)),
+  );
+  ctx.cache = flight.shared ? "shared" : "miss";
+  const out = await flight.promise;
+  if (!out.ok) return sendText(req, res, ctx, out.status, out.message);
+  return sendBody(req, res, ctx, out.body, CONTENT_TYPE.info, "no-store");
+}
+
+async function resolveQuery(
+  rt: Runtime,
+  route: Route,
+  f: FileRequest,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const r = await timed(rt, route, "info", signal, () =>
+    route.target.info(f.module, f.version, signal),
+  );
+  if (!r.ok) {
+    // Branches appear at any time, so a not-found query is not remembered.
+    if (r.notFound) return { ok: false, notFound: true, status: r.status, message: r.message };
+    return failed(rt, f.key, r, signal);
+  }
+  const c = checkInfo(r.value);
+  if (!c.ok)
+    return { ok: false, notFound: false, status: 502, message: `bad gateway: ${c.message}` };
+  return { ok: true, body: { kind: "bytes", data: r.value } };
+}

@@ -1,0 +1,55 @@
+import type { ProxyLogger } from "../log.js";
+import type { ProxyMetrics } from "../metrics.js";
+import type { Router } from "../router.js";
+import type { SingleFlight } from "../singleflight.js";
+import type { SumdbProxy } from "../sumdb/index.js";
+import type { StoredBody, Storage, Verifier } from "../types.js";
+import type { SmallFileMemo } from "./memo.js";
+
+/** list/@latest are refreshed after a minute; a not-found is believed for ten. */
+export const DEFAULT_TTL = { listMs: 60_000, latestMs: 60_000, notFoundMs: 600_000 };
+/** Metadata answers are small; zips of toolchains are hundreds of MB on slow links. */
+export const DEFAULT_TIMEOUTS = { metadataMs: 30_000, downloadMs: 600_000, shutdownMs: 30_000 };
+
+/** Everything a request handler needs; built once by createProxy. */
+export interface Runtime {
+  router: Router;
+  storage: Storage;
+  /** Absent: checksum-database verification is off (sumdb "off"); public routes are served unverified. */
+  verifier: Verifier | undefined;
+  sumdb: SumdbProxy | undefined;
+  metrics: ProxyMetrics;
+  logger: ProxyLogger;
+  ttl: { listMs: number; latestMs: number; notFoundMs: number };
+  timeouts: { metadataMs: number; downloadMs: number };
+  now: () => number;
+  flights: SingleFlight<Outcome>;
+  /** Immutable .info/.mod bodies kept in memory. */
+  memo: SmallFileMemo;
+  /** Aborted when a graceful shutdown runs out of time: upstream fetches stop then. */
+  shutdown: AbortSignal;
+  /** Controllers of the upstream fetches in progress (see withFetchSignal). */
+  fetches: Set<AbortController>;
+  /** True once close() started: responses ask clients to close their connections. */
+  closing: boolean;
+  /** Asks for a size-cap eviction pass soon (coalesced; no-op without a cap). */
+  scheduleEviction(): void;
+  /** Called after each response while closing, so drained keep-alive connections are let go. */
+  onResponseDone?: () => void;
+}
+
+/** Per-request facts for the log line and the metrics, filled in as the request proceeds. */
+export interface RequestContext {
+  endpoint: string;
+  route: string;
+  /** hit | miss | shared | stale | negative | none */
+  cache: string;
+  bytes: number;
+  error?: string;
+}
+
+export type Body = { kind: "stored"; stored: StoredBody } | { kind: "bytes"; data: Buffer };
+
+/** The result of fetching an item, shared by every request that waited on the same flight. */
+export type Outcome =
+  { ok: true; body: Body } | { ok: false; status: number; message: string; notFound: boolean };

@@ -1,0 +1,124 @@
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { CachedAnswer, ModuleFile, Storage, StoredBody } from "../types.js";
+import { FsAnswers } from "./fs-answers.js";
+import type { AnswerKind } from "./fs-answers.js";
+import { FsLayout, META_DIR, SUMDB_DIR } from "./fs-layout.js";
+import { ZipRecency } from "./fs-recency.js";
+import { errorCode, writeOnce } from "./fs-write.js";
+
+export interface FsStorageOptions {
+  /** The clock for zip recency (tests inject one). */
+  now?: () => number;
+  /** How long not-found records stay on disk; default a day (their TTL is minutes). */
+  notFoundKeepMs?: number;
+}
+
+/** Temp files older than this at startup were left by a crash (a live download is never this old). */
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The filesystem backend: GOMODCACHE's download-cache layout under `root` (servable as-is by a
+ * static web server or as `GOPROXY=file://root`), gopave's own state under `root/.gopave`
+ * (which a static server in front of it should not expose), tiles under `root/sumdb`.
+ */
+export async function createFsStorage(root: string, opts: FsStorageOptions = {}): Promise<Storage> {
+  const now = opts.now ?? Date.now;
+  await mkdir(root, { recursive: true });
+  const layout = new FsLayout(await realpath(resolve(root)));
+  await mkdir(layout.stagingDir, { recursive: true });
+  // File times are real time, whatever clock orders recency.
+  await removeStaleTemps(layout.stagingDir, Date.now() - STALE_TEMP_MS);
+  const answers = new FsAnswers(layout, opts.notFoundKeepMs ?? 24 * 60 * 60 * 1000);
+  const recency = new ZipRecency(layout.root, new Set([META_DIR, SUMDB_DIR]), now);
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error("storage is closed");
+  };
+
+  return {
+    async get(module: string, version: string, file: ModuleFile): Promise<StoredBody | undefined> {
+      ensureOpen();
+      const path = layout.moduleFile(module, version, file);
+      let size: number;
+      try {
+        const st = await stat(path);
+        if (!st.isFile()) return undefined;
+        size = st.size;
+      } catch (err) {
+        if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return undefined;
+        throw err;
+      }
+      if (file === "zip") recency.used(path, size);
+      return { size, path, open: () => createReadStream(path) };
+    },
+
+    async putOnce(module, version, file, source): Promise<void> {
+      ensureOpen();
+      const path = layout.moduleFile(module, version, file);
+      const usedAt = now();
+      const wrote = await writeOnce(path, source, layout.stagingDir, {
+        atimeMs: file === "zip" ? usedAt : undefined,
+      });
+      if (wrote && file === "zip") recency.used(path, (await stat(path)).size, usedAt, true);
+    },
+
+    async getAnswer(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
+      ensureOpen();
+      return answers.get(kind, key);
+    },
+
+    async putAnswer(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
+      ensureOpen();
+      await answers.put(kind, key, answer);
+    },
+
+    async getTile(key: string): Promise<Buffer | undefined> {
+      ensureOpen();
+      try {
+        return await readFile(layout.tileFile(key));
+      } catch (err) {
+        if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return undefined;
+        throw err;
+      }
+    },
+
+    async putTile(key: string, data: Buffer): Promise<void> {
+      ensureOpen();
+      await writeOnce(layout.tileFile(key), { data }, layout.stagingDir);
+    },
+
+    async stagingDir(): Promise<string> {
+      ensureOpen();
+      await mkdir(layout.stagingDir, { recursive: true });
+      return layout.stagingDir;
+    },
+
+    async evict(maxBytes: number): Promise<number> {
+      ensureOpen();
+      if (Number.isNaN(maxBytes) || maxBytes < 0) {
+        throw new RangeError(`invalid cache size cap ${maxBytes}`);
+      }
+      return recency.evict(maxBytes);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await Promise.all([recency.flush(), answers.settle()]);
+    },
+  };
+}
+
+async function removeStaleTemps(staging: string, olderThan: number): Promise<void> {
+  for (const name of await readdir(staging)) {
+    const path = join(staging, name);
+    try {
+      if ((await stat(path)).mtimeMs < olderThan) await rm(path, { force: true, recursive: true });
+    } catch {
+      // Another process is using or removing it.
+    }
+  }
+}
