@@ -59,9 +59,9 @@ export async function runProxyServe(
     storage,
     timeoutMs: config.timeouts.metadataMs,
     // Bound late: the router exists once the proxy is assembled below.
-    isPrivate: (module) => assembled?.router.isPrivate(module) ?? true,
+    isPrivate: (module) => assembled.router?.isPrivate(module) ?? true,
   });
-  let assembled: { router: { isPrivate(module: string): boolean } } | undefined;
+  const assembled: { router?: { isPrivate(module: string): boolean } } = {};
   const directs: DirectTarget[] = [];
   const direct = (pub: boolean): DirectTarget => {
     const t = createDirectTarget({
@@ -91,7 +91,7 @@ export async function runProxyServe(
     },
     { storage, verifier, sumdb, logger, metrics: createMetrics({ processMetrics: true }) },
   );
-  assembled = proxy;
+  assembled.router = proxy.router;
 
   let url: string;
   try {
