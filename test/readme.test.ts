@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../src/check/rules/index.js";
+import { loadProxyConfig, resolveProxyConfig } from "../src/proxy/config.js";
 import { REPO_ROOT } from "./helpers/cli.js";
 
 const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
@@ -22,5 +23,16 @@ describe("README", () => {
     expect(commands).toHaveLength(2);
     expect(commands[0]).toMatch(/^npm ci && npm run demo/);
     expect(commands[1]).toMatch(/^npm test/);
+  });
+
+  it("shows a proxy config that gopave proxy serve accepts", () => {
+    const section = /## `gopave proxy`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const text = section.replace(/^ {2}/gm, "");
+    expect(text).toContain("listen:");
+    const config = resolveProxyConfig(loadProxyConfig(text, "proxy.yaml"), REPO_ROOT, {
+      route: [],
+    });
+    expect(config.listen.port).toBe(3000);
+    expect(config.routes.length).toBeGreaterThanOrEqual(2);
   });
 });
