@@ -179,8 +179,9 @@ describe("the go command through gopave (examples/orders, local upstream)", () =
       ).toBe(mods.modules.length);
 
       // No proxy at all from here: the fresh module cache alone must verify and build.
-      // The build cache is kept across runs (compiling the standard library for this takes
-      // minutes on two cores); it holds compiled packages, never module sources.
+      // The build cache is kept across runs (compiling the standard library and the
+      // dependencies takes minutes on two cores); it holds compiled packages, never module
+      // sources. -trimpath keeps the fresh module cache's path out of the cache keys.
       const offline = isolatedGoEnv(dirs, {
         GOPROXY: "off",
         GOCACHE: join(tmpdir(), "gopave-e2e-gocache"),
@@ -188,7 +189,13 @@ describe("the go command through gopave (examples/orders, local upstream)", () =
       const verify = await runGo(["mod", "verify"], { cwd: viaGopave, env: offline });
       ok(verify);
       expect(verify.stdout).toContain("all modules verified");
-      ok(await runGo(["build", "./..."], { cwd: viaGopave, env: offline, timeoutMs: 6 * M }));
+      ok(
+        await runGo(["build", "-trimpath", "./..."], {
+          cwd: viaGopave,
+          env: offline,
+          timeoutMs: 6 * M,
+        }),
+      );
     },
     8 * M,
   );

@@ -12,6 +12,7 @@ import { createMetrics } from "../proxy/metrics.js";
 import { buildRoutes } from "../proxy/router.js";
 import { assertPublicHost } from "../proxy/ssrf.js";
 import { defaultStorageUrl, openStorage } from "../proxy/storage/open.js";
+import { discoverSumdbViaProxy } from "../proxy/sumdb/discover.js";
 import { createSumdbProxy } from "../proxy/sumdb/index.js";
 import { createDenyTarget } from "../proxy/targets/deny.js";
 import { createDirectTarget } from "../proxy/targets/direct.js";
@@ -45,17 +46,27 @@ export async function runProxyServe(
   const config = readConfig(opts, io);
   const upstream = config.upstream ?? (await toolchainProxy(io));
   const storage = await openStorage(config.storage ?? defaultStorageUrl(io.env), { cwd: io.cwd });
+  const userAgent = `gopave/${gopaveVersion()}`;
+  const db = parseGosumdb(config.sumdb ?? "sum.golang.org");
+  // Like the go command: reach the database through the upstream when it says it can.
+  const viaUpstream =
+    db.off || db.url
+      ? undefined
+      : await discoverSumdbViaProxy(upstream, db.name, { userAgent, timeoutMs: 5000 });
   const verifier = createVerifier({
     ...(config.sumdb === undefined ? {} : { sumdb: config.sumdb }),
+    ...(viaUpstream === undefined ? {} : { sumdbUrl: viaUpstream }),
     trustedSums: config.trustedSums,
     env: io.env,
     timeoutMs: config.timeouts.metadataMs,
   });
-  const db = parseGosumdb(config.sumdb ?? "sum.golang.org");
   const sumdb = createSumdbProxy({
     allow: config.sumdbAllow,
     // The configured database may name its own URL; any other allowed name is its own host.
-    upstream: (name) => (!db.off && db.name === name && db.url ? db.url : `https://${name}`),
+    upstream: (name) =>
+      !db.off && db.name === name
+        ? (db.url ?? viaUpstream ?? `https://${name}`)
+        : `https://${name}`,
     storage,
     timeoutMs: config.timeouts.metadataMs,
     // Bound late: the router exists once the proxy is assembled below.
@@ -73,7 +84,6 @@ export async function runProxyServe(
     directs.push(t);
     return t;
   };
-  const userAgent = `gopave/${gopaveVersion()}`;
   const routes = buildRoutes(config.routes, upstream, {
     upstream: (list, { guardDirect }) =>
       createUpstreamTarget({ list, guardDirect, userAgent, direct: () => direct(guardDirect) }),

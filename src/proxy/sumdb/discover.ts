@@ -1,0 +1,35 @@
+import { parseGoproxy } from "../../gomod/goproxy-list.js";
+import { createAgents, httpGet } from "../protocol/http-get.js";
+
+/**
+ * The go command asks its first proxy for `/sumdb/<name>/supported` and, on a 200, sends every
+ * checksum-database request through that proxy. gopave does the same for its own verification,
+ * so a proxy that can reach the database only through its upstream (a closed network) still
+ * verifies. Returns the base URL to use for lookups and tiles, or undefined to go direct.
+ */
+export async function discoverSumdbViaProxy(
+  upstreamList: string,
+  name: string,
+  opts: { timeoutMs?: number; userAgent: string },
+): Promise<string | undefined> {
+  const parsed = parseGoproxy(upstreamList);
+  if (!parsed.ok) return undefined;
+  const first = parsed.entries[0];
+  if (first?.kind !== "url" || !/^https?:/.test(first.url)) return undefined;
+  const base = `${first.url.replace(/\/+$/, "")}/sumdb/${name}`;
+  const agents = createAgents(2);
+  try {
+    const res = await httpGet(`${base}/supported`, {
+      agents,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      userAgent: opts.userAgent,
+    });
+    res.body.resume();
+    return res.status === 200 ? base : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    agents.http.destroy();
+    agents.https.destroy();
+  }
+}
