@@ -43,6 +43,7 @@ const cleanup: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   mods = await prepareOrdersModules();
+  cleanup.push(() => mods.dispose());
 }, 5 * M);
 
 afterAll(async () => {

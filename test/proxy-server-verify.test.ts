@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { refusalCause } from "../src/proxy/server/fetching.js";
 import { createDenyTarget } from "../src/proxy/targets/deny.js";
 import { FakeTarget } from "./helpers/proxy-fakes.js";
 import { rawRequest, startTestProxy } from "./helpers/proxy-server.js";
@@ -20,7 +21,7 @@ describe("verification", () => {
       expect(r.headers.get("content-type")).toBe("text/plain; charset=utf-8");
       const text = await r.text();
       expect(text).toContain("checksum mismatch");
-      expect(text).toContain("not cached");
+      expect(text).toContain("it does not match the checksum database (not cached)");
       expect(p.storage.has("example.com/evil", "v1.0.0", "zip")).toBe(false);
       expect(p.target.count("zip")).toBe(i);
     }
@@ -28,6 +29,28 @@ describe("verification", () => {
     // The temp download was removed, not left in the staging directory.
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(await p.storage.stagingDir())).toEqual([]);
+  });
+
+  it("names the refusal's actual cause: checksum database, go.sum or an unusable zip", () => {
+    const m = "example.com/m@v1.0.0 (zip)";
+    expect(refusalCause(`${m}: checksum mismatch: downloaded h1:a=, sum.test has h1:b=`)).toBe(
+      "it does not match the checksum database",
+    );
+    expect(refusalCause(`${m}: checksum mismatch: downloaded h1:a=, go.sum has h1:b=`)).toBe(
+      "it does not match go.sum",
+    );
+    expect(
+      refusalCause("invalid module zip for example.com/m@v1.0.0: not a readable zip file: x"),
+    ).toBe("it is not a valid module zip");
+    expect(refusalCause(`${m}: not in the checksum database / go.sum`)).toBe(
+      "neither go.sum nor the checksum database lists it",
+    );
+    expect(refusalCause(`${m}: cannot read trusted go.sum: ENOENT`)).toBe(
+      "the trusted go.sum cannot be read",
+    );
+    expect(refusalCause(`${m}: sum.test has no h1 line for it`)).toBe(
+      "it could not be verified against the checksum database",
+    );
   });
 
   it("refuses a tampered go.mod the same way", async () => {

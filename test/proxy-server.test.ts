@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { rawRequest, startTestProxy } from "./helpers/proxy-server.js";
 import type { TestProxy } from "./helpers/proxy-server.js";
 
@@ -34,6 +34,26 @@ describe("module files", () => {
     const zip = await fetch(`${p.url}/${ESC}/@v/v1.3.2.zip`);
     expect(await zip.text()).toBe("ZIPBYTES");
     expect(p.target.calls.every((c) => c.module === MOD)).toBe(true);
+  });
+
+  it("keeps small zips in memory once served from storage, and large ones on disk", async () => {
+    p = await startTestProxy();
+    p.target.add(MOD, "v1.0.0", { zip: Buffer.alloc(1000, 1) });
+    p.target.add(MOD, "v1.0.1", { zip: Buffer.alloc((1 << 20) + 1, 2) });
+    const get = vi.spyOn(p.storage, "get");
+    for (const [version, size, reads] of [
+      // The miss reads storage twice (lookup, then the stored copy it serves); the first hit
+      // fills memory for a small zip, so later hits never reach storage.
+      ["v1.0.0", 1000, 3],
+      ["v1.0.1", (1 << 20) + 1, 5],
+    ] as const) {
+      get.mockClear();
+      for (let i = 0; i < 4; i++) {
+        const r = await fetch(`${p.url}/${ESC}/@v/${version}.zip`);
+        expect(Buffer.from(await r.arrayBuffer()).length).toBe(size);
+      }
+      expect(get.mock.calls.length).toBe(reads);
+    }
   });
 
   it("answers HEAD with the headers of GET and no body, filling the cache", async () => {

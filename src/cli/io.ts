@@ -7,6 +7,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** stdout is this process's own standard output (the CLI), not a capture (tests). */
+  ownsStdout?: boolean;
   /** Asks a yes/no question on a terminal; undefined when there is no terminal. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -18,6 +20,7 @@ export function processIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: process.stdout.isTTY === true,
+    ownsStdout: true,
     confirm: process.stdin.isTTY ? askTerminal : undefined,
   };
 }

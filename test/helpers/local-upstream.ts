@@ -188,6 +188,8 @@ export interface OrdersModules {
   goSum: string;
   /** Every module version `go mod download all` fetches a zip for. */
   modules: { path: string; version: string }[];
+  /** Removes the prepared directories (the next prepareOrdersModules starts over). */
+  dispose(): void;
 }
 
 let prepared: Promise<OrdersModules> | undefined;
@@ -234,6 +236,7 @@ async function prepare(): Promise<OrdersModules> {
 
   const root = join(work, "upstream");
   copyDownloadLayout(join(offline.modcache, "cache", "download"), root);
+  rmSync(offline.home, { recursive: true, force: true });
   const exampleGoSum = join(ORDERS_EXAMPLE, "go.sum");
   const complete = new Set(goSumLines(offline.goSum));
   const missing = goSumLines(exampleGoSum).filter((l) => !complete.has(l));
@@ -247,11 +250,15 @@ async function prepare(): Promise<OrdersModules> {
     exampleGoSum,
     goSum: offline.goSum,
     modules: offline.downloads.map((d) => ({ path: d.Path, version: d.Version })),
+    dispose: () => {
+      rmSync(work, { recursive: true, force: true });
+      prepared = undefined;
+    },
   };
 }
 
 type Offline =
-  | { ok: true; modcache: string; goSum: string; downloads: GoDownloadJson[] }
+  | { ok: true; home: string; modcache: string; goSum: string; downloads: GoDownloadJson[] }
   | { ok: false; why: string };
 
 /**
@@ -271,9 +278,16 @@ async function downloadFromModCache(work: string, machineCache: string): Promise
   const downloads = r.stdout.trim() === "" ? [] : parseDownloadJson(r.stdout);
   const errors = downloads.filter((d) => d.Error !== undefined).map((d) => d.Error);
   if (r.code !== 0 || errors.length > 0 || downloads.length === 0) {
+    rmSync(dirs.home, { recursive: true, force: true });
     return { ok: false, why: [...errors, r.stderr].join("\n") };
   }
-  return { ok: true, modcache: dirs.modcache, goSum: join(app, "go.sum"), downloads };
+  return {
+    ok: true,
+    home: dirs.home,
+    modcache: dirs.modcache,
+    goSum: join(app, "go.sum"),
+    downloads,
+  };
 }
 
 function copyExample(work: string, name: string): string {

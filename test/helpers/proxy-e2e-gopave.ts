@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,7 +14,7 @@ import { readMetric } from "./proxy-server.js";
  */
 export interface Gopave {
   url: string;
-  /** The storage directory (GOMODCACHE download layout). */
+  /** The storage directory (GOMODCACHE download layout); removed by stop(). */
   storage: string;
   proxy: Proxy;
   /** What `proxy serve` printed to stderr (the listening line and the routes). */
@@ -86,6 +86,7 @@ export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
     stop: async () => {
       await proxy.close();
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -129,8 +129,23 @@ export function refused(
     status: 403,
     message:
       `verifying ${what}: ${v.reason}\n` +
-      `gopave refused the upstream's ${file === "mod" ? "go.mod" : "zip"}: it does not match the checksum database (not cached)`,
+      `gopave refused the upstream's ${file === "mod" ? "go.mod" : "zip"}: ${refusalCause(v.reason)} (not cached)`,
   };
+}
+
+/**
+ * The cause in the verifier's reason, in words for the refusal's summary line: telling the user
+ * "checksum database" when go.sum disagreed, or the zip was unreadable, sends them the wrong way.
+ */
+export function refusalCause(reason: string): string {
+  if (reason.includes("invalid module zip")) return "it is not a valid module zip";
+  if (reason.includes("cannot read trusted go.sum")) return "the trusted go.sum cannot be read";
+  if (reason.includes(", go.sum has ")) return "it does not match go.sum";
+  if (reason.includes("checksum mismatch")) return "it does not match the checksum database";
+  if (reason.includes("not in the checksum database / go.sum")) {
+    return "neither go.sum nor the checksum database lists it";
+  }
+  return "it could not be verified against the checksum database";
 }
 
 export async function verifySafely(check: () => Promise<VerifyResult>): Promise<VerifyResult> {

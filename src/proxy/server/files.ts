@@ -14,7 +14,7 @@ import {
   timed,
   verifySafely,
 } from "./fetching.js";
-import { readAll } from "./memo.js";
+import { readAll, SmallFileMemo } from "./memo.js";
 import { IMMUTABLE, sendBody, sendText } from "./respond.js";
 import type { Outcome, RequestContext, Runtime } from "./runtime.js";
 
@@ -24,6 +24,26 @@ export interface FileRequest {
   file: ModuleFile;
   /** The escaped protocol path, the key of flights and cached not-founds. */
   key: string;
+}
+
+/**
+ * Hot small zips, kept in memory once served from storage: `res.end(buffer)` instead of a read
+ * stream through the thread pool per request measured ~4× the throughput (bench/proxy). Small
+ * zips only and a bounded total, to stay inside the proxy's memory budget; immutable content,
+ * so a copy in memory is never stale. One cache per runtime.
+ */
+const ZIP_MEMO_MAX_BYTES = 64 << 20;
+const ZIP_MEMO_MAX_ENTRY_BYTES = 1 << 20;
+const zipMemos = new WeakMap<Runtime, SmallFileMemo>();
+
+function memoFor(rt: Runtime, file: ModuleFile): SmallFileMemo {
+  if (file !== "zip") return rt.memo;
+  let memo = zipMemos.get(rt);
+  if (!memo) {
+    memo = new SmallFileMemo(ZIP_MEMO_MAX_BYTES, ZIP_MEMO_MAX_ENTRY_BYTES);
+    zipMemos.set(rt, memo);
+  }
+  return memo;
 }
 
 /** pkgsite's header for "answer from the cache only" (goproxy/goproxy honours it too). */
@@ -44,8 +64,8 @@ export async function serveFile(
 ): Promise<void> {
   const contentType = CONTENT_TYPE[f.file];
   if (canonicalVersion(f.version) !== f.version) return serveQuery(rt, req, res, ctx, route, f);
-  const small = f.file !== "zip";
-  const memoized = small ? rt.memo.get(f.key) : undefined;
+  const memo = memoFor(rt, f.file);
+  const memoized = memo.get(f.key);
   if (memoized) {
     ctx.cache = "hit";
     return sendBody(req, res, ctx, { kind: "bytes", data: memoized }, contentType, IMMUTABLE);
@@ -53,9 +73,9 @@ export async function serveFile(
   const stored = await rt.storage.get(f.module, f.version, f.file);
   if (stored) {
     ctx.cache = "hit";
-    if (small && stored.size <= rt.memo.maxEntryBytes) {
-      const data = await readAll(stored.open(), rt.memo.maxEntryBytes);
-      rt.memo.set(f.key, data);
+    if (stored.size <= memo.maxEntryBytes) {
+      const data = await readAll(stored.open(), memo.maxEntryBytes);
+      memo.set(f.key, data);
       return sendBody(req, res, ctx, { kind: "bytes", data }, contentType, IMMUTABLE);
     }
     return sendBody(req, res, ctx, { kind: "stored", stored }, contentType, IMMUTABLE);

@@ -1,6 +1,9 @@
 import { parseGoproxy } from "../../gomod/goproxy-list.js";
 import { createAgents, httpGet } from "../protocol/http-get.js";
 
+/** It runs before the proxy listens: an upstream that does not answer must not delay startup. */
+const MAX_TIMEOUT_MS = 2000;
+
 /**
  * The go command asks its first proxy for `/sumdb/<name>/supported` and, on a 200, sends every
  * checksum-database request through that proxy. gopave does the same for its own verification,
@@ -21,7 +24,7 @@ export async function discoverSumdbViaProxy(
   try {
     const res = await httpGet(`${base}/supported`, {
       agents,
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(Math.min(opts.timeoutMs ?? MAX_TIMEOUT_MS, MAX_TIMEOUT_MS)),
       userAgent: opts.userAgent,
     });
     res.body.resume();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
-import { crc32 } from "node:zlib";
-import { openPromise, type ZipFile } from "yauzl";
+import { readFile, stat } from "node:fs/promises";
+import { crc32, inflateRawSync } from "node:zlib";
+import { fromBufferPromise, openPromise, type Entry, type ZipFile } from "yauzl";
 import { hash1, type HashedFile } from "./dirhash.js";
 import { MAX_ZIP_FILE } from "./zip-rules.js";
 import { checkModuleVersion, checkNames, display, type ZipItem } from "./zip-names.js";
@@ -16,6 +16,13 @@ import { checkModuleVersion, checkNames, display, type ZipItem } from "./zip-nam
 const MAX_ENTRIES = 500_000;
 const MAX_PROBLEMS = 20;
 const EMPTY_SHA256 = createHash("sha256").digest("hex");
+/**
+ * Zips up to this size are read into memory once and inflated synchronously: a stream per entry
+ * costs ~8× the CPU on modules of many small files. Larger ones stream, bounding memory.
+ */
+const IN_MEMORY_MAX = 64 << 20;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_SIZE = 30;
 
 export interface ZipScan {
   problems: string[];
@@ -35,11 +42,59 @@ async function readEntries(zip: ZipFile): Promise<ZipItem[] | string> {
 }
 
 /**
+ * Yields an entry's content, exactly as inflated; the source of the bytes differs by zip size.
+ * undefined: it inflates to more than `declared`.
+ */
+type ContentReader = (
+  entry: Entry,
+  declared: number,
+) => Promise<AsyncIterable<Buffer> | Buffer | undefined>;
+
+function streamed(zip: ZipFile): ContentReader {
+  return async (entry) => (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>;
+}
+
+/**
+ * Content straight from the whole zip in memory, at the data offset its local header gives
+ * (the same checks yauzl makes). Inflation stops one byte past the declared size, so a zip bomb
+ * costs at most its declared (already size-checked) bytes.
+ */
+function inMemory(zip: ZipFile, data: Buffer): ContentReader {
+  return async (entry, declared) => {
+    // One huge (if honest) entry would need its whole inflated size at once: stream it instead.
+    if (declared > IN_MEMORY_MAX) return streamed(zip)(entry, declared);
+    const at = entry.relativeOffsetOfLocalHeader;
+    if (at + LOCAL_HEADER_SIZE > data.length)
+      throw new Error("local file header overflows file bounds");
+    const signature = data.readUInt32LE(at);
+    if (signature !== LOCAL_HEADER_SIGNATURE) {
+      throw new Error(`invalid local file header signature: 0x${signature.toString(16)}`);
+    }
+    const start = at + LOCAL_HEADER_SIZE + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
+    const end = start + entry.compressedSize;
+    if (end > data.length) {
+      throw new Error(
+        `file data overflows file bounds: ${start} + ${entry.compressedSize} > ${data.length}`,
+      );
+    }
+    const raw = data.subarray(start, end);
+    if (entry.compressionMethod === 0) return raw;
+    try {
+      return inflateRawSync(raw, { maxOutputLength: declared + 1 });
+    } catch (err) {
+      // Node refuses output past maxOutputLength: more than declared.
+      if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return undefined;
+      throw err;
+    }
+  };
+}
+
+/**
  * Inflates one entry, hashing as it goes, and stops as soon as it produces more than it
  * declared, so a zip bomb costs at most its declared (already size-checked) bytes.
  */
 async function inflateAndHash(
-  zip: ZipFile,
+  read: ContentReader,
   item: ZipItem,
   budget: number,
 ): Promise<string | HashedFile> {
@@ -60,9 +115,13 @@ async function inflateAndHash(
   const sha = createHash("sha256");
   let crc = 0;
   let count = 0;
-  const stream = await zip.openReadStreamPromise(entry);
+  const content = await read(entry, declared);
+  if (content === undefined) {
+    return `${display(raw)}: inflates to more than its declared size (${declared} bytes)`;
+  }
+  const chunks = Buffer.isBuffer(content) ? [content] : content;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       count += chunk.length;
       if (count > declared) {
         return `${display(raw)}: inflates to more than its declared size (${declared} bytes)`;
@@ -71,7 +130,7 @@ async function inflateAndHash(
       crc = crc32(chunk, crc);
     }
   } finally {
-    stream.destroy();
+    if (!Buffer.isBuffer(content)) (content as unknown as { destroy(): void }).destroy();
   }
   if (count < declared)
     return `${display(raw)}: inflates to less than its declared size (${declared} bytes)`;
@@ -101,14 +160,23 @@ export async function scanZip(
       problems: [`module zip file is too large (${size} bytes; limit is ${MAX_ZIP_FILE} bytes)`],
     };
   }
+  const options = {
+    lazyEntries: true,
+    autoClose: false,
+    decodeStrings: false,
+    validateEntrySizes: false,
+  };
   let zip: ZipFile;
+  let read: ContentReader;
   try {
-    zip = await openPromise(zipPath, {
-      lazyEntries: true,
-      autoClose: false,
-      decodeStrings: false,
-      validateEntrySizes: false,
-    });
+    if (size <= IN_MEMORY_MAX) {
+      const data = await readFile(zipPath);
+      zip = await fromBufferPromise(data, options);
+      read = inMemory(zip, data);
+    } else {
+      zip = await openPromise(zipPath, options);
+      read = streamed(zip);
+    }
   } catch (err) {
     return { problems: [describe(err)] };
   }
@@ -122,7 +190,7 @@ export async function scanZip(
     const files: HashedFile[] = [];
     let budget = MAX_ZIP_FILE;
     for (const item of items) {
-      const result = await inflateAndHash(zip, item, budget);
+      const result = await inflateAndHash(read, item, budget);
       if (typeof result === "string") return { problems: [result] };
       budget -= item.entry.uncompressedSize;
       files.push(result);
