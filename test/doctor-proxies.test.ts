@@ -16,7 +16,7 @@ interface StubServer {
 }
 
 /** A 127.0.0.1 server standing in for a module proxy; every request is recorded. */
-async function stub(
+async function standIn(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<StubServer> {
   const requests: StubServer["requests"] = [];
@@ -59,11 +59,11 @@ let hang: StubServer;
 let authed: StubServer;
 
 beforeAll(async () => {
-  ok = await stub(answering());
-  missing = await stub((_req, res) => res.writeHead(404).end("not found\n"));
+  ok = await standIn(answering());
+  missing = await standIn((_req, res) => res.writeHead(404).end("not found\n"));
   // Never answers: the timeout path. Connections are destroyed on close.
-  hang = await stub(() => undefined);
-  authed = await stub(answering(`Basic ${Buffer.from("alice:s3cr3t-pw").toString("base64")}`));
+  hang = await standIn(() => undefined);
+  authed = await standIn(answering(`Basic ${Buffer.from("alice:s3cr3t-pw").toString("base64")}`));
 });
 
 afterAll(async () => {
