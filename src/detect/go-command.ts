@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { run } from "../util/run.js";
 
 export type GoRun =
   | { ok: true; stdout: string; stderr: string }
@@ -11,34 +11,15 @@ export interface GoRunOptions {
 }
 
 /** Runs `go <args>`; never throws. `missing` means no go command on PATH. */
-export function runGo(args: string[], opts: GoRunOptions): Promise<GoRun> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      "go",
-      args,
-      {
-        cwd: opts.cwd,
-        env: opts.env,
-        timeout: opts.timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: 64 * 1024 * 1024,
-        encoding: "utf8",
-      },
-      (err, stdout, stderr) => {
-        if (!err) {
-          resolvePromise({ ok: true, stdout, stderr });
-          return;
-        }
-        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-        const missing = e.code === "ENOENT";
-        let reason: string;
-        if (missing) reason = "go is not installed or not on PATH";
-        else if (e.killed) reason = `timed out after ${opts.timeoutMs} ms`;
-        else reason = firstLine(stderr) || e.message;
-        resolvePromise({ ok: false, missing, stdout, stderr, reason });
-      },
-    );
-  });
+export async function runGo(args: string[], opts: GoRunOptions): Promise<GoRun> {
+  const r = await run("go", args, opts);
+  if (r.ok) return { ok: true, stdout: r.stdout, stderr: r.stderr };
+  const reason = r.missing
+    ? "go is not installed or not on PATH"
+    : r.timedOut
+      ? `timed out after ${opts.timeoutMs} ms`
+      : firstLine(r.stderr) || `go ${args.join(" ")} failed`;
+  return { ok: false, missing: r.missing, stdout: r.stdout, stderr: r.stderr, reason };
 }
 
 function firstLine(s: string): string {
