@@ -13,7 +13,8 @@ export class ModulePathError extends Error {
   }
 }
 
-const BAD_WINDOWS_NAMES = new Set([
+/** Windows device names, which no path element may be (with any extension). */
+export const BAD_WINDOWS_NAMES: ReadonlySet<string> = new Set([
   "con",
   "prn",
   "aux",

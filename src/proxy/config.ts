@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, isSeq } from "yaml";
 import type { Document, Node } from "yaml";
 import { z } from "zod";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GopaveError, GopaveErrors } from "../util/errors.js";
-import type { SourcePosition } from "../util/errors.js";
+import { parseYamlSource } from "../util/yaml-source.js";
 import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
 import { parseRouteRule } from "./router.js";
 import type { RouteRule } from "./router.js";
@@ -85,20 +85,7 @@ type Problem = { path: Path; message: string; key?: boolean };
 
 /** Parses and validates a config file's text. Throws GopaveErrors with every problem found. */
 export function loadProxyConfig(text: string, file: string): ProxyConfigFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): SourcePosition => ({ file, ...lines.linePos(offset) });
-  if (doc.errors.length > 0) {
-    throw new GopaveErrors(
-      doc.errors.map(
-        (e) =>
-          new GopaveError("SPEC_INVALID", `invalid YAML: ${e.message.split("\n")[0]}`, {
-            position: at(e.pos[0]),
-            hint: "fix the YAML syntax (indentation, quoting, a missing ':')",
-          }),
-      ),
-    );
-  }
+  const { doc, at } = parseYamlSource(text, file);
   const fail = (problems: Problem[]) =>
     new GopaveErrors(
       problems.map(

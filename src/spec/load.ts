@@ -1,8 +1,9 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, isSeq } from "yaml";
 import type { Document, Node } from "yaml";
 import type { z } from "zod";
 import { GopaveError, GopaveErrors } from "../util/errors.js";
 import type { SourcePosition } from "../util/errors.js";
+import { parseYamlSource } from "../util/yaml-source.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { specSchema } from "./schema.js";
 import type { Spec } from "./schema.js";
@@ -22,23 +23,7 @@ export interface LoadedSpec {
 
 /** Parses and validates gopave.yaml text; every problem is reported with file:line:col. */
 export function loadSpec(text: string, file = SPEC_FILE): LoadedSpec {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): SourcePosition => {
-    const p = lines.linePos(offset);
-    return { file, line: p.line, col: p.col };
-  };
-  if (doc.errors.length > 0) {
-    throw new GopaveErrors(
-      doc.errors.map(
-        (e) =>
-          new GopaveError("SPEC_INVALID", `invalid YAML: ${e.message.split("\n")[0]}`, {
-            position: at(e.pos[0]),
-            hint: "fix the YAML syntax (indentation, quoting, a missing ':')",
-          }),
-      ),
-    );
-  }
+  const { doc, at } = parseYamlSource(text, file);
   const positionOf = (path: SpecPath, opts: { value?: boolean } = {}) =>
     at(nodeOffset(doc, path, opts.value === true));
   const parsed = specSchema.safeParse(doc.toJS() ?? {});

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { BAD_WINDOWS_NAMES } from "../../gomod/module-escape.js";
 
 /**
  * File-name rules of golang.org/x/mod/zip and module.CheckFilePath, used on every entry of a
@@ -8,14 +9,6 @@ import { posix } from "node:path";
 export const MAX_ZIP_FILE = 500 << 20;
 export const MAX_GO_MOD = 16 << 20;
 export const MAX_LICENSE = 16 << 20;
-
-const BAD_WINDOWS_NAMES = new Set([
-  "con",
-  "prn",
-  "aux",
-  "nul",
-  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`]),
-]);
 
 /** Unicode letters, ASCII digits, space and !#$%&()+,-.=@[]^_{}~ (no shell or OS specials). */
 function fileNameOK(c: string): boolean {
