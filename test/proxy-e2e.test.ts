@@ -358,6 +358,7 @@ describe("single flight", () => {
     expect(answers.map((a) => a.status)).toEqual(Array<number>(50).fill(200));
     expect(answers.every((a) => a.body.equals(want))).toBe(true);
     expect(upstream.count(path)).toBe(1);
+    await gopave.proxy.settled();
     expect(existsSync(storedFile(gopave, PGX, "zip"))).toBe(true);
 
     const zips = (cache: string) =>

@@ -44,6 +44,7 @@ describe("config file", () => {
         "sumdb: sum.golang.org",
         "sumdbAllow: [sum.golang.org]",
         "cacheMax: 20GiB",
+        "memoryCache: 128MiB",
         "ttl: { list: 30s, latest: 1m, notFound: 10m }",
         "timeouts: { metadata: 15s, download: 10m, shutdown: 5s }",
         "trustedSums: [go.sum]",
@@ -60,6 +61,7 @@ describe("config file", () => {
       upstream: "https://mirror.example.test,direct",
       sumdb: "sum.golang.org",
       cacheMaxBytes: 20 * 2 ** 30,
+      memoryCacheBytes: 128 * 2 ** 20,
       ttl: { listMs: 30_000, latestMs: 60_000, notFoundMs: 600_000 },
       timeouts: { metadataMs: 15_000, downloadMs: 600_000, shutdownMs: 5000 },
       trustedSums: ["/etc/gopave/go.sum"],
@@ -82,12 +84,17 @@ describe("config file", () => {
       listen: ":4000",
       upstream: "https://b.example",
       cacheMax: "10MB",
+      memoryCache: "0",
     });
+    expect(r.memoryCacheBytes).toBe(0);
     expect(r.listen).toEqual({ host: "0.0.0.0", port: 4000 });
     expect(r.upstream).toBe("https://b.example");
     expect(r.cacheMaxBytes).toBe(10_000_000);
     expect(() => resolveProxyConfig(undefined, dir, { route: ["nope"] })).toThrow(/--route/);
     expect(() => resolveProxyConfig(undefined, dir, { cacheMax: "lots" })).toThrow(/--cache-max/);
+    expect(() => resolveProxyConfig(undefined, dir, { memoryCache: "x" })).toThrow(
+      /--memory-cache/,
+    );
   });
 
   it("reports problems at file:line:col", () => {
@@ -102,6 +109,9 @@ describe("config file", () => {
     );
     expect(errorsOf("cacheMax: lots\n")).toMatch(
       /^proxy\.yaml:1:11: cacheMax: "lots" is not a size/,
+    );
+    expect(errorsOf("listen: :0\nmemoryCache: plenty\n")).toMatch(
+      /^proxy\.yaml:2:14: memoryCache: "plenty" is not a size/,
     );
     expect(errorsOf("timeouts:\n  download: soon\n")).toMatch(
       /^proxy\.yaml:2:13: timeouts\.download: /,

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZipFile } from "yazl";
 import { checkZip, hashZip } from "../src/proxy/verify/index.js";
+import { createZipScanPool } from "../src/proxy/verify/zip-pool.js";
+import { scanZip } from "../src/proxy/verify/zip-scan.js";
 
 type ZipItem = { name: string; data?: string | Buffer; compress?: boolean; dir?: boolean };
 
@@ -234,5 +236,57 @@ describe("checkZip (golang.org/x/mod/zip rules)", () => {
     const junk = join(top, "junk.zip");
     await writeFile(junk, "this is not a zip");
     expect((await checkZip(junk, MOD, V))[0]).toMatch(/^not a readable zip file/);
+  });
+});
+
+describe("zip check pool (worker threads)", () => {
+  it("gives the same answers as checking on this thread, for good and bad zips alike", async () => {
+    const pool = createZipScanPool(2);
+    try {
+      const good = await makeZip([
+        { name: `${P}go.mod`, data: GOMOD },
+        { name: `${P}x.go`, data: "package x" },
+      ]);
+      const cases = [
+        good,
+        await makeZip([{ name: "other.example/x.go", data: "package x" }]),
+        declareSize(good, `${P}x.go`, 1000),
+        Buffer.from("this is not a zip"),
+      ];
+      const paths = await Promise.all(
+        cases.map(async (zip, i) => {
+          const path = join(top, `pool-${i}.zip`);
+          await writeFile(path, zip);
+          return path;
+        }),
+      );
+      // More zips than workers at once: queued, each answered for its own zip.
+      const viaPool = await Promise.all(
+        paths.map((p) => pool.scan(p, { module: MOD, version: V })),
+      );
+      const here = await Promise.all(paths.map((p) => scanZip(p, { module: MOD, version: V })));
+      expect(viaPool).toEqual(here);
+      expect(viaPool[0]?.hash).toMatch(/^h1:/);
+      expect(viaPool.slice(1).every((s) => s.problems.length > 0)).toBe(true);
+      expect(await pool.scan(paths[0] as string, undefined)).toEqual(
+        await scanZip(paths[0] as string, undefined),
+      );
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.scan(join(top, "pool-0.zip"), undefined)).rejects.toThrow(/closed/);
+  });
+
+  it("rejects the scans in progress when it is closed, and a missing file as an error", async () => {
+    const pool = createZipScanPool(1);
+    await expect(pool.scan(join(top, "no-such.zip"), undefined)).rejects.toThrow(/ENOENT/);
+    const zip = await makeZip([{ name: `${P}go.mod`, data: GOMOD }]);
+    const path = join(top, "pool-close.zip");
+    await writeFile(path, zip);
+    const pending = expect(pool.scan(path, undefined)).rejects.toThrow(/closed/);
+    const queued = expect(pool.scan(path, undefined)).rejects.toThrow(/closed/);
+    await pool.close();
+    await pending;
+    await queued;
   });
 });

@@ -107,6 +107,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       "--cache-max <size>",
       "size cap of cached zips, e.g. 20GiB (least recently used evicted)",
     )
+    .option(
+      "--memory-cache <size>",
+      "memory for serving hot zips without reading storage (default 64MiB; 0: none)",
+    )
     .action(async (opts) => {
       const { runProxyServe } = await import("./proxy-serve.js");
       code = await runProxyServe(opts, io);

@@ -44,7 +44,13 @@ export async function runProxySeed(
 
   const makeVerifier =
     deps.createVerifier ?? (await import("../proxy/verify/index.js")).createVerifier;
-  const verifier = await makeVerifier({ ...(sumdb ? { sumdb } : {}), env: io.env });
+  const { createZipScanPool } = await import("../proxy/verify/zip-pool.js");
+  const zipChecks = createZipScanPool();
+  const verifier = await makeVerifier({
+    ...(sumdb ? { sumdb } : {}),
+    env: io.env,
+    scanZip: zipChecks.scan,
+  });
   const storage = await openStorage(storageUrl, {
     cwd: io.cwd,
     ...(deps.now ? { now: deps.now } : {}),
@@ -54,6 +60,7 @@ export async function runProxySeed(
     result = await seedFromModCache(dir, storage, verifier, io.isTTY ? progress(io) : undefined);
   } finally {
     if (io.isTTY) io.stderr("\r\u001b[K");
+    await zipChecks.close();
     await storage.close();
   }
 

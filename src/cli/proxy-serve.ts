@@ -5,10 +5,10 @@ import type { DestinationStream } from "pino";
 import { goEnv, runGo } from "../detect/go-command.js";
 import { publicProxyUrl } from "../detect/public-proxy.js";
 import { loadProxyConfig, resolveProxyConfig } from "../proxy/config.js";
+import { batchLines } from "../proxy/log-batch.js";
 import type { ProxyConfigFile, ProxyFlags, ProxyServeConfig } from "../proxy/config.js";
 import { createProxy } from "../proxy/index.js";
 import type { Proxy } from "../proxy/index.js";
-import { createLogger } from "../proxy/log.js";
 import { createMetrics } from "../proxy/metrics.js";
 import { buildRoutes } from "../proxy/router.js";
 import { assertPublicHost } from "../proxy/ssrf.js";
@@ -21,6 +21,7 @@ import type { DirectTarget } from "../proxy/targets/direct.js";
 import { createUpstreamTarget } from "../proxy/targets/upstream.js";
 import { createVerifier } from "../proxy/verify/index.js";
 import { parseGosumdb } from "../proxy/verify/gosumdb.js";
+import { createZipScanPool } from "../proxy/verify/zip-pool.js";
 import { GopaveError } from "../util/errors.js";
 import { gopaveVersion } from "./io.js";
 import type { CliIo } from "./io.js";
@@ -64,7 +65,9 @@ export async function runProxyServe(
       (url) => (viaUpstream = url),
       () => undefined,
     );
+  const zipChecks = createZipScanPool();
   const verifier = createVerifier({
+    scanZip: zipChecks.scan,
     ...(config.sumdb === undefined ? {} : { sumdb: config.sumdb }),
     ...(viaUpstream === undefined ? {} : { sumdbUrl: viaUpstream }),
     trustedSums: config.trustedSums,
@@ -102,16 +105,25 @@ export async function runProxyServe(
     deny: () => createDenyTarget(),
   });
   const log = requestLogDestination(io);
-  const logger = createLogger(log.stream);
   const proxy = createProxy(
     {
       routes,
       ttl: config.ttl,
       timeouts: config.timeouts,
       ...(config.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: config.cacheMaxBytes }),
+      ...(config.memoryCacheBytes === undefined
+        ? {}
+        : { memoryCacheBytes: config.memoryCacheBytes }),
     },
-    { storage, verifier, sumdb, logger, metrics: createMetrics({ processMetrics: true }) },
+    {
+      storage,
+      verifier,
+      sumdb,
+      logStream: log.stream,
+      metrics: createMetrics({ processMetrics: true }),
+    },
   );
+  const logger = proxy.logger;
   assembled.router = proxy.router;
 
   let url: string;
@@ -119,6 +131,7 @@ export async function runProxyServe(
     url = await proxy.listen(config.listen.port, config.listen.host);
   } catch (err) {
     await storage.close();
+    await zipChecks.close();
     await log.close();
     throw new GopaveError(
       "USAGE",
@@ -151,16 +164,16 @@ export async function runProxyServe(
   await stopped;
   await proxy.close();
   await Promise.all(directs.map((d) => d.close()));
+  await zipChecks.close();
   await storage.close();
   await log.close();
   return 0;
 }
 
 /**
- * Where the per-request JSON lines go. On the process's own stdout, a buffered asynchronous
- * destination: one synchronous write(2) per request was ~16 % of a warm request's CPU. It is
- * flushed every second (a quiet proxy's lines still show up) and on shutdown. An injected io
- * (tests) gets every line through io.stdout, synchronously.
+ * Where the log lines go. On the process's own stdout: batched (see batchLines), then an
+ * asynchronous destination, flushed on shutdown. An injected io (tests) gets every line through
+ * io.stdout, synchronously.
  */
 function requestLogDestination(io: CliIo): {
   stream: DestinationStream;
@@ -169,16 +182,15 @@ function requestLogDestination(io: CliIo): {
   if (io.ownsStdout !== true) {
     return { stream: { write: (line: string) => io.stdout(line) }, close: async () => undefined };
   }
-  const dest = destination({ fd: 1, sync: false, minLength: 4096 });
-  const timer = setInterval(() => dest.flush(), 1000);
-  timer.unref();
+  const dest = destination({ fd: 1, sync: false });
+  const lines = batchLines(dest);
   return {
-    stream: dest,
-    // end(), not flushSync(): the latter can overtake a periodic flush still in flight and
-    // reorder the last lines. A reader that stopped reading must not hold up the exit.
+    stream: lines,
+    // end(), not flushSync(): the latter can overtake a write still in flight and reorder the
+    // last lines. A reader that stopped reading must not hold up the exit.
     close: () =>
       new Promise<void>((done) => {
-        clearInterval(timer);
+        lines.flush();
         const giveUp = setTimeout(done, 2000);
         giveUp.unref();
         dest.once("close", () => {

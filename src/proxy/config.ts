@@ -25,6 +25,7 @@ const fileSchema = z.strictObject({
   sumdb: z.string().optional(),
   sumdbAllow: z.array(z.string()).optional(),
   cacheMax: z.union([z.number().int().nonnegative(), z.string()]).optional(),
+  memoryCache: z.union([z.number().int().nonnegative(), z.string()]).optional(),
   ttl: z
     .strictObject({
       list: duration.optional(),
@@ -53,6 +54,7 @@ export interface ProxyFlags {
   route?: string[] | undefined;
   sumdb?: string | undefined;
   cacheMax?: string | undefined;
+  memoryCache?: string | undefined;
 }
 
 export interface ProxyServeConfig {
@@ -70,6 +72,8 @@ export interface ProxyServeConfig {
   /** Checksum databases proxied under /sumdb/ (default: the configured one). */
   sumdbAllow: string[];
   cacheMaxBytes: number | undefined;
+  /** Memory for hot zips; undefined → the proxy's default. */
+  memoryCacheBytes: number | undefined;
   ttl: { listMs: number; latestMs: number; notFoundMs: number };
   timeouts: { metadataMs: number; downloadMs: number; shutdownMs: number };
   trustedSums: string[];
@@ -148,7 +152,10 @@ function semanticProblems(c: ProxyConfigFile): Problem[] {
     }),
   );
   if (c.sumdb !== undefined) check(["sumdb"], () => parseGosumdb(c.sumdb as string));
-  if (c.cacheMax !== undefined) check(["cacheMax"], () => parseSize(c.cacheMax as string | number));
+  for (const key of ["cacheMax", "memoryCache"] as const) {
+    const v = c[key];
+    if (v !== undefined) check([key], () => parseSize(v));
+  }
   for (const group of ["ttl", "timeouts"] as const) {
     for (const [k, v] of Object.entries(c[group] ?? {})) {
       check([group, k], () => parseDuration(v as string | number));
@@ -184,6 +191,7 @@ export function resolveProxyConfig(
     usage("upstream", () => parseUpstream(flags.upstream as string));
   if (flags.sumdb !== undefined) usage("sumdb", () => parseGosumdb(flags.sumdb as string));
   const cacheMax = flags.cacheMax ?? f.cacheMax;
+  const memoryCache = flags.memoryCache ?? f.memoryCache;
   const sumdb = flags.sumdb ?? f.sumdb;
   const db = parseGosumdb(sumdb ?? DEFAULT_SUMDB);
   const ms = (v: string | number | undefined, dflt: number) =>
@@ -200,6 +208,10 @@ export function resolveProxyConfig(
       cacheMax === undefined
         ? undefined
         : (usage("cache-max", () => parseSize(cacheMax)) as number),
+    memoryCacheBytes:
+      memoryCache === undefined
+        ? undefined
+        : (usage("memory-cache", () => parseSize(memoryCache)) as number),
     ttl: {
       listMs: ms(f.ttl?.list, DEFAULT_TTL.listMs),
       latestMs: ms(f.ttl?.latest, DEFAULT_TTL.latestMs),

@@ -1,14 +1,15 @@
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { destination } from "pino";
 import type { DestinationStream } from "pino";
-import { createLogger } from "./log.js";
+import { createLogger, createRequestLog } from "./log.js";
 import type { ProxyLogger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import type { ProxyMetrics } from "./metrics.js";
 import { Router } from "./router.js";
 import { createHandler } from "./server/handler.js";
-import { SmallFileMemo } from "./server/memo.js";
+import { HotFiles } from "./server/memo.js";
 import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
 import type { Outcome, Runtime } from "./server/runtime.js";
 import { SingleFlight } from "./singleflight.js";
@@ -22,15 +23,25 @@ export interface ProxyOptions {
   timeouts?: Partial<Runtime["timeouts"] & { shutdownMs: number }>;
   /** Size cap of cached zips; least recently used are evicted past it. */
   cacheMaxBytes?: number;
+  /** Memory for hot zips (0: none); see DEFAULT_MEMORY_CACHE. */
+  memoryCacheBytes?: number;
 }
+
+/**
+ * Hot zips held in memory: enough for the working set of a typical service's dependency graph
+ * (examples/orders': 23 zips, 16 MB), well inside the proxy's 200 MB memory budget. Metadata
+ * has a budget of its own; .info and .mod files are small.
+ */
+export const DEFAULT_MEMORY_CACHE = 64 << 20;
+const MAX_HOT_ZIP = 16 << 20;
+const METADATA_MEMORY = { maxBytes: 32 << 20, maxEntryBytes: 256 << 10 };
 
 export interface ProxyDeps {
   storage: Storage;
   verifier?: Verifier;
   sumdb?: SumdbProxy;
   metrics?: ProxyMetrics;
-  logger?: ProxyLogger;
-  /** Where request log lines go when no logger is given (default stdout). */
+  /** Where log lines go (default stdout). */
   logStream?: DestinationStream;
   now?: () => number;
 }
@@ -39,8 +50,11 @@ export interface Proxy {
   server: Server;
   metrics: ProxyMetrics;
   router: Router;
+  logger: ProxyLogger;
   /** Listens (port 0 picks one) and resolves to the base URL, e.g. "http://127.0.0.1:41234". */
   listen(port: number, host: string): Promise<string>;
+  /** Resolves once work that outlived its requests (cache writes) is done. */
+  settled(): Promise<void>;
   /** Graceful: stop accepting, finish in-flight requests, then resolve. Idempotent. */
   close(): Promise<void>;
 }
@@ -48,11 +62,14 @@ export interface Proxy {
 /** Assembles the proxy: runtime, request handler and an http.Server (not yet listening). */
 export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
   const metrics = deps.metrics ?? createMetrics();
-  const logger = deps.logger ?? createLogger(deps.logStream);
+  const logStream = deps.logStream ?? destination({ dest: 1, sync: false });
+  const logger = createLogger(logStream);
+  const memoryCache = options.memoryCacheBytes ?? DEFAULT_MEMORY_CACHE;
   const router = new Router(options.routes);
   const shutdown = new AbortController();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const eviction = evictionLoop(deps.storage, options.cacheMaxBytes, metrics, logger);
+  const background = new Set<Promise<void>>();
   const rt: Runtime = {
     router,
     storage: deps.storage,
@@ -60,6 +77,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
     sumdb: deps.sumdb,
     metrics,
     logger,
+    requestLog: createRequestLog(logStream, logger),
     ttl: { ...DEFAULT_TTL, ...options.ttl },
     timeouts,
     now: deps.now ?? Date.now,
@@ -67,11 +85,17 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
       onWaiters: (d) => metrics.singleflightWaiters.inc(d),
       onShared: () => metrics.singleflightShared.inc(),
     }),
-    memo: new SmallFileMemo(),
+    hot: new HotFiles(METADATA_MEMORY.maxBytes, METADATA_MEMORY.maxEntryBytes),
+    hotZips: new HotFiles(memoryCache, Math.min(memoryCache, MAX_HOT_ZIP)),
     shutdown: shutdown.signal,
     fetches: new Set(),
     closing: false,
     scheduleEviction: eviction.schedule,
+    inBackground(work) {
+      background.add(work);
+      const done = () => void background.delete(work);
+      work.then(done, done);
+    },
   };
   const server = createServer({ keepAliveTimeout: 5000 }, createHandler(rt));
   let closed: Promise<void> | undefined;
@@ -98,7 +122,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
         await new Promise((r) => setTimeout(r, 20));
       }
       clearTimeout(timer);
-      await eviction.idle();
+      await settled();
       logger.flush();
     })();
     return closed;
@@ -116,7 +140,11 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
       });
     });
 
-  return { server, metrics, router, listen, close };
+  const settled = async (): Promise<void> => {
+    while (background.size > 0) await Promise.all(background);
+    await eviction.idle();
+  };
+  return { server, metrics, router, logger, listen, close, settled };
 }
 
 /** Runs evictions one at a time; a request during a run asks for one more run afterwards. */

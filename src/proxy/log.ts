@@ -1,4 +1,4 @@
-import { destination, pino, stdTimeFunctions } from "pino";
+import { pino, stdTimeFunctions } from "pino";
 import type { DestinationStream, Logger } from "pino";
 
 /**
@@ -20,7 +20,7 @@ export interface RequestLogLine {
   error?: string;
 }
 
-export function createLogger(dest?: DestinationStream, level = "info"): ProxyLogger {
+export function createLogger(dest: DestinationStream, level = "info"): ProxyLogger {
   return pino(
     {
       level,
@@ -34,7 +34,7 @@ export function createLogger(dest?: DestinationStream, level = "info"): ProxyLog
         censor: "***",
       },
     },
-    dest ?? destination({ dest: 1, sync: false }),
+    dest,
   );
 }
 
@@ -53,8 +53,27 @@ export function loggablePath(url: string | undefined): string {
   return redactText(path.length > 1024 ? `${path.slice(0, 1024)}…` : path);
 }
 
-export function logRequest(logger: ProxyLogger, line: RequestLogLine): void {
-  const { error, ...rest } = line;
-  if (error === undefined) logger.info(rest, "request");
-  else logger.info({ ...rest, error: redactText(error) }, "request");
+/** Writes one request's line; see createRequestLog. */
+export type RequestLog = (line: RequestLogLine) => void;
+
+/**
+ * Request lines in exactly the format the logger writes its own lines (level label, ISO time,
+ * fields, msg last), formatted here rather than by pino: at tens of thousands of requests a second
+ * pino's generic serialisation was ~8 % of a warm request's CPU. Off when the logger's level is
+ * above info.
+ */
+export function createRequestLog(dest: DestinationStream, logger: ProxyLogger): RequestLog {
+  if (!logger.isLevelEnabled("info")) return () => undefined;
+  return (line) => dest.write(formatRequestLine(line, Date.now()));
+}
+
+const q = JSON.stringify;
+
+export function formatRequestLine(l: RequestLogLine, time: number): string {
+  const error = l.error === undefined ? "" : `,"error":${q(redactText(l.error))}`;
+  return (
+    `{"level":"info","time":"${new Date(time).toISOString()}","method":${q(l.method)},` +
+    `"path":${q(l.path)},"status":${l.status},"ms":${l.ms},"bytes":${l.bytes},` +
+    `"cache":${q(l.cache)},"route":${q(l.route)},"endpoint":${q(l.endpoint)}${error},"msg":"request"}\n`
+  );
 }

@@ -8,10 +8,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export interface ProxyMetrics {
   registry: Registry;
   /** endpoint: list|latest|info|mod|zip|sumdb|healthz|readyz|metrics|other; cache: hit|miss|shared|stale|negative|none. */
-  requests: Counter<"endpoint" | "route" | "status" | "cache">;
+  requests: Tally<"endpoint" | "route" | "status" | "cache">;
   /** One observation per call to a route's target; result: ok|notfound|error|timeout. */
   upstreamSeconds: Histogram<"target" | "endpoint" | "result">;
-  bytesServed: Counter<"endpoint">;
+  bytesServed: Tally<"endpoint">;
   /** Requests currently waiting on another request's upstream fetch of the same item. */
   singleflightWaiters: Gauge;
   /** Requests that joined an in-progress fetch instead of starting their own. */
@@ -28,7 +28,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): ProxyMet
   if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   return {
     registry,
-    requests: new Counter({
+    requests: new Tally({
       name: `${METRIC_PREFIX}requests_total`,
       help: "HTTP requests by protocol endpoint, route, status code and cache result",
       labelNames: ["endpoint", "route", "status", "cache"] as const,
@@ -41,7 +41,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): ProxyMet
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers,
     }),
-    bytesServed: new Counter({
+    bytesServed: new Tally({
       name: `${METRIC_PREFIX}bytes_served_total`,
       help: "Response body bytes written to clients, by endpoint",
       labelNames: ["endpoint"] as const,
@@ -69,4 +69,52 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): ProxyMet
       registers,
     }),
   };
+}
+
+/** One label combination's running total; hot answers keep theirs and add to it directly. */
+export interface TallyCell {
+  n: number;
+}
+
+/**
+ * A counter for the per-request path. prom-client's `inc(labels)` hashes the label object on
+ * every call (a few percent of a warm request's CPU); a Tally finds a label combination's cell
+ * once, callers may keep the cell, and prom-client reads the cells only when /metrics is scraped.
+ */
+export class Tally<L extends string> {
+  private readonly cells = new Map<string, { labels: Record<L, string>; cell: TallyCell }>();
+  private readonly labelNames: readonly L[];
+
+  constructor(opts: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+    registers: Registry[];
+  }) {
+    this.labelNames = opts.labelNames;
+    const cells = this.cells;
+    new Counter<L>({
+      ...opts,
+      collect() {
+        this.reset();
+        for (const { labels, cell } of cells.values()) {
+          if (cell.n > 0) this.inc(labels, cell.n);
+        }
+      },
+    });
+  }
+
+  cell(labels: Record<L, string>): TallyCell {
+    const key = this.labelNames.map((l) => labels[l]).join("\u0000");
+    let entry = this.cells.get(key);
+    if (!entry) {
+      entry = { labels: { ...labels }, cell: { n: 0 } };
+      this.cells.set(key, entry);
+    }
+    return entry.cell;
+  }
+
+  inc(labels: Record<L, string>, value = 1): void {
+    this.cell(labels).n += value;
+  }
 }

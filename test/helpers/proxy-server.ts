@@ -44,6 +44,7 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
       ...(opts.ttl ? { ttl: opts.ttl } : {}),
       ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       ...(opts.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: opts.cacheMaxBytes }),
+      ...(opts.memoryCacheBytes === undefined ? {} : { memoryCacheBytes: opts.memoryCacheBytes }),
     },
     {
       storage: storage as Storage,

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalVersion } from "../../gomod/module-escape.js";
 import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
+import { routeLabel } from "../router.js";
 import type { ModuleFile, Route } from "../types.js";
 import {
   bestEffort,
@@ -14,7 +15,8 @@ import {
   timed,
   verifySafely,
 } from "./fetching.js";
-import { readAll, SmallFileMemo } from "./memo.js";
+import { keepHot } from "./hot.js";
+import { readAll } from "./memo.js";
 import { IMMUTABLE, sendBody, sendText } from "./respond.js";
 import type { Outcome, RequestContext, Runtime } from "./runtime.js";
 
@@ -24,26 +26,6 @@ export interface FileRequest {
   file: ModuleFile;
   /** The escaped protocol path, the key of flights and cached not-founds. */
   key: string;
-}
-
-/**
- * Hot small zips, kept in memory once served from storage: `res.end(buffer)` instead of a read
- * stream through the thread pool per request measured ~4× the throughput (bench/proxy). Small
- * zips only and a bounded total, to stay inside the proxy's memory budget; immutable content,
- * so a copy in memory is never stale. One cache per runtime.
- */
-const ZIP_MEMO_MAX_BYTES = 64 << 20;
-const ZIP_MEMO_MAX_ENTRY_BYTES = 1 << 20;
-const zipMemos = new WeakMap<Runtime, SmallFileMemo>();
-
-function memoFor(rt: Runtime, file: ModuleFile): SmallFileMemo {
-  if (file !== "zip") return rt.memo;
-  let memo = zipMemos.get(rt);
-  if (!memo) {
-    memo = new SmallFileMemo(ZIP_MEMO_MAX_BYTES, ZIP_MEMO_MAX_ENTRY_BYTES);
-    zipMemos.set(rt, memo);
-  }
-  return memo;
 }
 
 /** pkgsite's header for "answer from the cache only" (goproxy/goproxy honours it too). */
@@ -64,18 +46,18 @@ export async function serveFile(
 ): Promise<void> {
   const contentType = CONTENT_TYPE[f.file];
   if (canonicalVersion(f.version) !== f.version) return serveQuery(rt, req, res, ctx, route, f);
-  const memo = memoFor(rt, f.file);
-  const memoized = memo.get(f.key);
-  if (memoized) {
+  // A file in memory under another spelling of its path (a %-escape) is still a hit.
+  const hot = (f.file === "zip" ? rt.hotZips : rt.hot).get(`/${f.key}`);
+  if (hot) {
     ctx.cache = "hit";
-    return sendBody(req, res, ctx, { kind: "bytes", data: memoized }, contentType, IMMUTABLE);
+    return sendBody(req, res, ctx, { kind: "bytes", data: hot.data }, contentType, IMMUTABLE);
   }
   const stored = await rt.storage.get(f.module, f.version, f.file);
   if (stored) {
     ctx.cache = "hit";
-    if (stored.size <= memo.maxEntryBytes) {
-      const data = await readAll(stored.open(), memo.maxEntryBytes);
-      memo.set(f.key, data);
+    if ((f.file === "zip" ? rt.hotZips : rt.hot).fits(stored.size)) {
+      const data = await readAll(stored.open(), stored.size);
+      keepHot(rt, f.key, f.file, ctx.route, data);
       return sendBody(req, res, ctx, { kind: "bytes", data }, contentType, IMMUTABLE);
     }
     return sendBody(req, res, ctx, { kind: "stored", stored }, contentType, IMMUTABLE);
@@ -126,13 +108,20 @@ async function fetchFile(
     const v = await verifySafely(() => verifier.verifyMod(f.module, f.version, r.value));
     if (!v.ok) return refused(rt, f.module, f.version, "mod", v);
   }
-  // The bytes are verified and in memory: a failed cache write still serves them.
-  await bestEffort(rt, rt.storage.putOnce(f.module, f.version, f.file, { data: r.value }));
-  rt.memo.set(f.key, r.value);
+  // Verified and in memory: answered at once, from memory until the write lands (a failed write
+  // still serves them).
+  keepHot(rt, f.key, f.file, routeLabel(route), r.value);
+  rt.inBackground(
+    bestEffort(rt, rt.storage.putOnce(f.module, f.version, f.file, { data: r.value })),
+  );
   return { ok: true, body: { kind: "bytes", data: r.value } };
 }
 
-/** Zips go to a temp file in the storage's staging dir, are verified there, then moved in. */
+/**
+ * Zips go to a temp file in the storage's staging dir and are verified there. One that fits the
+ * memory cache is answered from memory while it is moved into storage in the background (the
+ * client does not wait for the write); a bigger one is moved in first and streamed from storage.
+ */
 async function fetchZip(
   rt: Runtime,
   route: Route,
@@ -140,6 +129,7 @@ async function fetchZip(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
+  let handedOff = false;
   try {
     const r = await timed(rt, route, "zip", signal, () =>
       route.target.zip(f.module, f.version, tmp, signal),
@@ -150,7 +140,19 @@ async function fetchZip(
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
     }
-    await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
+    const size = (await stat(tmp)).size;
+    const data = rt.hotZips.fits(size) ? await readFile(tmp) : undefined;
+    handedOff = true;
+    const store = rt.storage
+      .putOnce(f.module, f.version, "zip", { path: tmp })
+      .finally(() => rm(tmp, { force: true }))
+      .then(() => rt.scheduleEviction());
+    if (data) {
+      keepHot(rt, f.key, "zip", routeLabel(route), data);
+      rt.inBackground(bestEffort(rt, store));
+      return { ok: true, body: { kind: "bytes", data } };
+    }
+    await store;
     const stored = await rt.storage.get(f.module, f.version, "zip");
     if (!stored) {
       return {
@@ -160,10 +162,9 @@ async function fetchZip(
         message: "internal error: stored zip is missing",
       };
     }
-    rt.scheduleEviction();
     return { ok: true, body: { kind: "stored", stored } };
   } finally {
-    await rm(tmp, { force: true });
+    if (!handedOff) await rm(tmp, { force: true });
   }
 }
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { loggablePath, logRequest } from "../log.js";
+import { loggablePath } from "../log.js";
 import { parseProxyPath, requestKey } from "../protocol/parse-path.js";
 import { routeLabel } from "../router.js";
 import { isDenyTarget } from "../targets/deny.js";
 import { serveAnswer } from "./answers.js";
 import { errorText } from "./fetching.js";
 import { serveFile } from "./files.js";
+import { serveHot } from "./hot.js";
 import { OPS_PATHS, serveOps } from "./ops.js";
 import { sendText } from "./respond.js";
 import type { RequestContext, Runtime } from "./runtime.js";
@@ -16,10 +17,12 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 /**
  * The request pipeline: method → ops endpoints → path parsing (nothing malformed gets further) →
  * route → list/@latest answers, module files, or the checksum-database proxy. Each request ends
- * with one log line and one requests_total sample, whatever happened.
+ * with one log line and one requests_total sample, whatever happened. Files held in memory skip
+ * all of it (serveHot).
  */
 export function createHandler(rt: Runtime): RequestHandler {
   return (req, res) => {
+    if (serveHot(rt, req, res)) return;
     const start = performance.now();
     const ctx: RequestContext = { endpoint: "other", route: "-", cache: "none", bytes: 0 };
     // Log and count once the response is gone AND the pipeline is done with it (a handler may
@@ -137,7 +140,7 @@ function finish(
     cache: ctx.cache,
   });
   if (ctx.bytes > 0) rt.metrics.bytesServed.inc({ endpoint: ctx.endpoint }, ctx.bytes);
-  logRequest(rt.logger, {
+  rt.requestLog({
     method: req.method ?? "",
     path: loggablePath(req.url),
     status,

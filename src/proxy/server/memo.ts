@@ -1,21 +1,39 @@
 import type { Readable } from "node:stream";
+import type { TallyCell } from "../metrics.js";
+import type { ModuleFile } from "../types.js";
 
 /**
- * An in-process LRU of small immutable answers (.info and .mod). They never change once stored,
- * so serving them from memory is always correct, and it takes the four filesystem calls of a
- * storage read (stat, open, read, close) off the hottest path of a warm proxy: a `go mod download`
- * asks for the .info and .mod of every module in the graph.
+ * An immutable module file answered from memory, with everything its 200 response needs built
+ * once: the body, the header list and the counters it adds to. See hot.ts for why.
  */
-export class SmallFileMemo {
-  private readonly entries = new Map<string, Buffer>();
+export interface HotFile {
+  data: Buffer;
+  /** Flat [name, value, …] as http's writeHead takes it. */
+  headers: string[];
+  endpoint: ModuleFile;
+  /** The route's label in logs and metrics. */
+  route: string;
+  /** requests_total{endpoint, route, status="200", cache="hit"}. */
+  requests: TallyCell;
+  /** bytes_served_total{endpoint}. */
+  bytes: TallyCell;
+}
+
+/**
+ * An in-process LRU of immutable module files, keyed by their escaped request path ("/" + the
+ * request key). Once stored, a .info, .mod or .zip never changes, so a copy in memory is never
+ * stale; bounded in total bytes and per entry to stay inside the proxy's memory budget.
+ */
+export class HotFiles {
+  private readonly entries = new Map<string, HotFile>();
   private bytes = 0;
 
   constructor(
-    private readonly maxBytes = 64 << 20,
-    readonly maxEntryBytes = 256 << 10,
+    readonly maxBytes: number,
+    readonly maxEntryBytes: number,
   ) {}
 
-  get(key: string): Buffer | undefined {
+  get(key: string): HotFile | undefined {
     const hit = this.entries.get(key);
     if (hit) {
       // Re-insert: Map iteration order is the recency order.
@@ -25,14 +43,18 @@ export class SmallFileMemo {
     return hit;
   }
 
-  set(key: string, data: Buffer): void {
-    if (data.length > this.maxEntryBytes || this.entries.has(key)) return;
-    this.entries.set(key, data);
-    this.bytes += data.length;
+  fits(size: number): boolean {
+    return size <= this.maxEntryBytes && size <= this.maxBytes;
+  }
+
+  set(key: string, file: HotFile): void {
+    if (!this.fits(file.data.length) || this.entries.has(key)) return;
+    this.entries.set(key, file);
+    this.bytes += file.data.length;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= v.length;
+      this.bytes -= v.data.length;
     }
   }
 }

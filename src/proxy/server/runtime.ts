@@ -1,10 +1,10 @@
-import type { ProxyLogger } from "../log.js";
+import type { ProxyLogger, RequestLog } from "../log.js";
 import type { ProxyMetrics } from "../metrics.js";
 import type { Router } from "../router.js";
 import type { SingleFlight } from "../singleflight.js";
 import type { SumdbProxy } from "../sumdb/index.js";
 import type { StoredBody, Storage, Verifier } from "../types.js";
-import type { SmallFileMemo } from "./memo.js";
+import type { HotFiles } from "./memo.js";
 
 /** list/@latest are refreshed after a minute; a not-found is believed for ten. */
 export const DEFAULT_TTL = { listMs: 60_000, latestMs: 60_000, notFoundMs: 600_000 };
@@ -20,18 +20,24 @@ export interface Runtime {
   sumdb: SumdbProxy | undefined;
   metrics: ProxyMetrics;
   logger: ProxyLogger;
+  /** One line per request, in the logger's format. */
+  requestLog: RequestLog;
   ttl: { listMs: number; latestMs: number; notFoundMs: number };
   timeouts: { metadataMs: number; downloadMs: number };
   now: () => number;
   flights: SingleFlight<Outcome>;
-  /** Immutable .info/.mod bodies kept in memory. */
-  memo: SmallFileMemo;
+  /** .info/.mod files kept in memory (see hot.ts). */
+  hot: HotFiles;
+  /** Zips kept in memory, under a budget of their own so big zips never push out metadata. */
+  hotZips: HotFiles;
   /** Aborted when a graceful shutdown runs out of time: upstream fetches stop then. */
   shutdown: AbortSignal;
   /** Controllers of the upstream fetches in progress (see withFetchSignal). */
   fetches: Set<AbortController>;
   /** True once close() started: responses ask clients to close their connections. */
   closing: boolean;
+  /** Work that outlives its request (cache writes); shutdown waits for it. */
+  inBackground(work: Promise<void>): void;
   /** Asks for a size-cap eviction pass soon (coalesced; no-op without a cap). */
   scheduleEviction(): void;
   /** Called after each response while closing, so drained keep-alive connections are let go. */

@@ -7,6 +7,7 @@ import { parseGosumdb, type SumdbConfig } from "./gosumdb.js";
 import { DEFAULT_TIMEOUT_MS } from "./http-get.js";
 import { SumdbClient, SumdbError, type LookupResult } from "./sumdb-client.js";
 import { scanZip } from "./zip-scan.js";
+import type { ZipScanFn } from "./zip-pool.js";
 
 export interface VerifierOptions {
   /** A GOSUMDB value: "name", "name+hash+key", either followed by " url", or "off". */
@@ -18,6 +19,8 @@ export interface VerifierOptions {
   /** GOSUMDB, GONOSUMDB and GOPRIVATE are read from here (default process.env). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Where zips are checked (default: on this thread; the server passes a worker pool). */
+  scanZip?: ZipScanFn;
 }
 
 const NOT_LISTED = "not in the checksum database / go.sum";
@@ -40,6 +43,7 @@ const MAX_REASON_PROBLEMS = 5;
  */
 export function createVerifier(opts: VerifierOptions = {}): Verifier {
   const env = opts.env ?? process.env;
+  const scan = opts.scanZip ?? scanZip;
   const hasTrusted = (opts.trustedSums?.length ?? 0) > 0;
   const sumdbValue =
     opts.sumdb ?? nonEmpty(env.GOSUMDB) ?? (hasTrusted ? undefined : "sum.golang.org");
@@ -93,19 +97,19 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
       return check(module, `${version}/go.mod`, hashMod(data));
     },
     async verifyZip(module, version, zipPath) {
-      const scan = await scanZip(zipPath, { module, version });
-      if (scan.hash === undefined) {
-        const shown = scan.problems.slice(0, MAX_REASON_PROBLEMS).join("; ");
+      const result = await scan(zipPath, { module, version });
+      if (result.hash === undefined) {
+        const shown = result.problems.slice(0, MAX_REASON_PROBLEMS).join("; ");
         const more =
-          scan.problems.length > MAX_REASON_PROBLEMS
-            ? ` (and ${scan.problems.length - MAX_REASON_PROBLEMS} more)`
+          result.problems.length > MAX_REASON_PROBLEMS
+            ? ` (and ${result.problems.length - MAX_REASON_PROBLEMS} more)`
             : "";
         return {
           ok: false,
           reason: `invalid module zip for ${module}@${version}: ${shown}${more}`,
         };
       }
-      return check(module, version, scan.hash);
+      return check(module, version, result.hash);
     },
   };
 }
