@@ -45,6 +45,7 @@ describe("config file", () => {
         "sumdbAllow: [sum.golang.org]",
         "cacheMax: 20GiB",
         "memoryCache: 128MiB",
+        "prefetch: false",
         "ttl: { list: 30s, latest: 1m, notFound: 10m }",
         "timeouts: { metadata: 15s, download: 10m, shutdown: 5s }",
         "trustedSums: [go.sum]",
@@ -62,6 +63,7 @@ describe("config file", () => {
       sumdb: "sum.golang.org",
       cacheMaxBytes: 20 * 2 ** 30,
       memoryCacheBytes: 128 * 2 ** 20,
+      prefetch: false,
       ttl: { listMs: 30_000, latestMs: 60_000, notFoundMs: 600_000 },
       timeouts: { metadataMs: 15_000, downloadMs: 600_000, shutdownMs: 5000 },
       trustedSums: ["/etc/gopave/go.sum"],
@@ -87,6 +89,8 @@ describe("config file", () => {
       memoryCache: "0",
     });
     expect(r.memoryCacheBytes).toBe(0);
+    expect(r.prefetch).toBe(true);
+    expect(resolveProxyConfig(undefined, dir, { prefetch: false }).prefetch).toBe(false);
     expect(r.listen).toEqual({ host: "0.0.0.0", port: 4000 });
     expect(r.upstream).toBe("https://b.example");
     expect(r.cacheMaxBytes).toBe(10_000_000);

@@ -111,6 +111,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       "--memory-cache <size>",
       "memory for serving hot zips without reading storage (default 64MiB; 0: none)",
     )
+    .option("--no-prefetch", "do not fetch a version's zip when its .info is asked for")
     .action(async (opts) => {
       const { runProxyServe } = await import("./proxy-serve.js");
       code = await runProxyServe(opts, io);

@@ -114,6 +114,7 @@ export async function runProxyServe(
       ...(config.memoryCacheBytes === undefined
         ? {}
         : { memoryCacheBytes: config.memoryCacheBytes }),
+      prefetch: config.prefetch,
     },
     {
       storage,

@@ -26,6 +26,7 @@ const fileSchema = z.strictObject({
   sumdbAllow: z.array(z.string()).optional(),
   cacheMax: z.union([z.number().int().nonnegative(), z.string()]).optional(),
   memoryCache: z.union([z.number().int().nonnegative(), z.string()]).optional(),
+  prefetch: z.boolean().optional(),
   ttl: z
     .strictObject({
       list: duration.optional(),
@@ -55,6 +56,8 @@ export interface ProxyFlags {
   sumdb?: string | undefined;
   cacheMax?: string | undefined;
   memoryCache?: string | undefined;
+  /** false from --no-prefetch; the flag can only turn prefetching off. */
+  prefetch?: boolean | undefined;
 }
 
 export interface ProxyServeConfig {
@@ -74,6 +77,8 @@ export interface ProxyServeConfig {
   cacheMaxBytes: number | undefined;
   /** Memory for hot zips; undefined → the proxy's default. */
   memoryCacheBytes: number | undefined;
+  /** Fetch a version's zip when its .info is asked for. */
+  prefetch: boolean;
   ttl: { listMs: number; latestMs: number; notFoundMs: number };
   timeouts: { metadataMs: number; downloadMs: number; shutdownMs: number };
   trustedSums: string[];
@@ -212,6 +217,7 @@ export function resolveProxyConfig(
       memoryCache === undefined
         ? undefined
         : (usage("memory-cache", () => parseSize(memoryCache)) as number),
+    prefetch: flags.prefetch === false ? false : (f.prefetch ?? true),
     ttl: {
       listMs: ms(f.ttl?.list, DEFAULT_TTL.listMs),
       latestMs: ms(f.ttl?.latest, DEFAULT_TTL.latestMs),

@@ -10,6 +10,7 @@ import type { ProxyMetrics } from "./metrics.js";
 import { Router } from "./router.js";
 import { createHandler } from "./server/handler.js";
 import { HotFiles } from "./server/memo.js";
+import { DEFAULT_PREFETCH, Prefetcher } from "./server/prefetch.js";
 import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
 import type { Outcome, Runtime } from "./server/runtime.js";
 import { SingleFlight } from "./singleflight.js";
@@ -25,6 +26,8 @@ export interface ProxyOptions {
   cacheMaxBytes?: number;
   /** Memory for hot zips (0: none); see DEFAULT_MEMORY_CACHE. */
   memoryCacheBytes?: number;
+  /** Fetch a version's zip when its .info is asked for (default on); see prefetch.ts. */
+  prefetch?: boolean;
 }
 
 /**
@@ -91,6 +94,13 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
     fetches: new Set(),
     closing: false,
     scheduleEviction: eviction.schedule,
+    prefetcher:
+      options.prefetch === false
+        ? undefined
+        : new Prefetcher({
+            ...DEFAULT_PREFETCH,
+            onResult: (result) => metrics.prefetches.inc({ result }),
+          }),
     inBackground(work) {
       background.add(work);
       const done = () => void background.delete(work);
@@ -103,6 +113,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
   const close = (): Promise<void> => {
     closed ??= (async () => {
       rt.closing = true;
+      rt.prefetcher?.stop();
       const deadline = Date.now() + timeouts.shutdownMs + 1000;
       // Each finished response while draining frees its keep-alive connection at once.
       rt.onResponseDone = () => setImmediate(() => server.closeIdleConnections());

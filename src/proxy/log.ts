@@ -69,10 +69,21 @@ export function createRequestLog(dest: DestinationStream, logger: ProxyLogger): 
 
 const q = JSON.stringify;
 
+/** The ISO time of the last line: a busy proxy writes many lines per millisecond. */
+let lastMs = -1;
+let lastIso = "";
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 export function formatRequestLine(l: RequestLogLine, time: number): string {
   const error = l.error === undefined ? "" : `,"error":${q(redactText(l.error))}`;
   return (
-    `{"level":"info","time":"${new Date(time).toISOString()}","method":${q(l.method)},` +
+    `{"level":"info","time":"${isoTime(time)}","method":${q(l.method)},` +
     `"path":${q(l.path)},"status":${l.status},"ms":${l.ms},"bytes":${l.bytes},` +
     `"cache":${q(l.cache)},"route":${q(l.route)},"endpoint":${q(l.endpoint)}${error},"msg":"request"}\n`
   );

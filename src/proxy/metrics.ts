@@ -18,6 +18,8 @@ export interface ProxyMetrics {
   singleflightShared: Counter;
   evictions: Counter;
   verificationFailures: Counter<"file">;
+  /** Zips fetched ahead of clients; result: ok|failed|dropped (queue full). */
+  prefetches: Counter<"result">;
 }
 
 export const METRIC_PREFIX = "gopave_proxy_";
@@ -66,6 +68,12 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): ProxyMet
       name: `${METRIC_PREFIX}verification_failures_total`,
       help: "Modules refused because their .mod or .zip did not match the checksum database",
       labelNames: ["file"] as const,
+      registers,
+    }),
+    prefetches: new Counter({
+      name: `${METRIC_PREFIX}prefetches_total`,
+      help: "Zips fetched ahead of clients after their .info was asked for, by result",
+      labelNames: ["result"] as const,
       registers,
     }),
   };

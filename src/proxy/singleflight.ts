@@ -46,6 +46,10 @@ export class SingleFlight<T> {
     return { promise: entry.promise, shared: false };
   }
 
+  has(key: string): boolean {
+    return this.flights.has(key);
+  }
+
   /** Keys with a fetch in progress. */
   get size(): number {
     return this.flights.size;

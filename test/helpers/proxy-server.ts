@@ -45,6 +45,8 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
       ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       ...(opts.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: opts.cacheMaxBytes }),
       ...(opts.memoryCacheBytes === undefined ? {} : { memoryCacheBytes: opts.memoryCacheBytes }),
+      // Off unless a test is about it: it adds upstream fetches the others do not expect.
+      prefetch: opts.prefetch ?? false,
     },
     {
       storage: storage as Storage,

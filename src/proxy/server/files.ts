@@ -55,6 +55,7 @@ export async function serveFile(
   const stored = await rt.storage.get(f.module, f.version, f.file);
   if (stored) {
     ctx.cache = "hit";
+    if (f.file === "info" && req.headers[CACHE_ONLY_HEADER] !== "true") prefetchZip(rt, route, f);
     if ((f.file === "zip" ? rt.hotZips : rt.hot).fits(stored.size)) {
       const data = await readAll(stored.open(), stored.size);
       keepHot(rt, f.key, f.file, ctx.route, data);
@@ -83,7 +84,22 @@ export async function serveFile(
   ctx.cache = flight.shared ? "shared" : "miss";
   const out = await flight.promise;
   if (!out.ok) return sendText(req, res, ctx, out.status, out.message);
+  if (f.file === "info") prefetchZip(rt, route, f);
   return sendBody(req, res, ctx, out.body, contentType, IMMUTABLE);
+}
+
+/** After a version's .info, its zip is usually next: fetch it ahead (see prefetch.ts). */
+function prefetchZip(rt: Runtime, route: Route, info: FileRequest): void {
+  if (!rt.prefetcher) return;
+  const zip: FileRequest = { ...info, file: "zip", key: `${info.key.slice(0, -"info".length)}zip` };
+  if (rt.hotZips.has(`/${zip.key}`) || rt.flights.has(zip.key)) return;
+  rt.prefetcher.offer(zip.key, async () => {
+    if (await rt.storage.get(zip.module, zip.version, "zip")) return true;
+    const flight = rt.flights.do(zip.key, () =>
+      withFetchSignal(rt, rt.timeouts.downloadMs, (signal) => fetchZip(rt, route, zip, signal)),
+    );
+    return (await flight.promise).ok;
+  });
 }
 
 async function fetchFile(

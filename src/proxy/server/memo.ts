@@ -43,6 +43,11 @@ export class HotFiles {
     return hit;
   }
 
+  /** Whether `key` is held, without counting as a use. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   fits(size: number): boolean {
     return size <= this.maxEntryBytes && size <= this.maxBytes;
   }

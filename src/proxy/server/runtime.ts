@@ -5,6 +5,7 @@ import type { SingleFlight } from "../singleflight.js";
 import type { SumdbProxy } from "../sumdb/index.js";
 import type { StoredBody, Storage, Verifier } from "../types.js";
 import type { HotFiles } from "./memo.js";
+import type { Prefetcher } from "./prefetch.js";
 
 /** list/@latest are refreshed after a minute; a not-found is believed for ten. */
 export const DEFAULT_TTL = { listMs: 60_000, latestMs: 60_000, notFoundMs: 600_000 };
@@ -36,6 +37,8 @@ export interface Runtime {
   fetches: Set<AbortController>;
   /** True once close() started: responses ask clients to close their connections. */
   closing: boolean;
+  /** Fetches zips ahead of clients; absent when prefetching is off. */
+  prefetcher: Prefetcher | undefined;
   /** Work that outlives its request (cache writes); shutdown waits for it. */
   inBackground(work: Promise<void>): void;
   /** Asks for a size-cap eviction pass soon (coalesced; no-op without a cap). */

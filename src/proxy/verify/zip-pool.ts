@@ -38,7 +38,9 @@ interface Slot {
  * start at once (loading one takes tens of milliseconds, better spent before the first cold
  * request than during it), never keep the process alive, and one that dies is replaced.
  */
-export function createZipScanPool(size = Math.min(4, availableParallelism())): ZipScanPool {
+export function createZipScanPool(
+  size = Math.max(1, Math.min(4, availableParallelism() - 1)),
+): ZipScanPool {
   const slots: Slot[] = [];
   const queue: (ZipScanJob & { resolve: (s: ZipScan) => void; reject: (e: Error) => void })[] = [];
   let nextId = 1;
