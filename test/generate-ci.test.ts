@@ -12,37 +12,18 @@ import { renderFile } from "../src/generate/render.js";
 import type { GenerateContext, GeneratedFile, RepoFacts } from "../src/generate/types.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
-import { exampleSpec, makeContext, makeSpec, SINGLE_MODULE_REPO } from "./helpers/spec.js";
+import {
+  exampleSpec,
+  makeContext,
+  makeSpec,
+  SINGLE_MODULE_REPO,
+  workspaceRepo,
+} from "./helpers/spec.js";
 
 const ACTIONLINT = "/root/go/bin/actionlint";
 const CI = [generateGithubWorkflow, generateGitlabCi, generateGolangci];
 
-const WORKSPACE_REPO: RepoFacts = {
-  modules: [
-    {
-      dir: ".",
-      path: "example.com/orders",
-      goLine: "1.26.8",
-      toolchain: undefined,
-      hasGoSum: true,
-    },
-    {
-      dir: "libs/platform",
-      path: "example.com/orders/platform",
-      goLine: "1.25.0",
-      toolchain: undefined,
-      hasGoSum: true,
-    },
-    {
-      dir: "tools/migrate",
-      path: "example.com/migrate",
-      goLine: "1.25.0",
-      toolchain: undefined,
-      hasGoSum: false,
-    },
-  ],
-  workspace: { hasSum: true },
-};
+const WORKSPACE_REPO = workspaceRepo({ goLine: "1.26.8", toolchain: undefined });
 
 const CASES = {
   example: makeContext(exampleSpec()),

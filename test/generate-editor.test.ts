@@ -9,14 +9,14 @@ import { parse as parseYaml } from "yaml";
 import { generateDevcontainer } from "../src/generate/devcontainer.js";
 import { MARKER } from "../src/generate/marker.js";
 import { renderFile } from "../src/generate/render.js";
-import type { GenerateContext, GeneratedFile, RepoFacts } from "../src/generate/types.js";
+import type { GenerateContext, GeneratedFile } from "../src/generate/types.js";
 import { generateVscodeExtensions } from "../src/generate/vscode-extensions.js";
 import { generateVscodeLaunch, substitutePaths } from "../src/generate/vscode-launch.js";
 import { generateVscodeSettings } from "../src/generate/vscode-settings.js";
 import { generateVscodeTasks } from "../src/generate/vscode-tasks.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
-import { exampleSpec, makeContext, makeSpec } from "./helpers/spec.js";
+import { exampleSpec, makeContext, makeSpec, workspaceRepo } from "./helpers/spec.js";
 
 const EDITOR = [
   generateDevcontainer,
@@ -26,32 +26,7 @@ const EDITOR = [
   generateVscodeTasks,
 ];
 
-const WORKSPACE_REPO: RepoFacts = {
-  modules: [
-    {
-      dir: ".",
-      path: "example.com/orders",
-      goLine: "1.25.0",
-      toolchain: "go1.26.8",
-      hasGoSum: true,
-    },
-    {
-      dir: "libs/platform",
-      path: "example.com/orders/platform",
-      goLine: "1.25.0",
-      toolchain: undefined,
-      hasGoSum: true,
-    },
-    {
-      dir: "tools/migrate",
-      path: "example.com/migrate",
-      goLine: "1.25.0",
-      toolchain: undefined,
-      hasGoSum: false,
-    },
-  ],
-  workspace: { hasSum: true },
-};
+const WORKSPACE_REPO = workspaceRepo({ goLine: "1.25.0", toolchain: "go1.26.8" });
 
 const CASES = {
   example: makeContext(exampleSpec()),

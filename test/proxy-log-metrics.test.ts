@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { batchLines } from "../src/proxy/log-batch.js";
-import { createLogger, createRequestLog, formatRequestLine } from "../src/proxy/log.js";
+import {
+  createLogger,
+  createRequestLog,
+  formatRequestLine,
+  lineHead,
+  lineTail,
+} from "../src/proxy/log.js";
 import type { RequestLogLine } from "../src/proxy/log.js";
 import { createMetrics } from "../src/proxy/metrics.js";
 
@@ -31,6 +37,17 @@ describe("request log lines", () => {
       if (line.error === undefined) expect(ours).toBe(viaPino[0]);
       else expect(parsed.error).toBe("upstream https://***@host/x failed");
     }
+  });
+
+  it("are the same when built from fixed parts", () => {
+    vi.useFakeTimers({ now: new Date("2026-11-21T10:00:00.123Z") });
+    const out: string[] = [];
+    const dest = { write: (s: string) => void out.push(s) };
+    const log = createRequestLog(dest, createLogger(dest));
+    log.fixed(lineHead(LINE.method, LINE.path, LINE.status), LINE.ms, lineTail(LINE));
+    log(LINE);
+    expect(out[0]).toBe(out[1]);
+    expect(out[0]).toBe(formatRequestLine(LINE, Date.now()));
   });
 
   it("escapes what JSON needs escaped", () => {

@@ -87,6 +87,34 @@ describe("files answered from memory", () => {
     expect(post.status).toBe(405);
   });
 
+  it("reads a stored file into memory once for many concurrent first requests", async () => {
+    const t = (p = await startTestProxy());
+    const zip = Buffer.alloc(200_000, 3);
+    await t.storage.putOnce(MOD, "v1.0.0", "zip", { data: zip });
+    const get = t.storage.get.bind(t.storage);
+    let opens = 0;
+    vi.spyOn(t.storage, "get").mockImplementation(async (...args) => {
+      const stored = await get(...args);
+      if (!stored) return stored;
+      return {
+        ...stored,
+        open: () => {
+          opens++;
+          return stored.open();
+        },
+      };
+    });
+    const bodies = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const r = await fetch(`${t.url}/${ESC}/@v/v1.0.0.zip`);
+        return Buffer.from(await r.arrayBuffer());
+      }),
+    );
+    expect(bodies.every((b) => b.equals(zip))).toBe(true);
+    expect(opens).toBe(1);
+    expect(t.target.count("zip")).toBe(0);
+  });
+
   it("keeps no zip in memory with memoryCache 0", async () => {
     const t = (p = await startTestProxy({ memoryCacheBytes: 0 }));
     t.target.add(MOD, "v1.0.0", { zip: Buffer.alloc(100, 1) });
@@ -128,6 +156,7 @@ describe("HotFiles", () => {
     route: "default",
     requests: { n: 0 },
     bytes: { n: 0 },
+    logGet: { head: "", tail: "" },
   });
 
   it("holds at most its budget, least recently used out first, and nothing over the entry limit", () => {

@@ -54,7 +54,14 @@ export function loggablePath(url: string | undefined): string {
 }
 
 /** Writes one request's line; see createRequestLog. */
-export type RequestLog = (line: RequestLogLine) => void;
+export interface RequestLog {
+  (line: RequestLogLine): void;
+  /**
+   * A line whose fields are known in advance but for time and duration (a file held in memory):
+   * `head` and `tail` from lineHead and lineTail.
+   */
+  fixed(head: string, ms: number, tail: string): void;
+}
 
 /**
  * Request lines in exactly the format the logger writes its own lines (level label, ISO time,
@@ -63,8 +70,14 @@ export type RequestLog = (line: RequestLogLine) => void;
  * above info.
  */
 export function createRequestLog(dest: DestinationStream, logger: ProxyLogger): RequestLog {
-  if (!logger.isLevelEnabled("info")) return () => undefined;
-  return (line) => dest.write(formatRequestLine(line, Date.now()));
+  const on = logger.isLevelEnabled("info");
+  const log = (line: RequestLogLine) => {
+    if (on) dest.write(formatRequestLine(line, Date.now()));
+  };
+  log.fixed = (head: string, ms: number, tail: string) => {
+    if (on) dest.write(`${linePrefix(Date.now())}${head}${ms}${tail}`);
+  };
+  return log;
 }
 
 const q = JSON.stringify;
@@ -72,19 +85,28 @@ const q = JSON.stringify;
 /** The ISO time of the last line: a busy proxy writes many lines per millisecond. */
 let lastMs = -1;
 let lastIso = "";
-function isoTime(ms: number): string {
+function linePrefix(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
-    lastIso = new Date(ms).toISOString();
+    lastIso = `{"level":"info","time":"${new Date(ms).toISOString()}",`;
   }
   return lastIso;
 }
 
-export function formatRequestLine(l: RequestLogLine, time: number): string {
+/** The fields before the duration, ending with `"ms":`. */
+export function lineHead(method: string, path: string, status: number): string {
+  return `"method":${q(method)},"path":${q(path)},"status":${status},"ms":`;
+}
+
+/** The fields after the duration, through the end of the line. */
+export function lineTail(l: Omit<RequestLogLine, "method" | "path" | "status" | "ms">): string {
   const error = l.error === undefined ? "" : `,"error":${q(redactText(l.error))}`;
   return (
-    `{"level":"info","time":"${isoTime(time)}","method":${q(l.method)},` +
-    `"path":${q(l.path)},"status":${l.status},"ms":${l.ms},"bytes":${l.bytes},` +
-    `"cache":${q(l.cache)},"route":${q(l.route)},"endpoint":${q(l.endpoint)}${error},"msg":"request"}\n`
+    `,"bytes":${l.bytes},"cache":${q(l.cache)},"route":${q(l.route)},` +
+    `"endpoint":${q(l.endpoint)}${error},"msg":"request"}\n`
   );
+}
+
+export function formatRequestLine(l: RequestLogLine, time: number): string {
+  return `${linePrefix(time)}${lineHead(l.method, l.path, l.status)}${l.ms}${lineTail(l)}`;
 }

@@ -26,6 +26,33 @@ export const SINGLE_MODULE_REPO: RepoFacts = {
   workspace: undefined,
 };
 
+/**
+ * A go.work repo: the root module (whose go line and toolchain vary by test), a library with a
+ * go.sum, and a tool module without one.
+ */
+export function workspaceRepo(root: { goLine: string; toolchain: string | undefined }): RepoFacts {
+  return {
+    modules: [
+      { dir: ".", path: "example.com/orders", ...root, hasGoSum: true },
+      {
+        dir: "libs/platform",
+        path: "example.com/orders/platform",
+        goLine: "1.25.0",
+        toolchain: undefined,
+        hasGoSum: true,
+      },
+      {
+        dir: "tools/migrate",
+        path: "example.com/migrate",
+        goLine: "1.25.0",
+        toolchain: undefined,
+        hasGoSum: false,
+      },
+    ],
+    workspace: { hasSum: true },
+  };
+}
+
 export function makeContext(spec: Spec, repo: RepoFacts = SINGLE_MODULE_REPO): GenerateContext {
   return { spec, repo, tools: resolveTools(spec), gopaveVersion: "0.1.0" };
 }

@@ -56,9 +56,15 @@ export async function serveFile(
   if (stored) {
     ctx.cache = "hit";
     if (f.file === "info" && req.headers[CACHE_ONLY_HEADER] !== "true") prefetchZip(rt, route, f);
-    if ((f.file === "zip" ? rt.hotZips : rt.hot).fits(stored.size)) {
+    const files = f.file === "zip" ? rt.hotZips : rt.hot;
+    const label = ctx.route;
+    const loading = files.load(`/${f.key}`, stored.size, async () => {
       const data = await readAll(stored.open(), stored.size);
-      keepHot(rt, f.key, f.file, ctx.route, data);
+      keepHot(rt, f.key, f.file, label, data);
+      return data;
+    });
+    if (loading) {
+      const data = await loading;
       return sendBody(req, res, ctx, { kind: "bytes", data }, contentType, IMMUTABLE);
     }
     return sendBody(req, res, ctx, { kind: "stored", stored }, contentType, IMMUTABLE);

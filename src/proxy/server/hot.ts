@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { lineHead, lineTail } from "../log.js";
 import { CONTENT_TYPE } from "../protocol/content.js";
 import type { ModuleFile } from "../types.js";
 import type { HotFiles } from "./memo.js";
@@ -28,20 +29,25 @@ export function serveHot(rt: Runtime, req: IncomingMessage, res: ServerResponse)
   if (bytes === 0) res.end();
   else res.end(hot.data);
   const done = () => {
-    const error = res.writableFinished ? undefined : "connection closed early";
+    const ms = Math.round((performance.now() - start) * 100) / 100;
     hot.requests.n++;
     hot.bytes.n += bytes;
-    rt.requestLog({
-      method,
-      path: url,
-      status: 200,
-      ms: Math.round((performance.now() - start) * 100) / 100,
-      bytes,
-      cache: "hit",
-      route: hot.route,
-      endpoint: hot.endpoint,
-      ...(error === undefined ? {} : { error }),
-    });
+    if (method === "GET" && res.writableFinished) {
+      rt.requestLog.fixed(hot.logGet.head, ms, hot.logGet.tail);
+    } else {
+      const error = res.writableFinished ? undefined : "connection closed early";
+      rt.requestLog({
+        method,
+        path: url,
+        status: 200,
+        ms,
+        bytes,
+        cache: "hit",
+        route: hot.route,
+        endpoint: hot.endpoint,
+        ...(error === undefined ? {} : { error }),
+      });
+    }
     if (rt.closing) rt.onResponseDone?.();
   };
   // Small answers are in the socket already; a large zip is logged once it is all sent.
@@ -76,5 +82,9 @@ export function keepHot(
     route,
     requests: rt.metrics.requests.cell({ endpoint: file, route, status: "200", cache: "hit" }),
     bytes: rt.metrics.bytesServed.cell({ endpoint: file }),
+    logGet: {
+      head: lineHead("GET", `/${key}`, 200),
+      tail: lineTail({ bytes: data.length, cache: "hit", route, endpoint: file }),
+    },
   });
 }

@@ -17,6 +17,8 @@ export interface HotFile {
   requests: TallyCell;
   /** bytes_served_total{endpoint}. */
   bytes: TallyCell;
+  /** The log line of a GET, but for time and duration (see RequestLog.fixed). */
+  logGet: { head: string; tail: string };
 }
 
 /**
@@ -27,6 +29,8 @@ export interface HotFile {
 export class HotFiles {
   private readonly entries = new Map<string, HotFile>();
   private bytes = 0;
+  private readonly loads = new Map<string, Promise<Buffer>>();
+  private loadingBytes = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -35,8 +39,9 @@ export class HotFiles {
 
   get(key: string): HotFile | undefined {
     const hit = this.entries.get(key);
-    if (hit) {
-      // Re-insert: Map iteration order is the recency order.
+    // Re-insert: Map iteration order is the recency order. Only worth its cost on the hottest
+    // path once evictions draw near.
+    if (hit && this.bytes > this.maxBytes / 2) {
       this.entries.delete(key);
       this.entries.set(key, hit);
     }
@@ -50,6 +55,25 @@ export class HotFiles {
 
   fits(size: number): boolean {
     return size <= this.maxEntryBytes && size <= this.maxBytes;
+  }
+
+  /**
+   * Reads a stored file into memory once however many requests ask for it at the same time, and
+   * never more bytes at once than the budget: a freshly started proxy under load would otherwise
+   * read one copy per request (100 connections asking for a 7 MB zip held 570 MB). undefined: it
+   * does not fit now; the caller streams it from storage instead.
+   */
+  load(key: string, size: number, read: () => Promise<Buffer>): Promise<Buffer> | undefined {
+    const running = this.loads.get(key);
+    if (running) return running;
+    if (!this.fits(size) || this.loadingBytes + size > this.maxBytes) return undefined;
+    this.loadingBytes += size;
+    const loading = read().finally(() => {
+      this.loads.delete(key);
+      this.loadingBytes -= size;
+    });
+    this.loads.set(key, loading);
+    return loading;
   }
 
   set(key: string, file: HotFile): void {
