@@ -273,7 +273,7 @@ describe("openStorage", () => {
   });
 
   it("refuses other schemes and remote file URLs with a usage error", async () => {
-    await expect(openStorage("s3://bucket/x", { cwd: "/" })).rejects.toThrow(GopaveError);
+    await expect(openStorage("gs://bucket/x", { cwd: "/" })).rejects.toThrow(GopaveError);
     await expect(openStorage("file://server/share", { cwd: "/" })).rejects.toThrow(/host/);
   });
 

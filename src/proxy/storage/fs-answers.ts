@@ -2,32 +2,17 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CachedAnswer } from "../types.js";
 import type { FsLayout } from "./fs-layout.js";
+import {
+  answerRecordText,
+  checkAnswer,
+  checkAnswerKey,
+  newerAnswer,
+  parseAnswerRecord,
+} from "./answer-records.js";
+import type { AnswerKind } from "./answer-records.js";
 import { errorCode, writeReplace } from "./fs-write.js";
 
-export type AnswerKind = "list" | "latest" | "notfound";
-
-const KINDS: ReadonlySet<string> = new Set<AnswerKind>(["list", "latest", "notfound"]);
-
-interface AnswerRecord extends CachedAnswer {
-  kind: AnswerKind;
-  key: string;
-}
-
-function checkKey(kind: AnswerKind, key: string): void {
-  if (!KINDS.has(kind)) throw new TypeError(`unknown answer kind "${String(kind)}"`);
-  if (typeof key !== "string" || key === "") throw new TypeError("empty answer key");
-}
-
-function checkAnswer(kind: AnswerKind, key: string, answer: CachedAnswer): void {
-  checkKey(kind, key);
-  if (
-    typeof answer.body !== "string" ||
-    !Number.isInteger(answer.status) ||
-    !Number.isFinite(answer.fetchedAt)
-  ) {
-    throw new TypeError(`malformed ${kind} answer for "${key}"`);
-  }
-}
+export type { AnswerKind } from "./answer-records.js";
 
 async function readRecord(
   path: string,
@@ -41,21 +26,7 @@ async function readRecord(
     if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return undefined;
     throw err;
   }
-  try {
-    const r = JSON.parse(text) as Partial<AnswerRecord>;
-    if (
-      r.kind === kind &&
-      r.key === key &&
-      typeof r.body === "string" &&
-      typeof r.status === "number" &&
-      typeof r.fetchedAt === "number"
-    ) {
-      return { body: r.body, status: r.status, fetchedAt: r.fetchedAt };
-    }
-  } catch {
-    // A damaged record is a cache miss: answers can always be fetched again.
-  }
-  return undefined;
+  return parseAnswerRecord(text, kind, key);
 }
 
 /** The list body at `@v/list`, its modification time standing for fetchedAt. */
@@ -87,13 +58,12 @@ export class FsAnswers {
   ) {}
 
   async get(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
-    checkKey(kind, key);
+    checkAnswerKey(kind, key);
     // list and latest keys are module paths: an invalid one is refused like any module file.
     const listPath = kind === "notfound" ? undefined : this.layout.listFile(key);
     const record = await readRecord(this.layout.answerRecord(kind, key), kind, key);
     const file = kind === "list" && listPath ? await readListFile(listPath) : undefined;
-    if (record && (!file || record.fetchedAt >= file.fetchedAt)) return record;
-    return file;
+    return newerAnswer(record, file);
   }
 
   async put(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
@@ -106,8 +76,7 @@ export class FsAnswers {
       await rm(recordPath, { force: true });
       return;
     }
-    const record: AnswerRecord = { kind, key, ...pick(answer) };
-    await writeReplace(recordPath, `${JSON.stringify(record)}\n`, staging);
+    await writeReplace(recordPath, answerRecordText(kind, key, answer), staging);
     if (kind === "notfound") this.maybePrune();
   }
 
@@ -142,8 +111,4 @@ async function pruneOlder(dir: string, cutoff: number): Promise<void> {
       if (st && st.mtimeMs < cutoff) await rm(path, { force: true });
     }
   }
-}
-
-function pick(a: CachedAnswer): CachedAnswer {
-  return { status: a.status, fetchedAt: a.fetchedAt, body: a.body };
 }

@@ -24,7 +24,8 @@ function tempName(staging: string): string {
   return join(staging, `${randomBytes(8).toString("hex")}.tmp`);
 }
 
-function isUnder(dir: string, path: string): boolean {
+/** Whether `path` names something inside `dir` (a staged download, ours to consume). */
+export function isUnder(dir: string, path: string): boolean {
   const rel = relative(dir, resolve(path));
   return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

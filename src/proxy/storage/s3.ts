@@ -1,0 +1,169 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { CachedAnswer, ModuleFile, Storage, StoredBody } from "../types.js";
+import type { AnswerKind } from "./answer-records.js";
+import { isUnder } from "./fs-write.js";
+import { META_DIR, SUMDB_DIR, moduleFileKey, tileKey } from "./keys.js";
+import { S3Answers } from "./s3-answers.js";
+import { S3Objects } from "./s3-objects.js";
+import type { ListedObject } from "./s3-objects.js";
+import { S3ZipRecency } from "./s3-recency.js";
+import type { S3Location } from "./s3-url.js";
+
+export interface S3StorageOptions {
+  /** The clock for zip recency (tests inject one). */
+  now?: () => number;
+  /** How long not-found records are kept; default a day (their TTL is minutes). */
+  notFoundKeepMs?: number;
+  /**
+   * Fixed credentials, for tests only: the CLI never passes any, so the SDK's default chain
+   * (environment, shared config and profiles, web identity, instance or task role) applies.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+const MAX_SOCKETS = 256;
+
+/**
+ * The S3 backend: the filesystem backend's layout under a bucket prefix — GOMODCACHE's download
+ * cache for modules (so the bucket can be served statically, or `aws s3 sync`ed into a directory
+ * that `GOPROXY=file://` reads), tiles under `sumdb/`, gopave's records under `.gopave/`.
+ * Downloads are staged in a local temp directory and streamed up from there.
+ */
+export async function createS3Storage(
+  location: S3Location,
+  opts: S3StorageOptions = {},
+): Promise<Storage> {
+  const now = opts.now ?? Date.now;
+  const client = new S3Client({
+    region: location.region,
+    forcePathStyle: location.forcePathStyle,
+    // A bucket in another region than configured still works (one redirect, then cached).
+    followRegionRedirects: true,
+    requestHandler: {
+      // A dead endpoint fails a request instead of hanging it; a slow zip stream is fine as
+      // long as bytes keep coming.
+      connectionTimeout: 10_000,
+      socketTimeout: 60_000,
+      // A busy proxy streams many zips at once; the SDK's default of 50 sockets would queue them.
+      httpAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+      httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+    },
+    ...(location.endpoint ? { endpoint: location.endpoint } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+  });
+  const objects = new S3Objects(client, location.bucket, location.prefix);
+  try {
+    await objects.checkBucket();
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
+  const answers = new S3Answers(objects, opts.notFoundKeepMs ?? 24 * 60 * 60 * 1000);
+  const recency = new S3ZipRecency(
+    { zips: () => storedZips(objects), remove: (key) => objects.remove(key) },
+    now,
+  );
+  let staging: Promise<string> | undefined;
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error(`storage s3://${location.bucket}/${location.prefix} is closed`);
+  };
+
+  return {
+    async get(module: string, version: string, file: ModuleFile): Promise<StoredBody | undefined> {
+      ensureOpen();
+      const key = moduleFileKey(module, version, file);
+      const size = await objects.size(key);
+      if (size === undefined) return undefined;
+      if (file === "zip") recency.used(key, size);
+      return { size, open: () => objects.stream(key) };
+    },
+
+    async putOnce(module, version, file, source): Promise<void> {
+      ensureOpen();
+      const key = moduleFileKey(module, version, file);
+      // A download in our staging dir is ours to consume; a user's module cache file is not.
+      const consume =
+        "path" in source && staging !== undefined && isUnder(await staging, source.path);
+      try {
+        const usedAt = now();
+        const wrote = await objects.writeOnce(key, source);
+        if (wrote && file === "zip") {
+          recency.used(
+            key,
+            "data" in source ? source.data.length : await fileSize(source.path),
+            usedAt,
+          );
+        }
+      } finally {
+        if (consume) await rm(source.path, { force: true });
+      }
+    },
+
+    async getAnswer(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
+      ensureOpen();
+      return answers.get(kind, key);
+    },
+
+    async putAnswer(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
+      ensureOpen();
+      await answers.put(kind, key, answer);
+    },
+
+    async getTile(key: string): Promise<Buffer | undefined> {
+      ensureOpen();
+      return (await objects.read(tileKey(key)))?.data;
+    },
+
+    async putTile(key: string, data: Buffer): Promise<void> {
+      ensureOpen();
+      await objects.writeOnce(tileKey(key), { data });
+    },
+
+    async stagingDir(): Promise<string> {
+      ensureOpen();
+      staging ??= mkdtemp(join(tmpdir(), "gopave-s3-staging-"));
+      return staging;
+    },
+
+    async evict(maxBytes: number): Promise<number> {
+      ensureOpen();
+      if (Number.isNaN(maxBytes) || maxBytes < 0) {
+        throw new RangeError(`invalid cache size cap ${maxBytes}`);
+      }
+      return recency.evict(maxBytes);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      try {
+        await answers.settle();
+        if (staging) await rm(await staging, { recursive: true, force: true });
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}
+
+/**
+ * The zips in the bucket prefix, skipping gopave's records and the tiles (one delimited listing
+ * of the top level, then a full listing of each module host's "directory").
+ */
+async function* storedZips(objects: S3Objects): AsyncGenerator<ListedObject> {
+  for (const top of await objects.topLevel("")) {
+    if (top === `${META_DIR}/` || top === `${SUMDB_DIR}/`) continue;
+    for await (const o of objects.list(top)) {
+      if (/\/@v\/[^/]+\.zip$/.test(o.key)) yield o;
+    }
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path)).size;
+}
