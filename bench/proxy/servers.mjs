@@ -31,7 +31,7 @@ async function stopChild(child, signal) {
  * `gopave proxy serve --listen 127.0.0.1:0` with go.sum-based verification (config trustedSums),
  * request log lines to `<dir>/gopave.log`. Resolves once it printed its URL.
  */
-export async function startGopave({ dir, storage, upstream, trustedSums }) {
+export async function startGopave({ dir, storage, upstream, trustedSums, args = [] }) {
   const config = join(dir, "gopave-proxy.yaml");
   writeFileSync(
     config,
@@ -52,6 +52,7 @@ export async function startGopave({ dir, storage, upstream, trustedSums }) {
       storage,
       "--upstream",
       upstream,
+      ...args,
     ],
     // Nothing from the machine's Go settings: with trustedSums and no GOSUMDB, gopave verifies
     // against the go.sum lines only (no checksum database, no network).
