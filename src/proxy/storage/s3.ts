@@ -37,6 +37,9 @@ export async function createS3Storage(
   opts: S3StorageOptions = {},
 ): Promise<Storage> {
   const now = opts.now ?? Date.now;
+  // The SDK warns on Node 20 that its releases from 2027 on will need Node 22. gopave pins a
+  // release that supports Node 20 (package.json), so for its users the warning is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const client = new S3Client({
     region: location.region,
     forcePathStyle: location.forcePathStyle,
