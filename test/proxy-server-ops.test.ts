@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestProxy } from "./helpers/proxy-server.js";
+import { startTestProxy, until } from "./helpers/proxy-server.js";
 import type { TestProxy } from "./helpers/proxy-server.js";
 
 let p: TestProxy | undefined;
@@ -8,14 +8,6 @@ afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-async function until(cond: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe("operations endpoints", () => {
   it("/healthz, /readyz and /metrics", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Prefetcher } from "../src/proxy/server/prefetch.js";
-import { startTestProxy } from "./helpers/proxy-server.js";
+import { startTestProxy, until } from "./helpers/proxy-server.js";
 import type { TestProxy } from "./helpers/proxy-server.js";
 
 const MOD = "example.com/pre";
@@ -11,14 +11,6 @@ afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-async function until(cond: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const prefetched = (t: TestProxy, result: string) =>
   t.metric("gopave_proxy_prefetches_total", { result });

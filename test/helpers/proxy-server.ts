@@ -133,3 +133,12 @@ export async function readMetric(
   }
   return sum;
 }
+
+/** Polls `cond` until it holds (every 5 ms), failing after `ms`. */
+export async function until(cond: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
