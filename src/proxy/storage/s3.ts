@@ -26,6 +26,9 @@ export interface S3StorageOptions {
 
 const MAX_SOCKETS = 256;
 
+const quiet = (): void => undefined;
+const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+
 /**
  * The S3 backend: the filesystem backend's layout under a bucket prefix — GOMODCACHE's download
  * cache for modules (so the bucket can be served statically, or `aws s3 sync`ed into a directory
@@ -54,6 +57,10 @@ export async function createS3Storage(
       httpAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
       httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
     },
+    // Without a logger the SDK writes some warnings to the console itself (e.g. on a streamed
+    // PUT that a server refuses early, which writeOnce handles); every failure reaches gopave as
+    // an error anyway.
+    logger: SILENT,
     ...(location.endpoint ? { endpoint: location.endpoint } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
