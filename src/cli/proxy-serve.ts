@@ -104,7 +104,7 @@ export async function runProxyServe(
     direct: () => direct(false),
     deny: () => createDenyTarget(),
   });
-  const log = requestLogDestination(io);
+  const log = logDestination(io);
   const proxy = createProxy(
     {
       routes,
@@ -176,7 +176,7 @@ export async function runProxyServe(
  * asynchronous destination, flushed on shutdown. An injected io (tests) gets every line through
  * io.stdout, synchronously.
  */
-function requestLogDestination(io: CliIo): {
+function logDestination(io: CliIo): {
   stream: DestinationStream;
   close: () => Promise<void>;
 } {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalVersion } from "../../gomod/module-escape.js";
 import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
@@ -15,7 +15,7 @@ import {
   timed,
   verifySafely,
 } from "./fetching.js";
-import { keepHot } from "./hot.js";
+import { hotFilesFor, keepHot } from "./hot.js";
 import { readAll } from "./memo.js";
 import { IMMUTABLE, sendBody, sendText } from "./respond.js";
 import type { Outcome, RequestContext, Runtime } from "./runtime.js";
@@ -47,7 +47,8 @@ export async function serveFile(
   const contentType = CONTENT_TYPE[f.file];
   if (canonicalVersion(f.version) !== f.version) return serveQuery(rt, req, res, ctx, route, f);
   // A file in memory under another spelling of its path (a %-escape) is still a hit.
-  const hot = (f.file === "zip" ? rt.hotZips : rt.hot).get(`/${f.key}`);
+  const files = hotFilesFor(rt, f.file);
+  const hot = files.get(`/${f.key}`);
   if (hot) {
     ctx.cache = "hit";
     return sendBody(req, res, ctx, { kind: "bytes", data: hot.data }, contentType, IMMUTABLE);
@@ -56,7 +57,6 @@ export async function serveFile(
   if (stored) {
     ctx.cache = "hit";
     if (f.file === "info" && req.headers[CACHE_ONLY_HEADER] !== "true") prefetchZip(rt, route, f);
-    const files = f.file === "zip" ? rt.hotZips : rt.hot;
     const label = ctx.route;
     const loading = files.load(`/${f.key}`, stored.size, async () => {
       const data = await readAll(stored.open(), stored.size);
@@ -162,8 +162,7 @@ async function fetchZip(
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
     }
-    const size = (await stat(tmp)).size;
-    const data = rt.hotZips.fits(size) ? await readFile(tmp) : undefined;
+    const data = rt.hotZips.fits(r.value.size) ? await readFile(tmp) : undefined;
     handedOff = true;
     const store = rt.storage
       .putOnce(f.module, f.version, "zip", { path: tmp })

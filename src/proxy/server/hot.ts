@@ -56,6 +56,11 @@ export function serveHot(rt: Runtime, req: IncomingMessage, res: ServerResponse)
   return true;
 }
 
+/** Where a module file of this kind is held: zips have a budget of their own. */
+export function hotFilesFor(rt: Runtime, file: ModuleFile): HotFiles {
+  return file === "zip" ? rt.hotZips : rt.hot;
+}
+
 /** Keeps a served module file in memory for serveHot (if it fits). */
 export function keepHot(
   rt: Runtime,
@@ -64,7 +69,7 @@ export function keepHot(
   route: string,
   data: Buffer,
 ): void {
-  const files: HotFiles = file === "zip" ? rt.hotZips : rt.hot;
+  const files = hotFilesFor(rt, file);
   if (!files.fits(data.length)) return;
   files.set(`/${key}`, {
     data,

@@ -10,6 +10,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { CONTENT_TYPE } from "../protocol/content.js";
 import { isS3NotFound, s3Error, s3ErrorCode, s3ErrorStatus } from "./s3-errors.js";
 
 /** Socket errors of a request whose connection the server closed before reading it all. */
@@ -116,20 +117,28 @@ export class S3Objects {
   /** Writes (or replaces) an object. */
   async write(key: string, source: UploadSource, metadata?: Record<string, string>): Promise<void> {
     try {
-      await withUpload(source, (body) =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: this.prefix + key,
-            ContentType: contentType(key),
-            ...body,
-            ...(metadata ? { Metadata: metadata } : {}),
-          }),
-        ),
-      );
+      await this.put(key, source, metadata ? { Metadata: metadata } : {});
     } catch (err) {
       throw s3Error("PutObject", this.bucket, this.prefix + key, err);
     }
+  }
+
+  private put(
+    key: string,
+    source: UploadSource,
+    extra: { Metadata?: Record<string, string>; IfNoneMatch?: string },
+  ): Promise<unknown> {
+    return withUpload(source, (body) =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          ContentType: contentType(key),
+          ...body,
+          ...extra,
+        }),
+      ),
+    );
   }
 
   /**
@@ -142,17 +151,7 @@ export class S3Objects {
   async writeOnce(key: string, source: UploadSource): Promise<boolean> {
     if (this.conditionalWrites !== false) {
       try {
-        await withUpload(source, (body) =>
-          this.client.send(
-            new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: this.prefix + key,
-              ContentType: contentType(key),
-              IfNoneMatch: "*",
-              ...body,
-            }),
-          ),
-        );
+        await this.put(key, source, { IfNoneMatch: "*" });
         this.conditionalWrites = true;
         return true;
       } catch (err) {
@@ -237,9 +236,9 @@ export class S3Objects {
 
 /** What a static web server would send, so the bucket itself can be served as a GOPROXY. */
 function contentType(key: string): string {
-  if (key.endsWith(".info") || key.endsWith(".json")) return "application/json";
-  if (key.endsWith(".zip")) return "application/zip";
-  if (key.endsWith(".mod") || key.endsWith("/list")) return "text/plain; charset=utf-8";
+  if (key.endsWith(".info") || key.endsWith(".json")) return CONTENT_TYPE.info;
+  if (key.endsWith(".zip")) return CONTENT_TYPE.zip;
+  if (key.endsWith(".mod") || key.endsWith("/list")) return CONTENT_TYPE.mod;
   return "application/octet-stream";
 }
 
