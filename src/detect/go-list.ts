@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { LIST_BUILD_ENV } from "./build-context.js";
 import { goEnv, runGo } from "./go-command.js";
+import type { GoRun } from "./go-command.js";
 import type { LoadedModule, LoadedRepo } from "./repo-files.js";
 import { relDir } from "./repo-files.js";
 import { isSkippedDirName, sortMains } from "./source-scan.js";
@@ -19,10 +20,44 @@ export function modulesInRepo(repo: LoadedRepo): LoadedModule[] {
 }
 
 /**
- * `go list -e -find ./...` for main packages, offline and without touching the repo: GOPROXY=off,
+ * Runs `go list <args>` in the repo offline and without touching it: GOPROXY=off,
  * GOTOOLCHAIN=local, and in single-module mode -mod=mod against a scratch copy of go.mod (via
- * -modfile) because -mod=mod may rewrite go.mod, e.g. to add a missing go line.
+ * -modfile) because -mod=mod may rewrite go.mod, e.g. to add a missing go line. A module with a
+ * vendor/modules.txt is listed from vendor/, which has every dependency's source.
  */
+export async function goListOffline(
+  repo: LoadedRepo,
+  args: string[],
+  baseEnv: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<GoRun> {
+  const vendored = !repo.work && existsSync(join(repo.root, "vendor", "modules.txt"));
+  let scratch: string | undefined;
+  const flags: string[] = [];
+  if (!repo.work && !vendored) {
+    scratch = mkdtempSync(join(tmpdir(), "gopave-golist-"));
+    copyFileSync(join(repo.root, "go.mod"), join(scratch, "go.mod"));
+    if (existsSync(join(repo.root, "go.sum")))
+      copyFileSync(join(repo.root, "go.sum"), join(scratch, "go.sum"));
+    flags.push(`-modfile=${join(scratch, "go.mod")}`);
+  }
+  const env = goEnv(baseEnv, {
+    ...LIST_BUILD_ENV,
+    GOPROXY: "off",
+    // The go command refuses -mod=mod in workspace mode; readonly still ignores a stale vendor/.
+    GOFLAGS: repo.work ? "-mod=readonly" : vendored ? "-mod=vendor" : "-mod=mod",
+    // A go.work above the repo must not capture it; the repo's own go.work must cover it.
+    GOWORK: repo.work ? join(repo.root, "go.work") : "off",
+  });
+  try {
+    const [verb, ...rest] = args;
+    return await runGo([verb ?? "list", ...flags, ...rest], { cwd: repo.root, env, timeoutMs });
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `go list -e -find` over every module's tree for main packages, offline (see goListOffline). */
 export async function goListMains(
   repo: LoadedRepo,
   baseEnv: NodeJS.ProcessEnv,
@@ -33,30 +68,14 @@ export async function goListMains(
   const patterns = repo.work
     ? modules.map((m) => (m.dir === "." ? "./..." : `./${m.dir}/...`))
     : ["./..."];
-  const args = ["list", "-e", "-find", "-f", FORMAT];
-  let scratch: string | undefined;
-  if (!repo.work) {
-    scratch = mkdtempSync(join(tmpdir(), "gopave-golist-"));
-    copyFileSync(join(repo.root, "go.mod"), join(scratch, "go.mod"));
-    if (existsSync(join(repo.root, "go.sum")))
-      copyFileSync(join(repo.root, "go.sum"), join(scratch, "go.sum"));
-    args.push(`-modfile=${join(scratch, "go.mod")}`);
-  }
-  const env = goEnv(baseEnv, {
-    ...LIST_BUILD_ENV,
-    GOPROXY: "off",
-    // The go command refuses -mod=mod in workspace mode; readonly still ignores a stale vendor/.
-    GOFLAGS: repo.work ? "-mod=readonly" : "-mod=mod",
-    // A go.work above the repo must not capture it; the repo's own go.work must cover it.
-    GOWORK: repo.work ? join(repo.root, "go.work") : "off",
-  });
-  try {
-    const r = await runGo([...args, ...patterns], { cwd: repo.root, env, timeoutMs });
-    if (!r.ok) return { ok: false, reason: r.reason };
-    return { ok: true, mains: parseListOutput(r.stdout, repo.root, modules) };
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  }
+  const r = await goListOffline(
+    repo,
+    ["list", "-e", "-find", "-f", FORMAT, ...patterns],
+    baseEnv,
+    timeoutMs,
+  );
+  if (!r.ok) return { ok: false, reason: r.reason };
+  return { ok: true, mains: parseListOutput(r.stdout, repo.root, modules) };
 }
 
 function parseListOutput(stdout: string, root: string, modules: LoadedModule[]): MainPackage[] {
