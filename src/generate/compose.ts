@@ -100,6 +100,7 @@ function volumeName(s: ResolvedService): string {
 export const generateCompose: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   const { spec, tools } = ctx;
   const services = resolveServices(spec);
+  if (spec.keep.compose !== undefined) return [];
   if (spec.apps.length === 0 && services.length === 0) return [];
   const debug = tools.some((t) => t.name === "dlv");
   const entries: [string, ComposeService][] = [

@@ -11,6 +11,7 @@ export const DEVCONTAINER_DOCKERFILE = ".devcontainer/Dockerfile";
 export const generateDevcontainerDockerfile: Generator = (
   ctx: GenerateContext,
 ): GeneratedFile[] => {
+  if (ctx.spec.keep.devcontainer !== undefined) return [];
   const lines = [
     "# syntax=docker/dockerfile:1",
     "",

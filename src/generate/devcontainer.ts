@@ -24,6 +24,7 @@ function cacheVolumes(name: string): { key: string; volume: string; target: stri
 
 export const generateDevcontainer: Generator = (ctx): GeneratedFile[] => {
   const { spec } = ctx;
+  if (spec.keep.devcontainer !== undefined) return [];
   const services = resolveServices(spec);
   const workspace = `/workspaces/${spec.name}`;
   const common = {

@@ -20,7 +20,7 @@ export const generateDockerfile: Generator = (ctx: GenerateContext): GeneratedFi
   const builder = builderRef(spec);
   const plans = spec.apps.map((app) => planApp(spec, app));
   const dlv = tools.find((t) => t.name === "dlv");
-  if (plans.length === 0) return [];
+  if (plans.length === 0 || spec.keep.dockerfile !== undefined) return [];
   const stages: string[][] = [];
   stages.push(depsStages(spec, repo, builder));
   stages.push(...nativeSources(spec).map((s) => nativeSourceStage(spec, s)));

@@ -24,7 +24,9 @@ const PATTERNS: readonly (readonly [comment: string, patterns: readonly string[]
   ],
 ];
 
-export const generateDockerignore: Generator = (_ctx: GenerateContext): GeneratedFile[] => {
+/** Only beside a generated Dockerfile: a kept one may need what this leaves out (.git for stamping). */
+export const generateDockerignore: Generator = (ctx: GenerateContext): GeneratedFile[] => {
+  if (ctx.spec.keep.dockerfile !== undefined) return [];
   const text = PATTERNS.map(([comment, patterns]) => [`# ${comment}`, ...patterns].join("\n")).join(
     "\n\n",
   );

@@ -56,6 +56,32 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       "cache-dependency-path": dependencyFiles(repo).join("\n"),
     },
   });
+  const drift = {
+    "runs-on": "ubuntu-latest",
+    steps: [
+      checkout(),
+      { uses: "actions/setup-node@v5", with: { "node-version": 22 } },
+      {
+        name: "Generated files match gopave.yaml",
+        run: `npx --yes gopave@${ctx.gopaveVersion} sync --check`,
+      },
+    ],
+  };
+  const workflow = (path: string, name: string, jobs: Record<string, unknown>): GeneratedFile => ({
+    path,
+    format: "yaml",
+    data: {
+      name,
+      on: { push: { branches: spec.ci.branches }, pull_request: {} },
+      permissions: { contents: "read" },
+      ...(name === "ci" ? { env: Object.fromEntries(moduleEnv(spec)) } : {}),
+      jobs,
+    },
+  });
+  // The repo's own CI already tests: a second test workflow would run everything twice.
+  if (spec.keep.ci !== undefined)
+    return [workflow(".github/workflows/gopave.yml", "gopave", { drift })];
+
   const patterns = packagePatterns(repo).join(" ");
   const jobs: Record<string, unknown> = {
     test: {
@@ -89,30 +115,8 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
   }
   const images = imagesJob(ctx, checkout);
   if (images) jobs["images"] = images;
-  jobs["drift"] = {
-    "runs-on": "ubuntu-latest",
-    steps: [
-      checkout(),
-      { uses: "actions/setup-node@v5", with: { "node-version": 22 } },
-      {
-        name: "Generated files match gopave.yaml",
-        run: `npx --yes gopave@${ctx.gopaveVersion} sync --check`,
-      },
-    ],
-  };
-  return [
-    {
-      path: ".github/workflows/ci.yml",
-      format: "yaml",
-      data: {
-        name: "ci",
-        on: { push: { branches: spec.ci.branches }, pull_request: {} },
-        permissions: { contents: "read" },
-        env: Object.fromEntries(moduleEnv(spec)),
-        jobs,
-      },
-    },
-  ];
+  jobs["drift"] = drift;
+  return [workflow(".github/workflows/ci.yml", "ci", jobs)];
 };
 
 /**
@@ -122,7 +126,12 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
  */
 function imagesJob(ctx: GenerateContext, checkout: () => unknown): unknown {
   const { spec } = ctx;
-  if (spec.apps.length === 0 || spec.overrides["Dockerfile"]?.generate === false) return undefined;
+  if (
+    spec.apps.length === 0 ||
+    spec.keep.dockerfile !== undefined ||
+    spec.overrides["Dockerfile"]?.generate === false
+  )
+    return undefined;
   const platforms = spec.image.platforms.join(",");
   const targets = spec.apps.map((a) => a.name).join(" ");
   return {

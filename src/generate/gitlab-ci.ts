@@ -23,7 +23,8 @@ function branchRule(branch: string): string {
 
 export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
   const { spec, repo } = ctx;
-  if (spec.ci.provider !== "gitlab") return [];
+  // GitLab reads one pipeline file: a kept one is the repo's, and gopave adds nothing to it.
+  if (spec.ci.provider !== "gitlab" || spec.keep.ci !== undefined) return [];
   const patterns = packagePatterns(repo).join(" ");
   const lintVersion = golangciLintVersion(ctx);
   const lintPackage = ctx.tools.find((t) => t.name === "golangci-lint")?.package;

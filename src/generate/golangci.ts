@@ -4,7 +4,8 @@ import type { GeneratedFile, Generator } from "./types.js";
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export const generateGolangci: Generator = (ctx): GeneratedFile[] => {
-  const { lint, go } = ctx.spec;
+  const { lint, go, keep } = ctx.spec;
+  if (keep.golangci !== undefined) return [];
   const linters = [...lint.linters].sort(byCodeUnits);
   const formatters = [...lint.formatters].sort(byCodeUnits);
   return [

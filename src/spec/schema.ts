@@ -182,6 +182,30 @@ const overrideSection = z.strictObject({
     .describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
 });
 
+const repoPath = z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\s]+$/, {
+  message: 'a path relative to the repo root, e.g. "docker-compose.yml"',
+});
+
+/**
+ * Files the repo already has for a purpose gopave would generate a file for. gopave writes no
+ * file of its own for that purpose (none that a tool would read instead or in addition) and points
+ * its other files at the kept one.
+ */
+const keepSection = z.strictObject({
+  compose: repoPath
+    .optional()
+    .describe("The compose file `docker compose` reads; the dev container joins it."),
+  dockerfile: repoPath.optional().describe("The Dockerfile the apps' images are built from."),
+  devcontainer: repoPath.optional().describe("The dev container configuration."),
+  golangci: repoPath.optional().describe("The golangci-lint configuration."),
+  ci: z
+    .array(repoPath)
+    .optional()
+    .describe(
+      "CI files that already run the Go tests; gopave adds only its drift check beside them.",
+    ),
+});
+
 const checkSection = z.strictObject({
   disable: z
     .array(z.string().regex(/^[A-Z]{2}\d{3}$/, { message: 'a rule id such as "DF003"' }))
@@ -211,6 +235,7 @@ export const specSchema = z.strictObject({
     linters: ["gosec", "revive", "staticcheck"],
     formatters: ["gofumpt"],
   }),
+  keep: keepSection.default({}),
   overrides: z.record(z.string().min(1), overrideSection).default({}),
   check: checkSection.default({ disable: [] }),
 });
@@ -220,4 +245,5 @@ export type SpecInput = z.input<typeof specSchema>;
 /** The spec after defaults. */
 export type Spec = z.output<typeof specSchema>;
 export type AppSpec = Spec["apps"][number];
+export type KeepKind = keyof Spec["keep"];
 export type ToolSpecValue = z.output<typeof toolSpec>;
