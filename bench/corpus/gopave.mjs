@@ -1,0 +1,105 @@
+// Runs the gopave under test in a repo copy and reads what it says: check findings, init's JSON
+// and the gopave.yaml it wrote, and sync --check's drift.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isScalar, parseDocument } from "yaml";
+import { run } from "./proc.mjs";
+
+const TIMEOUT_MS = 5 * 60_000;
+
+function lastLine(text) {
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ""
+  );
+}
+
+/** What a failed command said: a thrown error's message when there is one, else the last line. */
+function failure(r) {
+  if (r.timedOut) return "timed out";
+  const thrown = r.stderr.split("\n").find((l) => /^\w*Error\b.*:/.test(l.trim()));
+  return thrown?.trim() || lastLine(r.stderr) || lastLine(r.stdout) || "no output";
+}
+
+function parseJsonOutput(r) {
+  try {
+    return { json: JSON.parse(r.stdout) };
+  } catch {
+    return { error: `exit ${r.code ?? r.signal}: ${failure(r)}` };
+  }
+}
+
+/** The commands of one gopave (`bin` run by this node). */
+export function gopaveCli(bin) {
+  const gopave = (args, cwd) =>
+    run([process.execPath, bin, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1" },
+      timeoutMs: TIMEOUT_MS,
+    });
+  return {
+    /** {exit, findings} or {exit, error} of `check --format json --offline`. */
+    async check(dir) {
+      const r = await gopave(["check", "--format", "json", "--offline"], dir);
+      const { json, error } = parseJsonOutput(r);
+      return error ? { exit: r.code, error } : { exit: r.code, findings: json.findings ?? [] };
+    },
+    /** {exit, ms, result} (init's JSON) or {exit, ms, error}. */
+    async init(dir) {
+      const r = await gopave(["init", "--yes", "--offline", "--json"], dir);
+      if (r.code !== 0) {
+        return { exit: r.code, ms: r.ms, error: failure(r) };
+      }
+      const { json, error } = parseJsonOutput(r);
+      return error ? { exit: r.code, ms: r.ms, error } : { exit: 0, ms: r.ms, result: json };
+    },
+    /** {exit, clean, drift: [{path, action}]} of `sync --check --json`. */
+    async syncCheck(dir) {
+      const r = await gopave(["sync", "--check", "--json"], dir);
+      const { json, error } = parseJsonOutput(r);
+      if (error) return { exit: r.code, error };
+      return { exit: r.code, clean: r.code === 0, drift: json.files ?? [] };
+    },
+  };
+}
+
+/** Findings that count: errors and warnings. */
+const counted = (f) => f.severity === "error" || f.severity === "warning";
+const key = (f) => `${f.rule}\0${f.file}\0${f.message}`;
+
+/**
+ * Error/warning findings after init that were not there before, matched on (rule, file,
+ * message) as a multiset: lines shift when init edits a file, and one message can occur twice.
+ */
+export function newFindings(before, after) {
+  const left = new Map();
+  for (const f of before.filter(counted)) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
+  return after.filter(counted).filter((f) => {
+    const n = left.get(key(f)) ?? 0;
+    if (n > 0) left.set(key(f), n - 1);
+    return n === 0;
+  });
+}
+
+/** What init decided, as gopave.yaml records it. */
+export function readSpec(dir) {
+  const file = join(dir, "gopave.yaml");
+  if (!existsSync(file)) return undefined;
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  const spec = doc.toJS() ?? {};
+  const versionNode = doc.getIn(["go", "version"], true);
+  return {
+    go: {
+      version: spec.go?.version === undefined ? undefined : String(spec.go.version),
+      comment: isScalar(versionNode) ? versionNode.comment?.trim() : undefined,
+    },
+    apps: (spec.apps ?? []).map((a) => ({ name: a.name, main: a.main, port: a.port })),
+    services: Object.keys(spec.services ?? {}),
+    kept: Object.entries(spec.overrides ?? {})
+      .filter(([, o]) => o?.generate === false)
+      .map(([path]) => path),
+  };
+}

@@ -1,0 +1,235 @@
+// node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--json FILE] [--gopave PATH]
+//                           [--keep] [--cache DIR] [--timeout MINUTES]
+//
+// Measures `gopave init` on the real repos listed in repos.tsv (see README.md): on a fresh copy
+// of each checkout, check before, init, validate what init wrote, sync --check, check after,
+// and the generated Dockerfile's `deps` stage with the real go. Prints one Markdown table and the
+// details; CHECKOUTS_DIR is only ever copied from.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { runDepsStage } from "./deps-stage.mjs";
+import { gopaveCli, newFindings, readSpec } from "./gopave.mjs";
+import { assertBuilt, findTools, redactor, schemasDir } from "./preflight.mjs";
+import { killRunning, run } from "./proc.mjs";
+import { details, table } from "./report.mjs";
+import { fileValidator } from "./validate.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "..", "..");
+const USAGE = `usage: node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--json FILE] [--gopave PATH]
+                                  [--keep] [--cache DIR] [--timeout MINUTES]
+Build first: npm run build (the run refuses a dist/ older than src/).`;
+
+/** Rows of repos.tsv: {name, repo, commit, subdir, shapes}. */
+function readRepos(file) {
+  const rows = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  const [header, ...data] = rows;
+  return data.map((cols) => Object.fromEntries(header.map((h, i) => [h, (cols[i] ?? "").trim()])));
+}
+
+function options(argv) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      only: { type: "string" },
+      json: { type: "string" },
+      gopave: { type: "string" },
+      keep: { type: "boolean", default: false },
+      cache: { type: "string" },
+      timeout: { type: "string", default: "10" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help || positionals.length !== 1) return undefined;
+  const minutes = Number(values.timeout);
+  if (!(minutes > 0)) throw new Error(`--timeout takes minutes > 0, not ${values.timeout}`);
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return {
+    checkouts: resolve(positionals[0]),
+    only: values.only
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    json: values.json && resolve(values.json),
+    bin: resolve(values.gopave ?? join(ROOT, "bin", "gopave.js")),
+    keep: values.keep,
+    cacheDir: resolve(values.cache ?? join(cacheHome, "gopave-corpus")),
+    timeoutMs: minutes * 60_000,
+  };
+}
+
+const log = (s) => process.stderr.write(`${s}\n`);
+
+/** Files init created or updated (what it wrote), from its JSON. */
+function writtenFiles(result) {
+  return (result.files ?? [])
+    .filter((f) => (f.action === "create" || f.action === "update") && f.written !== false)
+    .map((f) => f.path);
+}
+
+/** Files written in a subdir that their tool reads only at the repository root. */
+function misplaced(subdir, written) {
+  if (!subdir || subdir === ".") return [];
+  return written
+    .filter((p) => p.startsWith(".github/") || p === ".gitlab-ci.yml")
+    .map((p) => `${subdir}/${p} (CI reads it only at the repository root)`);
+}
+
+async function validateAll(ctx, dir, paths) {
+  const out = [];
+  for (const path of paths) {
+    const v = await ctx.validate(dir, path);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+async function depsStep(ctx, dir, rec, written) {
+  if (!written.includes("Dockerfile")) {
+    return { status: rec.spec.kept.includes("Dockerfile") ? "kept" : "none" };
+  }
+  return runDepsStage({
+    contextDir: dir,
+    dockerfileText: readFileSync(join(dir, "Dockerfile"), "utf8"),
+    specGo: rec.spec.go.version,
+    localGo: ctx.tools.goVersion,
+    cacheDir: ctx.opts.cacheDir,
+    timeoutMs: ctx.opts.timeoutMs,
+    redact: ctx.redact,
+    keep: ctx.opts.keep,
+    tmpRoot: current,
+  });
+}
+
+/** Every measure for one repo, in a copy at `dir` (its subdir). */
+async function measureCopy(ctx, dir, rec) {
+  const step = (s) => log(`  ${s}`);
+  step("check (before)");
+  rec.before = await ctx.cli.check(dir);
+  step("init");
+  rec.init = await ctx.cli.init(dir);
+  if (rec.init.exit !== 0 || !rec.init.result) return;
+  rec.spec = readSpec(dir);
+  const written = writtenFiles(rec.init.result);
+  step(`validate ${written.length} written files`);
+  rec.validation = await validateAll(ctx, dir, written);
+  rec.misplaced = misplaced(rec.subdir, written);
+  step("sync --check");
+  rec.sync = await ctx.cli.syncCheck(dir);
+  step("check (after)");
+  rec.after = await ctx.cli.check(dir);
+  if (rec.before.findings && rec.after.findings) {
+    rec.newFindings = newFindings(rec.before.findings, rec.after.findings);
+  }
+  step("deps stage");
+  rec.deps = await depsStep(ctx, dir, rec, written);
+}
+
+function summarize(rec) {
+  const count = (c) => c?.findings?.filter((f) => f.severity !== "note").length;
+  return {
+    ...rec,
+    before: rec.before && {
+      exit: rec.before.exit,
+      errorsAndWarnings: count(rec.before),
+      error: rec.before.error,
+    },
+    after: rec.after && {
+      exit: rec.after.exit,
+      errorsAndWarnings: count(rec.after),
+      error: rec.after.error,
+    },
+  };
+}
+
+let current;
+
+async function measure(ctx, repo) {
+  const rec = { name: repo.name, repo: repo.repo, commit: repo.commit, subdir: repo.subdir };
+  const checkout = join(ctx.opts.checkouts, repo.name);
+  if (!existsSync(checkout)) return { ...rec, error: "no checkout" };
+  const t0 = Date.now();
+  current = mkdtempSync(join(tmpdir(), "gopave-corpus-"));
+  try {
+    const copy = join(current, repo.name);
+    const cp = await run(["cp", "-a", checkout, copy]);
+    if (cp.code !== 0) throw new Error(`cp -a failed: ${cp.stderr.trim()}`);
+    const dir = join(copy, repo.subdir || ".");
+    if (!existsSync(dir)) return { ...rec, error: `no folder ${repo.subdir}` };
+    if (ctx.opts.keep) log(`  copy kept at ${dir}`);
+    await measureCopy(ctx, dir, rec);
+  } finally {
+    if (!ctx.opts.keep) rmSync(current, { recursive: true, force: true });
+    current = undefined;
+  }
+  return { ...rec, seconds: Math.round((Date.now() - t0) / 1000) };
+}
+
+function selectRepos(all, only) {
+  if (!only) return all;
+  const unknown = only.filter((n) => !all.some((r) => r.name === n || r.repo === n));
+  if (unknown.length > 0) throw new Error(`not in repos.tsv: ${unknown.join(", ")}`);
+  return all.filter((r) => only.includes(r.name) || only.includes(r.repo));
+}
+
+async function main(argv) {
+  const opts = options(argv);
+  if (!opts) {
+    log(USAGE);
+    return 2;
+  }
+  if (!existsSync(opts.checkouts)) throw new Error(`${opts.checkouts} does not exist`);
+  assertBuilt(dirname(dirname(opts.bin)));
+  const tools = findTools();
+  const schemas = schemasDir(ROOT);
+  mkdirSync(opts.cacheDir, { recursive: true });
+  const ctx = {
+    opts,
+    tools,
+    cli: gopaveCli(opts.bin),
+    validate: fileValidator({ schemasDir: schemas, ...tools }),
+    redact: redactor(tools.go, opts.cacheDir),
+  };
+  const repos = selectRepos(readRepos(join(HERE, "repos.tsv")), opts.only);
+  log(`gopave ${opts.bin}; go ${tools.goVersion}; schemas ${schemas}; cache ${opts.cacheDir}`);
+  const t0 = Date.now();
+  const records = [];
+  for (const [i, repo] of repos.entries()) {
+    log(`[${i + 1}/${repos.length}] ${repo.name} (${repo.subdir})`);
+    records.push(await measure(ctx, repo));
+  }
+  log(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
+  const date = new Date().toISOString().slice(0, 10);
+  process.stdout.write(`${table(records)}\n\n## Details\n\n${details(records)}`);
+  if (opts.json) {
+    const out = {
+      date,
+      go: tools.goVersion,
+      node: process.version,
+      gopave: opts.bin,
+      repos: records.map(summarize),
+    };
+    writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`);
+  }
+  return 0;
+}
+
+process.on("SIGINT", () => {
+  killRunning();
+  if (current) rmSync(current, { recursive: true, force: true });
+  process.exit(130);
+});
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  log(`corpus: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+}
