@@ -261,3 +261,30 @@ describe("DF012 golang image older than go.mod", () => {
     expect(f[0]?.related?.[0]?.file).toBe("services/api/go.mod");
   });
 });
+
+describe("ADD in a Dockerfile", () => {
+  it("is read like COPY by every Docker rule: context sources, --from, and URLs left out", async () => {
+    const { DOCKER_RULES } = await import("../src/check/rules/docker/index.js");
+    const df = lines(
+      "FROM golang:1.26.8 AS build",
+      "WORKDIR /src",
+      "ADD go.mod go.sum ./",
+      "RUN go mod download",
+      "ADD https://example.com/tool.tar.gz /tmp/",
+      "ADD . .",
+      "RUN go build -o /app .",
+      "FROM gcr.io/distroless/static-debian13:nonroot",
+      "ADD --from=build /app /app",
+      'ENTRYPOINT ["/app"]',
+    );
+    for (const rule of DOCKER_RULES) {
+      await expect(
+        runRule(rule, { Dockerfile: df, "go.mod": gomod("1.26") }),
+      ).resolves.toBeInstanceOf(Array);
+    }
+    // ADD . . copies the whole context: the .dockerignore matters (DF010), the download came first (DF003).
+    expect(where(await runRule(DF010, { Dockerfile: df, "go.mod": gomod("1.26") }))).toEqual([
+      "Dockerfile:6",
+    ]);
+  });
+});

@@ -248,7 +248,7 @@ describe("when go list cannot help", () => {
       /go list failed \(.*requires go >= 1\.99.*\); found main packages by parsing sources/,
     );
     expect(d.goVersion).toBe("1.99.0");
-    expect(d.goVersionSource).toBe("go-line");
+    expect(d.goVersionSource).toBe("go-line-minimum");
   });
 
   it("works without a go command at all", async () => {
@@ -257,7 +257,7 @@ describe("when go list cannot help", () => {
     const root = tree({ "go.mod": mod("example.com/nogo"), "cmd/a/main.go": MAIN });
     const d = await detect(root, { env: { ...env, PATH: emptyBin }, offline: true });
     expect(d.mainPackages.map((m) => m.dir)).toEqual(["./cmd/a"]);
-    expect(d).toMatchObject({ goVersion: "1.24.0", goVersionSource: "go-line" });
+    expect(d).toMatchObject({ goVersion: "1.24.0", goVersionSource: "go-line-minimum" });
     expect(d.notes.join("\n")).toMatch(/not installed/);
     expect(d.notes.join("\n")).toMatch(/found main packages by parsing sources/);
   });

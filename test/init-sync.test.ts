@@ -188,9 +188,11 @@ describe("gopave init on fixture repos", () => {
     const spec = read(dir, "gopave.yaml");
     for (const [p, text] of handwritten) {
       expect(read(dir, p)).toBe(text);
-      expect(init.stdout).toMatch(new RegExp(`kept\\s+${p.replace(".", "\\.")}\n`));
-      expect(spec).toContain(`  ${p}:\n    generate: false\n`);
+      expect(init.stdout).toMatch(new RegExp(`kept\\s+${p.replace(".", "\\.")}  \\(`));
     }
+    // Files a tool reads for a purpose are kept by purpose; others by path.
+    expect(spec).toContain("keep:\n  compose: compose.yaml\n  dockerfile: Dockerfile\n");
+    expect(spec).toContain("  .vscode/settings.json:\n    generate: false\n");
     expect(Object.keys(manifestOf(dir).files)).not.toContain("Dockerfile");
     // The spec now says these files are the repo's own, so the drift check passes.
     expect((await gopave(dir, ["sync", "--check"])).code).toBe(0);
@@ -198,6 +200,7 @@ describe("gopave init on fixture repos", () => {
     expect(forced.code).toBe(0);
     expect(read(dir, "Dockerfile")).toContain(MARKER);
     expect(read(dir, "gopave.yaml")).not.toContain("overrides");
+    expect(read(dir, "gopave.yaml")).not.toContain("keep:");
     expect((await gopave(dir, ["sync", "--check"])).code).toBe(0);
   });
 

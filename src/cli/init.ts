@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { detect } from "../detect/index.js";
+import type { Detection } from "../detect/index.js";
 import { applyPlan } from "../generate/apply.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
 import { draftSpec } from "../spec/draft.js";
@@ -8,7 +9,7 @@ import { specYaml } from "../spec/spec-yaml.js";
 import { GopaveError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/fs-atomic.js";
 import { colors, gopaveVersion } from "./io.js";
-import type { CliIo } from "./io.js";
+import type { CliIo, Colors } from "./io.js";
 import { actionLines, actionsJson } from "./report-actions.js";
 
 export interface InitOptions {
@@ -16,7 +17,40 @@ export interface InitOptions {
   yes?: boolean | undefined;
   force?: boolean | undefined;
   offline?: boolean | undefined;
+  /** Comma-separated app names or ./dirs. */
+  apps?: string | undefined;
   json?: boolean | undefined;
+}
+
+function splitList(v: string | undefined): string[] | undefined {
+  const list = v
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list && list.length > 0 ? list : undefined;
+}
+
+/**
+ * On a terminal, shows every main package and lets the user pick the apps. Returns the choice, or
+ * undefined to keep the proposal.
+ */
+async function askApps(d: Detection, io: CliIo): Promise<string[] | undefined> {
+  if (!io.ask || d.mainPackages.length < 2) return undefined;
+  const chosen = new Set(d.apps.map((a) => a.pkg.dir));
+  const why = new Map(d.leftOut.map((l) => [l.dir, l.reason]));
+  const lines = d.mainPackages.map(
+    (m, i) =>
+      `  ${String(i + 1).padStart(2)}. [${chosen.has(m.dir) ? "x" : " "}] ${m.dir}${why.has(m.dir) ? `  (${why.get(m.dir)})` : ""}`,
+  );
+  io.stderr(`main packages ([x] = proposed as apps):\n${lines.join("\n")}\n`);
+  const answer = await io.ask(
+    "apps to build (numbers, names or ./dirs, comma-separated; Enter keeps [x]): ",
+  );
+  if (answer === "") return undefined;
+  return answer
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map((a) => (/^\d+$/.test(a) ? (d.mainPackages[Number(a) - 1]?.dir ?? a) : a));
 }
 
 /**
@@ -32,7 +66,14 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
       hint: "run `gopave sync` to regenerate from it, or `gopave init --force` to detect again and replace it",
     });
   }
-  const d = await detect(root, { offline: opts.offline === true, env: io.env });
+  const detectOpts = { offline: opts.offline === true, env: io.env, apps: splitList(opts.apps) };
+  let d = await detect(root, detectOpts);
+  if (!opts.yes && !opts.json && !detectOpts.apps) {
+    const picked = await askApps(d, io);
+    if (picked) d = await detect(root, { ...detectOpts, apps: picked });
+  }
+  // --force: gopave's own files everywhere, the repo's replaced.
+  if (opts.force) d = { ...d, kept: { github: d.kept.github, notes: [] } };
   const draft = draftSpec(d);
   // Plans before writing anything: a draft that fails validation is a gopave bug, not a half-init.
   let specText = specYaml(draft.spec, draft.comments);
@@ -68,10 +109,15 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
           spec: SPEC_FILE,
           detected: {
             module: d.modulePath,
+            name: d.name,
             go: { version: d.goVersion, source: d.goVersionSource },
             apps: draft.spec.apps,
+            appsBasis: d.appsBasis,
+            leftOut: d.leftOut,
             services: d.services,
             private: d.privateGlobs,
+            kept: draft.spec.keep ?? {},
+            branch: d.branch,
           },
           notes: draft.notes,
           files: actionsJson(actions, new Set(result.applied)),
@@ -83,20 +129,18 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
     return 0;
   }
   io.stdout(`\nwrote ${c.bold(SPEC_FILE)} and:\n${actionLines(result.applied, c, true)}`);
-  if (kept.length > 0) {
+  const keptArtifacts = Object.entries(draft.spec.keep ?? {}).flatMap(([kind, v]) =>
+    (Array.isArray(v) ? v : [v]).map((path) => ({ path: String(path), why: `keep.${kind}` })),
+  );
+  const keptFiles = kept.map((a) => ({ path: a.path, why: `overrides.${a.path}.generate: false` }));
+  if (keptArtifacts.length + keptFiles.length > 0) {
     io.stdout(
-      `${c.yellow("kept")} (already there and not written by gopave; recorded in ${SPEC_FILE} as overrides.<file>.generate: false):\n` +
-        kept.map((a) => `  ${c.yellow("kept".padEnd(15))} ${a.path}\n`).join("") +
-        "  `gopave init --force` replaces them instead.\n",
+      `${c.yellow("kept")} (the repo's own; gopave writes nothing in their place):\n` +
+        [...keptArtifacts, ...keptFiles]
+          .map((k) => `  ${c.yellow("kept".padEnd(15))} ${k.path}  ${c.dim(`(${k.why})`)}\n`)
+          .join("") +
+        "  `gopave init --force` generates gopave's own files instead.\n",
     );
-    const keptDockerfile = kept.some((a) => a.path === "Dockerfile");
-    const apps = draft.spec.apps ?? [];
-    if (keptDockerfile && apps.length > 0 && actions.some((a) => a.path === "compose.yaml")) {
-      io.stdout(
-        `${c.yellow("note:")} compose.yaml builds the targets ${apps.map((a) => a.name).join(", ")} (and <app>-debug) ` +
-          "from Dockerfile, which is yours: give its stages those names, or let gopave generate it.\n",
-      );
-    }
   }
   io.stdout(
     `\nNext: review ${SPEC_FILE}, then commit it with the generated files (including .gopave/).\n` +
@@ -105,24 +149,40 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
   return 0;
 }
 
-function summary(
-  d: Awaited<ReturnType<typeof detect>>,
-  spec: ReturnType<typeof draftSpec>["spec"],
-  c: ReturnType<typeof colors>,
-): string {
+const GO_SOURCE: Record<Detection["goVersionSource"], string> = {
+  toolchain: "go.mod toolchain line",
+  "go-line": "go.mod go line",
+  "kept-files": "the repo's Dockerfiles, CI or version files",
+  local: "local go, satisfies go.mod",
+  "go-line-minimum": "go.mod go line, as a release",
+};
+
+function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Colors): string {
   const apps = (spec.apps ?? []).map(
     (a) => `${a.name} (${a.main}${a.port ? `, :${a.port}` : ""}${a.health ? `, ${a.health}` : ""})`,
   );
+  const basis =
+    d.appsBasis === "shipped"
+      ? " — what the repo builds"
+      : d.appsBasis === "chosen"
+        ? " — chosen"
+        : "";
   const services = d.services.map((k) => `${k} (${d.serviceEvidence[k] ?? ""})`);
   const tools = Object.entries(spec.tools ?? {}).map(
     ([k, v]) => `${k} ${typeof v === "string" ? v : v.version}`,
   );
+  const kept = Object.entries(spec.keep ?? {}).map(
+    ([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`,
+  );
   return [
     `${c.bold("gopave init")}: ${d.modulePath}${d.repo.workspace ? ` (go.work, ${d.repo.modules.length} modules)` : ""}`,
-    `  Go       ${d.goVersion} (${d.goVersionSource === "toolchain" ? "go.mod toolchain line" : d.goVersionSource === "local" ? "local go, satisfies go.mod" : "go.mod go line"})`,
-    `  apps     ${apps.length > 0 ? apps.join(", ") : "none (library)"}`,
+    `  name     ${spec.name}`,
+    `  Go       ${d.goVersion} (${GO_SOURCE[d.goVersionSource]})`,
+    `  apps     ${apps.length > 0 ? `${apps.join(", ")}${basis}` : "none"}`,
     `  services ${services.length > 0 ? services.join(", ") : "none"}`,
     `  private  ${d.privateGlobs.length > 0 ? d.privateGlobs.join(", ") : "none detected"}`,
+    `  kept     ${kept.length > 0 ? kept.join("; ") : "nothing"}`,
+    `  CI       ${spec.ci?.provider ?? "github"} on ${(spec.ci?.branches ?? []).join(", ")}`,
     `  tools    ${tools.join(", ")}`,
     "",
   ].join("\n");

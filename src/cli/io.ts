@@ -11,6 +11,8 @@ export interface CliIo {
   ownsStdout?: boolean;
   /** Asks a yes/no question on a terminal; undefined when there is no terminal. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Asks for a line of text on a terminal (empty: keep the default); undefined without one. */
+  ask?: (question: string) => Promise<string>;
 }
 
 export function processIo(): CliIo {
@@ -21,19 +23,24 @@ export function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     isTTY: process.stdout.isTTY === true,
     ownsStdout: true,
-    confirm: process.stdin.isTTY ? askTerminal : undefined,
+    confirm: process.stdin.isTTY ? confirmTerminal : undefined,
+    ask: process.stdin.isTTY ? askTerminal : undefined,
   };
 }
 
-async function askTerminal(question: string): Promise<boolean> {
+async function askTerminal(question: string): Promise<string> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = (await rl.question(`${question} [Y/n] `)).trim().toLowerCase();
-    return answer === "" || answer === "y" || answer === "yes";
+    return (await rl.question(question)).trim();
   } finally {
     rl.close();
   }
+}
+
+async function confirmTerminal(question: string): Promise<boolean> {
+  const answer = (await askTerminal(`${question} [Y/n] `)).toLowerCase();
+  return answer === "" || answer === "y" || answer === "yes";
 }
 
 /** Colours only on a terminal and never with NO_COLOR (https://no-color.org). */

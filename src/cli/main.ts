@@ -33,6 +33,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       "replace an existing gopave.yaml and hand-written files at generated paths",
     )
     .option("--offline", "do not ask the public module proxy which dependencies are private")
+    .option(
+      "--apps <list>",
+      "the main packages to build as apps, by name or ./dir, comma-separated (default: detected)",
+    )
     .option("--json", "print the result as JSON")
     .action(async (dir, opts) => {
       const { runInit } = await import("./init.js");

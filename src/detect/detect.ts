@@ -3,7 +3,19 @@ import { parseGoVersion } from "../gomod/go-version.js";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
 import { goEnv, runGo } from "./go-command.js";
 import { goListMains, modulesInRepo } from "./go-list.js";
+import { buildModel } from "../check/model/index.js";
+import { goVersionPins } from "../check/rules/go/sources/version-pins.js";
+import type { RepoModel } from "../check/types.js";
+import { GopaveError } from "../util/errors.js";
+import { appDetails, matchesChoice } from "./app-details.js";
+import { selectApps } from "./apps.js";
+import type { AppCandidate, LeftOut } from "./apps.js";
+import { shippedBuilds } from "./builds/index.js";
+import { defaultBranch } from "./default-branch.js";
 import { chooseGoVersion, releaseFromGoVersion } from "./go-version-choice.js";
+import type { KeptGoPin } from "./go-version-choice.js";
+import { importGraph } from "./import-graph.js";
+import { findKeptFiles } from "./kept-files.js";
 import { detectPrivateModules } from "./private-modules.js";
 import type { PrivateDetection } from "./private-modules.js";
 import { projectName } from "./project-name.js";
@@ -89,21 +101,58 @@ async function privateModules(
   return { ...found, notes: [`${why}; judged private modules by host name`, ...found.notes] };
 }
 
+/** Exact or floating-minor Go versions the repo's own files name (not go.mod, not gopave.yaml). */
+function keptGoPins(model: RepoModel): KeptGoPin[] {
+  const own = new Set(["go-line", "toolchain", "spec", "spec-builder"]);
+  return goVersionPins(model).flatMap((p) =>
+    !own.has(p.kind) &&
+    p.version !== undefined &&
+    (p.precision === "exact" || p.precision === "minor")
+      ? [{ version: p.version, precision: p.precision, label: p.label }]
+      : [],
+  );
+}
+
+function chosenApps(
+  mains: MainPackage[],
+  choices: string[],
+  project: string,
+): { apps: AppCandidate[]; leftOut: LeftOut[] } {
+  const picked = new Set<MainPackage>();
+  for (const choice of choices) {
+    const hits = mains.filter((m) => matchesChoice(m, choice, project));
+    if (hits.length === 0) {
+      throw new GopaveError("USAGE", `--apps: no main package "${choice}"`, {
+        hint: `main packages: ${mains.map((m) => m.dir).join(", ") || "none"}`,
+      });
+    }
+    hits.forEach((h) => picked.add(h));
+  }
+  return {
+    apps: mains.filter((m) => picked.has(m)).map((pkg) => ({ pkg, builds: [] })),
+    leftOut: mains
+      .filter((m) => !picked.has(m))
+      .map((m) => ({ dir: m.dir, reason: "not chosen with --apps" })),
+  };
+}
+
 /**
- * Reads a repo for `gopave init`: modules, the exact Go release, main packages, services and
- * private modules. Runs at most `go env` and `go list` (offline, never downloading), plus
- * `.info` requests to the public proxy unless offline.
+ * Reads a repo for `gopave init`: modules, the files it already has, the exact Go release, main
+ * packages and the apps among them, services and private modules. Runs at most `go env`,
+ * `go list` and git (offline, never downloading), plus `.info` requests to the public proxy
+ * unless offline.
  */
 export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<Detection> {
   const root = resolve(rootIn);
   const env = opts.env ?? process.env;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const repo = loadRepo(root);
+  const modelPromise = buildModel(root);
 
   const localPromise = localGo(root, env, timeoutMs);
-  const choicePromise = localPromise.then((local) => ({
+  const choicePromise = Promise.all([localPromise, modelPromise]).then(([local, model]) => ({
     local,
-    choice: chooseGoVersion(repo, local),
+    choice: chooseGoVersion(repo, local, keptGoPins(model)),
   }));
   const mainsPromise = mainPackages(repo, env, timeoutMs, async () => {
     // go1.N release tags follow the toolchain that would build: the local go if any.
@@ -111,26 +160,49 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     return parseGoVersion(local.version ?? choice.version)?.minor;
   });
   const privatePromise = localPromise.then((local) => privateModules(repo, opts, env, local));
+  const branchPromise = defaultBranch(root, env, timeoutMs);
 
-  const [{ choice }, mains, priv] = await Promise.all([
+  const [model, { choice }, mains, priv, branch] = await Promise.all([
+    modelPromise,
     choicePromise,
     mainsPromise,
     privatePromise,
+    branchPromise,
   ]);
-  const services = detectServices(repo.modules);
   const modulePath = repo.primary.mod.module.path;
+  const name = projectName(modulePath, root);
+  const builds = shippedBuilds(root, model, new Set(repo.modules.map((m) => m.dir)));
+  const selection = opts.apps?.length
+    ? { ...chosenApps(mains.mains, opts.apps, name), basis: "chosen" as const }
+    : selectApps(root, repo, mains.mains, builds);
+  const graph = await importGraph(
+    repo,
+    selection.apps.map((a) => a.pkg),
+    env,
+    timeoutMs,
+  );
+  const kept = findKeptFiles(root, model);
+  const apps = selection.apps.map((a) =>
+    appDetails(root, model, graph, a.pkg, a.builds, kept.compose),
+  );
+  const services = detectServices(repo.modules);
   return {
     root,
     modulePath,
-    name: projectName(modulePath),
+    name,
     goVersion: choice.version,
     goVersionSource: choice.source,
     repo: toRepoFacts(repo),
     mainPackages: mains.mains,
+    apps,
+    appsBasis: selection.basis,
+    leftOut: selection.leftOut,
+    kept,
+    branch,
     services: services.services,
     serviceEvidence: services.evidence,
     privateGlobs: priv.globs,
     privateEvidence: priv.evidence,
-    notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes],
+    notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes, ...kept.notes],
   };
 }

@@ -44,19 +44,50 @@ describe("chooseGoVersion", () => {
   it("falls back to the go line made exact", () => {
     const r = repo({ ".": "module a.com/x\ngo 1.27\n" });
     const c = chooseGoVersion(r, local("1.26.8"));
-    expect(c).toMatchObject({ version: "1.27.0", source: "go-line" });
+    expect(c).toMatchObject({ version: "1.27.0", source: "go-line-minimum" });
     expect(c.notes.join()).toMatch(/older than go 1.27/);
     const missing = chooseGoVersion(r, local(undefined, "go is not installed or not on PATH"));
-    expect(missing).toMatchObject({ version: "1.27.0", source: "go-line" });
+    expect(missing).toMatchObject({ version: "1.27.0", source: "go-line-minimum" });
     expect(missing.notes.join()).toMatch(/not installed/);
   });
 
-  it("compares patch releases of the go line", () => {
-    const r = repo({ ".": "module a.com/x\ngo 1.26.9\n" });
+  it("takes a go line that names a release over a newer local go", () => {
+    const r = repo({ ".": "module a.com/x\ngo 1.26.4\n" });
     expect(chooseGoVersion(r, local("1.26.8"))).toMatchObject({
-      version: "1.26.9",
+      version: "1.26.4",
       source: "go-line",
     });
+  });
+
+  it("takes what the repo's own files name before the local go", () => {
+    const r = repo({ ".": "module a.com/x\ngo 1.24\n" });
+    const pin = (version: string, precision: "exact" | "minor", label: string) => ({
+      version,
+      precision,
+      label,
+    });
+    const docker = pin("1.25.3", "exact", "Dockerfile FROM golang:1.25.3");
+    expect(chooseGoVersion(r, local("1.26.8"), [docker])).toMatchObject({
+      version: "1.25.3",
+      source: "kept-files",
+      notes: [],
+    });
+    // Disagreeing files: the newest that satisfies go.mod, and a note; older ones are ignored.
+    const ci = pin("1.25.7", "exact", "ci.yml setup-go 1.25.7");
+    const old = pin("1.23.1", "exact", ".go-version 1.23.1");
+    const c = chooseGoVersion(r, local("1.26.8"), [docker, ci, old]);
+    expect(c.version).toBe("1.25.7");
+    expect(c.notes.join("\n")).toMatch(/different Go versions/);
+    expect(c.notes.join("\n")).toMatch(/ignored Go versions below go.mod's go 1.24: .go-version/);
+    // Floating minors only: the local go when it is one, else a known release, else .0.
+    const floating = [pin("1.26", "minor", "Dockerfile FROM golang:1.26-alpine")];
+    expect(chooseGoVersion(r, local("1.26.8"), floating).version).toBe("1.26.8");
+    expect(chooseGoVersion(r, local("1.27.1"), floating, ["1.26.3", "1.26.5"]).version).toBe(
+      "1.26.5",
+    );
+    const dot0 = chooseGoVersion(r, local("1.27.1"), floating);
+    expect(dot0.version).toBe("1.26.0");
+    expect(dot0.notes.join()).toMatch(/float on Go 1.26/);
   });
 
   it("ignores `toolchain default` and a toolchain older than the go line", () => {

@@ -59,13 +59,76 @@ function governingLines(repo: LoadedRepo): {
   return { goLine, toolchain: repo.work.toolchain?.name, notes };
 }
 
+/** A Go version a file the repo keeps names (Dockerfile golang: tag, setup-go, .go-version, ...). */
+export interface KeptGoPin {
+  version: string;
+  /** "1.26.8" is exact; "1.26" (golang:1.26, setup-go 1.26.x) takes any 1.26 release. */
+  precision: "exact" | "minor";
+  label: string;
+}
+
+function uniq(vs: string[]): string[] {
+  return [...new Set(vs)].sort(compareGoVersions);
+}
+
 /**
- * Picks the exact Go release for the spec: the toolchain line; else the local go when it
- * satisfies the go line; else the go line itself as a release ("1.24" -> "1.24.0").
+ * From the versions the repo's own files name: the newest exact release that satisfies the go
+ * line (and the minor any floating pins share); with only floating minors, a release of that
+ * minor — the local go when it is one, else the newest known release, else its .0.
+ */
+function fromKeptFiles(
+  kept: readonly KeptGoPin[],
+  goLine: string,
+  local: string | undefined,
+  releases: readonly string[],
+  notes: string[],
+): string | undefined {
+  const ok = kept.filter(
+    (p) => compareGoVersions(p.version, goLine) >= 0 || p.precision === "minor",
+  );
+  const exact = uniq(ok.filter((p) => p.precision === "exact").map((p) => p.version));
+  const minors = uniq(ok.filter((p) => p.precision === "minor").map((p) => p.version));
+  const below = kept.filter(
+    (p) => compareGoVersions(p.version, goLine) < 0 && p.precision === "exact",
+  );
+  if (below.length > 0) {
+    notes.push(
+      `ignored Go versions below go.mod's go ${goLine}: ${below.map((p) => p.label).join(", ")}`,
+    );
+  }
+  if (exact.length + minors.length === 0) return undefined;
+  const minorOf = (v: string) => v.split(".").slice(0, 2).join(".");
+  const wanted = new Set([...exact.map(minorOf), ...minors]);
+  if (wanted.size > 1 || exact.length > 1) {
+    notes.push(
+      `the repo's files name different Go versions (${ok.map((p) => p.label).join(", ")}); ` +
+        "kept them as they are (gopave check reports them)",
+    );
+  }
+  if (exact.length > 0) return exact[exact.length - 1];
+  const minor = minors[minors.length - 1] as string;
+  if (local && minorOf(local) === minor && compareGoVersions(local, goLine) >= 0) return local;
+  const known = releases.filter((r) => minorOf(r) === minor && compareGoVersions(r, goLine) >= 0);
+  if (known.length > 0) return uniq(known).pop();
+  const dot0 = goLineToRelease(minor);
+  const release = compareGoVersions(dot0, goLine) >= 0 ? dot0 : goLineToRelease(goLine);
+  notes.push(
+    `the repo's files float on Go ${minor}; pinned ${release} (no newer ${minor} release known offline)`,
+  );
+  return release;
+}
+
+/**
+ * Picks the exact Go release for the spec, from what the repo already says before any default:
+ * the toolchain line; else the go line when it names a release ("1.26.4"); else the versions the
+ * repo's own files name (see fromKeptFiles); else the local go when it satisfies the go line;
+ * else the go line made a release ("1.24" -> "1.24.0").
  */
 export function chooseGoVersion(
   repo: LoadedRepo,
   local: { version: string | undefined; problem: string | undefined },
+  kept: readonly KeptGoPin[] = [],
+  releases: readonly string[] = [],
 ): GoVersionChoice {
   const { goLine, toolchain, notes } = governingLines(repo);
   const lineRelease = goLineToRelease(goLine);
@@ -75,6 +138,9 @@ export function chooseGoVersion(
     return { version: fromToolchain, source: "toolchain", notes };
   }
   if (fromToolchain) notes.push(`toolchain ${toolchain} is older than go ${goLine}; ignored it`);
+  if (isExactGoRelease(goLine)) return { version: goLine, source: "go-line", notes };
+  const fromFiles = fromKeptFiles(kept, goLine, local.version, releases, notes);
+  if (fromFiles) return { version: fromFiles, source: "kept-files", notes };
   if (local.version && compareGoVersions(local.version, goLine) >= 0) {
     return { version: local.version, source: "local", notes };
   }
@@ -86,5 +152,5 @@ export function chooseGoVersion(
     );
   }
   if (!isExactGoRelease(lineRelease)) notes.push(`go ${goLine} is a pre-release`);
-  return { version: lineRelease, source: "go-line", notes };
+  return { version: lineRelease, source: "go-line-minimum", notes };
 }

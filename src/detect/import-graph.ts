@@ -58,7 +58,9 @@ function parseDeps(stdout: string, root: string): Map<string, GraphPackage> {
     const [importPath, dir, cgo, standard, imports] = line.split("\t");
     if (!importPath || standard === "true" || importPath === "C") continue;
     const rel = dir ? relDir(root, resolve(dir)) : undefined;
-    const inRepo = rel !== undefined && rel !== ".." && !rel.startsWith("../");
+    // vendor/ holds other modules' code, listed with -mod=vendor.
+    const inRepo =
+      rel !== undefined && rel !== ".." && !rel.startsWith("../") && !/(?:^|\/)vendor\//.test(rel);
     packages.set(importPath, {
       importPath,
       dir: inRepo ? (rel === "." ? "." : `./${rel}`) : undefined,
@@ -150,19 +152,31 @@ function parseGraph(repo: LoadedRepo, mains: readonly MainPackage[]): ImportGrap
   return { packages, source: "parsed" };
 }
 
-/** Every package reachable from `from` (itself included), in breadth-first order. */
+/** Every package reachable from `from` (itself included) in breadth-first order. */
 export function reachable(graph: ImportGraph, from: string): string[] {
-  const seen = new Set<string>([from]);
+  return [...reachableDepths(graph, from, Infinity).keys()];
+}
+
+/** Packages at most `maxDepth` imports away from `from`, in breadth-first order, with the distance. */
+export function reachableDepths(
+  graph: ImportGraph,
+  from: string,
+  maxDepth: number,
+): Map<string, number> {
+  const depth = new Map<string, number>([[from, 0]]);
   const order = [from];
   for (let i = 0; i < order.length; i++) {
-    for (const p of graph.packages.get(order[i] as string)?.imports ?? []) {
-      if (!seen.has(p) && graph.packages.has(p)) {
-        seen.add(p);
+    const cur = order[i] as string;
+    const d = depth.get(cur) as number;
+    if (d >= maxDepth) continue;
+    for (const p of graph.packages.get(cur)?.imports ?? []) {
+      if (!depth.has(p) && graph.packages.has(p)) {
+        depth.set(p, d + 1);
         order.push(p);
       }
     }
   }
-  return order;
+  return depth;
 }
 
 /** A shortest import chain from `from` to a package matching `target`, or undefined. */

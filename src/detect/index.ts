@@ -1,6 +1,7 @@
 export { detect, isOffline } from "./detect.js";
 export { readRepoFacts } from "./repo-files.js";
 export type {
+  DetectedApp,
   Detection,
   DetectOptions,
   GoVersionSource,

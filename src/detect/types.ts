@@ -1,5 +1,9 @@
 import type { RepoFacts } from "../generate/types.js";
 import type { ServiceKind } from "../spec/services.js";
+import type { LeftOut } from "./apps.js";
+import type { DefaultBranch } from "./default-branch.js";
+import type { KeptFiles } from "./kept-files.js";
+import type { PortEvidence } from "./ports.js";
 
 /** A `package main` of the repo. */
 export interface MainPackage {
@@ -10,7 +14,30 @@ export interface MainPackage {
   module: string;
 }
 
-export type GoVersionSource = "toolchain" | "local" | "go-line";
+export type GoVersionSource =
+  /** go.mod's (or go.work's) toolchain line. */
+  | "toolchain"
+  /** A go line that names a release ("go 1.26.4"). */
+  | "go-line"
+  /** The Go the repo's own Dockerfiles, CI and version files name. */
+  | "kept-files"
+  /** The local go, which satisfies the go line. */
+  | "local"
+  /** A go line that names only a language version ("go 1.24" -> 1.24.0). */
+  | "go-line-minimum";
+
+/** A main package init proposes as an app, with what the repo says about it. */
+export interface DetectedApp {
+  pkg: MainPackage;
+  /** Where the repo builds it, e.g. ".goreleaser.yml:12", "Makefile:30"; empty when nothing does. */
+  evidence: string[];
+  port: PortEvidence | undefined;
+  /** An HTTP health route found in its sources (only for apps with a port). */
+  health: string | undefined;
+  /** Build tags and linker flags of the repo's own build of it. */
+  tags: string[];
+  ldflags: string | undefined;
+}
 
 export type PrivateReason = "proxy-not-found" | "host-heuristic";
 
@@ -25,8 +52,18 @@ export interface Detection {
   goVersion: string;
   goVersionSource: GoVersionSource;
   repo: RepoFacts;
-  /** Sorted by dir. */
+  /** Every main package, sorted by dir. */
   mainPackages: MainPackage[];
+  /** The main packages proposed as apps, sorted by dir. */
+  apps: DetectedApp[];
+  /** How the apps were chosen: what the repo ships, all main packages, or --apps. */
+  appsBasis: "shipped" | "main packages" | "chosen";
+  /** Main packages that are not apps, and why. */
+  leftOut: LeftOut[];
+  /** Files the repo already has for what gopave generates. */
+  kept: KeptFiles;
+  /** The branch CI runs on. */
+  branch: DefaultBranch;
   /** In SERVICE_KINDS order. */
   services: ServiceKind[];
   /** The module path that implied each service. */
@@ -39,6 +76,8 @@ export interface Detection {
 }
 
 export interface DetectOptions {
+  /** Apps chosen by the user: names or "./dir" of main packages (init --apps). */
+  apps?: string[];
   /** Never ask the public module proxy; decide private modules by host name alone. */
   offline?: boolean;
   /** Environment for the go command and settings (default: process.env). */

@@ -103,8 +103,9 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
         checkout(),
         setupGo(),
         {
-          // v7+ of the action runs golangci-lint v2 only, which the generated config needs.
-          uses: "golangci/golangci-lint-action@v9",
+          // v7+ of the action runs golangci-lint v2 only; a repo that keeps a v1 config pins v1,
+          // which v6 runs.
+          uses: `golangci/golangci-lint-action@${lintVersion.startsWith("v1.") ? "v6" : "v9"}`,
           with: {
             version: lintVersion,
             ...(repo.workspace ? { args: patterns } : {}),

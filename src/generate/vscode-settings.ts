@@ -11,9 +11,9 @@ export function goExtensionSettings(ctx: GenerateContext): Record<string, unknow
     "go.toolsManagement.checkForUpdates": "off",
   };
   // Without a pinned golangci-lint the extension would offer to install whatever is newest.
-  if (ctx.tools.some((t) => t.name === "golangci-lint")) {
-    settings["go.lintTool"] = "golangci-lint-v2";
-  }
+  const lint = ctx.tools.find((t) => t.name === "golangci-lint");
+  if (lint)
+    settings["go.lintTool"] = lint.version.startsWith("v1.") ? "golangci-lint" : "golangci-lint-v2";
   const gopls: Record<string, unknown> = {};
   // gopls formats on save; it must agree with the gofumpt formatter golangci-lint enforces.
   if (ctx.spec.lint.formatters.includes("gofumpt")) gopls["formatting.gofumpt"] = true;

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Detection, MainPackage } from "../detect/index.js";
+import type { Detection } from "../detect/index.js";
+import { compareGoVersions } from "../gomod/go-version.js";
+import { draftApps } from "./draft-apps.js";
 import type { SpecInput } from "./schema.js";
 import { DEFAULT_TOOLS, defaultToolPin } from "./tools.js";
 import type { SpecComments } from "./spec-yaml.js";
@@ -14,9 +14,23 @@ export interface SpecDraft {
 
 const SOURCE_TEXT: Record<Detection["goVersionSource"], string> = {
   toolchain: "from go.mod's toolchain line",
-  local: "the local go, which satisfies go.mod's go line",
-  "go-line": "go.mod's go line (no toolchain line, and no newer local go)",
+  "go-line": "go.mod's go line, which names this release",
+  "kept-files": "the Go the repo's Dockerfiles, CI or version files name",
+  local: "the local go, which satisfies go.mod's go line (nothing else names a release)",
+  "go-line-minimum": "go.mod's go line (nothing names a release, and no newer local go)",
 };
+
+/** ci: the provider whose files the repo uses, on the branch git says is the default. */
+function draftCi(d: Detection, notes: string[]): NonNullable<SpecInput["ci"]> {
+  const branches = [d.branch.branch];
+  const kept = d.kept.ci ?? [];
+  if (kept.length === 0 || d.kept.github) return { provider: "github", branches };
+  if (kept.some((p) => p.startsWith(".gitlab-ci."))) return { provider: "gitlab", branches };
+  notes.push(
+    `CI runs in ${kept.join(", ")}, which gopave does not generate: add \`npx gopave sync --check\` to it to catch drift`,
+  );
+  return { provider: "none", branches };
+}
 
 /** Turns what init detected into a spec a person can read and adjust. */
 export function draftSpec(d: Detection): SpecDraft {
@@ -29,28 +43,8 @@ export function draftSpec(d: Detection): SpecDraft {
     if (pin.version) tools[name] = pin.version;
   }
   comments.tools = `pinned for Go ${d.goVersion} (gopave's compatibility table); never @latest`;
-
-  const tooling = d.mainPackages.filter((m) => isDevTooling(m.dir));
-  if (tooling.length > 0) {
-    notes.push(
-      `left out main packages that look like dev tooling (${tooling.map((m) => m.dir).join(", ")}); ` +
-        "add them under apps: to build images for them",
-    );
-  }
-  const mains = d.mainPackages.filter((m) => !isDevTooling(m.dir));
-  const apps = nameApps(mains, d.name).map(({ name, pkg }) => ({
-    name,
-    main: pkg.dir,
-    ...guessHttp(join(d.root, pkg.dir)),
-  }));
-  let nextPort = 8080;
-  for (const app of apps) {
-    if (app.port === undefined) continue;
-    if (apps.some((o) => o !== app && o.port === app.port)) app.port = nextPort;
-    nextPort = Math.max(nextPort, app.port) + 1;
-  }
-  if (apps.length === 0)
-    comments.apps = "no main package found: a library (no app image or service)";
+  const lint = golangciForKeptConfig(d, tools, notes);
+  const apps = draftApps(d, comments, notes);
 
   const services = Object.fromEntries(d.services.map((k) => [k, {}]));
   for (const k of d.services) comments[`services.${k}`] = `uses ${d.serviceEvidence[k] ?? k}`;
@@ -67,99 +61,54 @@ export function draftSpec(d: Detection): SpecDraft {
     name: d.name,
     go: { version: d.goVersion, toolchain: "local" },
     modules: { private: d.privateGlobs, flags: [] },
-    tools,
+    tools: { ...tools, ...lint },
     apps,
     image: { runtime: "distroless", platforms: ["linux/amd64", "linux/arm64"] },
     services,
     editor: { kind: "vscode", debugPort: 2345 },
-    ci: { provider: "github", branches: ["main"] },
+    ci: draftCi(d, notes),
     lint: { linters: ["gosec", "revive", "staticcheck"], formatters: ["gofumpt"] },
   };
-  return { spec, comments, notes: [...notes, ...d.notes] };
+  const keep = draftKeep(d);
+  if (Object.keys(keep).length > 0) {
+    spec.keep = keep;
+    comments.keep = "files this repo already has; gopave writes none in their place";
+  }
+  comments["ci.branches"] = `the default branch (${d.branch.source})`;
+  return { spec, comments, notes: [...new Set([...notes, ...d.notes])] };
 }
 
-/** Directories whose main packages are generators, examples or tests rather than deployables. */
-const TOOLING_DIRS = new Set([
-  "scripts",
-  "script",
-  "hack",
-  "tools",
-  "tool",
-  "internal/tools",
-  "examples",
-  "example",
-  "_examples",
-  "test",
-  "tests",
-  "e2e",
-  "integration",
-  "testutil",
-  "testing",
-  "playground",
-  "fuzz",
-  "bench",
-  "benchmark",
-  "benchmarks",
-  "docs",
-  "doc",
-  "gen",
-  "generate",
-  "codegen",
-  "demo",
-  "demos",
-]);
-
-function isDevTooling(dir: string): boolean {
-  const parts = dir.split("/").filter((p) => p !== "." && p !== "");
-  return parts.some(
-    (p, i) => TOOLING_DIRS.has(p) || TOOLING_DIRS.has(parts.slice(i, i + 2).join("/")),
-  );
-}
-
-/** App names from main package dirs: the last element, or the last two when that collides. */
-function nameApps(mains: MainPackage[], project: string): { name: string; pkg: MainPackage }[] {
-  const base = (dir: string, n: number) => {
-    const parts = dir.split("/").filter((p) => p !== "." && p !== "" && p !== "cmd");
-    return sanitize(parts.slice(-n).join("-")) || project;
+function draftKeep(d: Detection): NonNullable<SpecInput["keep"]> {
+  const { compose, dockerfile, devcontainer, golangci, ci } = d.kept;
+  return {
+    ...(compose ? { compose } : {}),
+    ...(dockerfile ? { dockerfile } : {}),
+    ...(devcontainer ? { devcontainer } : {}),
+    ...(golangci ? { golangci } : {}),
+    ...(ci ? { ci } : {}),
   };
-  const names = mains.map((m) => base(m.dir, 1));
-  return mains.map((pkg, i) => {
-    const name = names[i] as string;
-    return { name: names.indexOf(name) !== names.lastIndexOf(name) ? base(pkg.dir, 2) : name, pkg };
-  });
 }
 
-function sanitize(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .replace(/-+$/, "");
-}
+/** golangci-lint's last v1 release: what a repo that keeps a v1 config can run. */
+const GOLANGCI_V1 = {
+  package: "github.com/golangci/golangci-lint/cmd/golangci-lint",
+  version: "v1.64.8",
+};
 
 /**
- * A guess at an HTTP main's port and health path from its sources: a ":NNNN" literal or a
- * PORT default, and a /healthz-like route. Good enough for a draft the user reviews.
+ * A kept v1 config (no `version: "2"`) is rejected by golangci-lint v2, so such a repo gets the
+ * last v1 release (it builds with Go 1.23+) until it migrates.
  */
-function guessHttp(dir: string): { port?: number; health?: string } {
-  let src = "";
-  try {
-    for (const f of readdirSync(dir)) {
-      if (f.endsWith(".go") && !f.endsWith("_test.go")) src += readFileSync(join(dir, f), "utf8");
-    }
-  } catch {
-    return {};
-  }
-  // Only servers get a port: plenty of mains import net/http to fetch something.
-  if (
-    !src.includes('"net/http"') ||
-    !/ListenAndServe|\.Serve\(|\bhttp\.Server\{|net\.Listen\(/.test(src)
-  ) {
-    return {};
-  }
-  const literal = /"(?:[0-9.]*|localhost)?:(\d{2,5})"/.exec(src)?.[1];
-  const envDefault = /port[^\n]{0,60}?"(\d{4,5})"/i.exec(src)?.[1];
-  const port = Number(literal ?? envDefault ?? 8080);
-  const health = /"(?:GET )?(\/(?:healthz|health|livez|readyz|ping))"/.exec(src)?.[1];
-  return { port, ...(health ? { health } : {}) };
+function golangciForKeptConfig(
+  d: Detection,
+  tools: Record<string, string>,
+  notes: string[],
+): Record<string, typeof GOLANGCI_V1> {
+  if (d.kept.golangci === undefined || d.kept.golangciFormat !== "1") return {};
+  delete tools["golangci-lint"];
+  if (compareGoVersions(d.goVersion, "1.23.0") < 0) return {};
+  notes.push(
+    `${d.kept.golangci} is a golangci-lint v1 config: pinned ${GOLANGCI_V1.version}, the last v1 release (\`golangci-lint migrate\` converts the config to v2)`,
+  );
+  return { "golangci-lint": GOLANGCI_V1 };
 }

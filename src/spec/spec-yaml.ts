@@ -1,4 +1,4 @@
-import { Document, isMap, isPair, isScalar } from "yaml";
+import { Document, isMap, isPair, isScalar, isSeq } from "yaml";
 import type { Pair } from "yaml";
 import { SPEC_SCHEMA_PATH } from "../generate/spec-schema-file.js";
 import type { SpecInput } from "./schema.js";
@@ -31,10 +31,15 @@ export function specYaml(spec: SpecInput, comments: SpecComments = {}): string {
   return doc.toString({ lineWidth: 0, indent: 2, indentSeq: true });
 }
 
+/** The key/value pair at a dotted path; numeric elements index sequences ("apps.0.port"). */
 function findPair(doc: Document, path: string[]): Pair | undefined {
   let node: unknown = doc.contents;
   let found: Pair | undefined;
   for (const key of path) {
+    if (isSeq(node) && /^\d+$/.test(key)) {
+      node = node.items[Number(key)];
+      continue;
+    }
     if (!isMap(node)) return undefined;
     found = node.items.find((it) => isScalar(it.key) && String(it.key.value) === key) as
       Pair | undefined;

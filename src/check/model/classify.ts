@@ -76,7 +76,8 @@ const NOT_A_DOCKERFILE = /\.(?:md|txt|orig|bak|rej|swp|tmpl|tpl|j2|jinja2?|gotmp
 
 function isDockerfileName(base: string): boolean {
   if (NOT_A_DOCKERFILE.test(base)) return false;
-  return /^(?:Dockerfile|Containerfile)(?:\.[^/]+)?$|^[^/]+\.(?:Dockerfile|Containerfile)$/.test(
+  // docker build -f takes any name; these are the ones people give Dockerfiles.
+  return /^(?:Dockerfile|Containerfile)(?:[.-][^/]+)?$|^[^/]+\.(?:Dockerfile|Containerfile)$/i.test(
     base,
   );
 }

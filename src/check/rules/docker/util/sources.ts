@@ -1,4 +1,4 @@
-import type { Copy, Instruction } from "dockerfile-ast";
+import type { Copy, Flag, Instruction } from "dockerfile-ast";
 import { execForm, runMounts } from "./run-script.js";
 
 /** What COPY/ADD (and bind mounts) bring in from the build context. */
@@ -7,19 +7,27 @@ const DEPENDENCY_FILES = new Set(["go.mod", "go.sum", "go.work", "go.work.sum"])
 /** Extension-less names that are files, not source directories. */
 const PLAIN_FILES = new Set(["makefile", "license", "dockerfile", "readme", "version", "notice"]);
 
-/** The source arguments of a COPY/ADD from the build context (none with --from). */
+/** A flag of COPY/ADD (`--from`, `--chown`...); ADD has no getFromFlag, but both have flags. */
+export function instructionFlag(ins: Instruction, name: string): string | undefined {
+  const flags = (ins as unknown as { getFlags?: () => Flag[] }).getFlags?.() ?? [];
+  const flag = flags.find((f) => f.getName() === name);
+  return flag === undefined ? undefined : (flag.getValue() ?? "");
+}
+
+/** The source arguments of a COPY/ADD from the build context (none with --from; no URLs). */
 export function contextSources(ins: Instruction): string[] {
   const keyword = ins.getKeyword();
   if (keyword !== "COPY" && keyword !== "ADD") return [];
   const copy = ins as Copy;
-  if (copy.getFromFlag()) return [];
+  if (instructionFlag(ins, "from") !== undefined) return [];
   const json = copy.getJSONStrings();
   const args =
     json.length > 0
       ? (execForm(`[${json.map((j) => j.getValue()).join(",")}]`) ?? [])
       : copy.getArguments().map((a) => a.getValue());
   if (args.some((a) => a.startsWith("<<"))) return [];
-  return args.slice(0, -1);
+  // ADD also fetches URLs and git repositories, which are not in the build context.
+  return args.slice(0, -1).filter((a) => !/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(a));
 }
 
 /** Go sources or a directory that may hold them, as opposed to go.mod/go.sum or a plain file. */

@@ -1,10 +1,11 @@
-import type { Copy, From, Instruction } from "dockerfile-ast";
+import type { From, Instruction } from "dockerfile-ast";
 import type { DockerfileModel } from "../../../types.js";
 import { expandVars } from "./expand.js";
 import type { Vars } from "./expand.js";
 import { parseImageRef } from "./image-ref.js";
 import type { ImageRef } from "./image-ref.js";
 import { runMounts } from "./run-script.js";
+import { instructionFlag } from "./sources.js";
 
 /**
  * The build stages of a Dockerfile and how they connect: `FROM <stage>` chains, `COPY --from`
@@ -155,9 +156,8 @@ export function feedingStages(graph: StageGraph, stage: Stage): Stage[] {
 
 function fromRefs(ins: Instruction): string[] {
   const keyword = ins.getKeyword();
-  if (keyword === "COPY") {
-    const flag = (ins as Copy).getFromFlag();
-    const v = flag?.getValue();
+  if (keyword === "COPY" || keyword === "ADD") {
+    const v = instructionFlag(ins, "from");
     return v ? [v] : [];
   }
   if (keyword === "RUN") {
