@@ -68,19 +68,31 @@ export function gopaveCli(bin) {
 
 /** Findings that count: errors and warnings. */
 const counted = (f) => f.severity === "error" || f.severity === "warning";
-const key = (f) => `${f.rule}\0${f.file}\0${f.message}`;
+const byMessage = (f) => `${f.rule}\0${f.file}\0${f.message}`;
+const byLine = (f) => `${f.rule}\0${f.file}\0${f.line}`;
 
 /**
- * Error/warning findings after init that were not there before, matched on (rule, file,
- * message) as a multiset: lines shift when init edits a file, and one message can occur twice.
+ * Error/warning findings after init that check did not have before. A finding is old when the
+ * same rule fired before in the same file with the same message (lines shift when init edits a
+ * file), or at the same line (the same problem, reworded now that gopave.yaml states the Go the
+ * repo uses). Each finding before matches at most one after.
  */
 export function newFindings(before, after) {
-  const left = new Map();
-  for (const f of before.filter(counted)) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
+  const pools = [byMessage, byLine].map((key) => {
+    const left = new Map();
+    for (const f of before.filter(counted)) left.set(key(f), [...(left.get(key(f)) ?? []), f]);
+    return { key, left };
+  });
+  const used = new Set();
   return after.filter(counted).filter((f) => {
-    const n = left.get(key(f)) ?? 0;
-    if (n > 0) left.set(key(f), n - 1);
-    return n === 0;
+    for (const { key, left } of pools) {
+      const match = (left.get(key(f)) ?? []).find((b) => !used.has(b));
+      if (match) {
+        used.add(match);
+        return false;
+      }
+    }
+    return true;
   });
 }
 

@@ -158,9 +158,14 @@ async function measure(ctx, repo) {
   const t0 = Date.now();
   current = mkdtempSync(join(tmpdir(), "gopave-corpus-"));
   try {
-    const copy = join(current, repo.name);
+    // Named like a clone (`git clone owner/name` makes ./name): init may take the project's name
+    // from the folder.
+    const copy = join(current, repo.repo.split("/").pop() ?? repo.name);
     const cp = await run(["cp", "-a", checkout, copy]);
     if (cp.code !== 0) throw new Error(`cp -a failed: ${cp.stderr.trim()}`);
+    // A checkout is a git work tree on its default branch; init reads the branch and the top folder.
+    const git = await run(["git", "init", "-q", "-b", repo.branch || "main", copy]);
+    if (git.code !== 0) throw new Error(`git init failed: ${git.stderr.trim()}`);
     const dir = join(copy, repo.subdir || ".");
     if (!existsSync(dir)) return { ...rec, error: `no folder ${repo.subdir}` };
     if (ctx.opts.keep) log(`  copy kept at ${dir}`);

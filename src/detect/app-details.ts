@@ -30,12 +30,23 @@ function ownDirs(graph: ImportGraph, pkg: MainPackage): { dir: string; depth: nu
   return [...out].map(([dir, depth]) => ({ dir, depth }));
 }
 
-/** EXPOSE of a Dockerfile that builds the app: the port its image is run with. */
-function exposedBy(model: RepoModel, builds: readonly ShippedBuild[]): PortEvidence | undefined {
-  for (const b of builds.filter((x) => x.source === "dockerfile")) {
-    const file = model.dockerfiles.find((d) => d.path === b.file);
-    const port = file ? exposedPorts(file)[0] : undefined;
-    if (port !== undefined) return { port, file: b.file, line: b.line, kind: "EXPOSE" };
+/**
+ * EXPOSE of a Dockerfile that builds the app, or sits in its main package: the port its image is
+ * run with.
+ */
+function exposedBy(
+  model: RepoModel,
+  pkg: MainPackage,
+  builds: readonly ShippedBuild[],
+): PortEvidence | undefined {
+  const own = ["Dockerfile", "Containerfile"].map((f) =>
+    pkg.dir === "." ? f : `${pkg.dir.slice(2)}/${f}`,
+  );
+  const paths = [...builds.filter((x) => x.source === "dockerfile").map((b) => b.file), ...own];
+  for (const path of paths) {
+    const file = model.dockerfiles.find((d) => d.path === path);
+    const expose = file ? exposedPorts(file)[0] : undefined;
+    if (file && expose) return { ...expose, file: path, kind: "EXPOSE" };
   }
   return undefined;
 }
@@ -78,7 +89,7 @@ export function appDetails(
 ): DetectedApp {
   const dirs = ownDirs(graph, pkg);
   const found = findPort(root, dirs);
-  const exposed = exposedBy(model, builds);
+  const exposed = exposedBy(model, pkg, builds);
   const inMain =
     found !== undefined &&
     (pkg.dir === "." ? !found.file.includes("/") : `./${found.file}`.startsWith(`${pkg.dir}/`));

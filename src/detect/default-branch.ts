@@ -4,6 +4,8 @@ export interface DefaultBranch {
   branch: string;
   /** Where it came from, for init's summary. */
   source: "origin/HEAD" | "current branch" | "default";
+  /** The git checkout's top folder, relative to the repo root ("." or "..", "../.."); undefined outside git. */
+  gitRoot: string | undefined;
 }
 
 /**
@@ -16,12 +18,14 @@ export async function defaultBranch(
   timeoutMs: number,
 ): Promise<DefaultBranch> {
   const git = (args: string[]) => run("git", ["-C", root, ...args], { cwd: root, env, timeoutMs });
+  const top = await git(["rev-parse", "--show-cdup"]);
+  const gitRoot = top.ok ? top.stdout.trim().replace(/\/$/, "") || "." : undefined;
   const origin = await git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
   const remote = origin.ok ? origin.stdout.trim().replace(/^origin\//, "") : "";
-  if (remote !== "") return { branch: remote, source: "origin/HEAD" };
+  if (remote !== "") return { branch: remote, source: "origin/HEAD", gitRoot };
   // symbolic-ref, unlike rev-parse, also names the branch of a repo with no commits yet.
   const head = await git(["symbolic-ref", "--quiet", "--short", "HEAD"]);
   const current = head.ok ? head.stdout.trim() : "";
-  if (current !== "") return { branch: current, source: "current branch" };
-  return { branch: "main", source: "default" };
+  if (current !== "") return { branch: current, source: "current branch", gitRoot };
+  return { branch: "main", source: "default", gitRoot };
 }

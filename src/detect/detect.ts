@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseGoVersion } from "../gomod/go-version.js";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
 import { goEnv, runGo } from "./go-command.js";
@@ -16,6 +17,7 @@ import { chooseGoVersion, releaseFromGoVersion } from "./go-version-choice.js";
 import type { KeptGoPin } from "./go-version-choice.js";
 import { importGraph } from "./import-graph.js";
 import { findKeptFiles } from "./kept-files.js";
+import type { KeptFiles } from "./kept-files.js";
 import { detectPrivateModules } from "./private-modules.js";
 import type { PrivateDetection } from "./private-modules.js";
 import { projectName } from "./project-name.js";
@@ -101,6 +103,34 @@ async function privateModules(
   return { ...found, notes: [`${why}; judged private modules by host name`, ...found.notes] };
 }
 
+/**
+ * Without a root Dockerfile, Dockerfiles that build an app, or sit in an app's main package
+ * ("cmd/api/Dockerfile"), are where the repo builds its images: gopave keeps them rather than
+ * adding a root Dockerfile beside them.
+ */
+function withAppDockerfiles(
+  root: string,
+  kept: KeptFiles,
+  apps: readonly AppCandidate[],
+): KeptFiles {
+  if (kept.dockerfile !== undefined) return kept;
+  const files = apps.flatMap((a) => [
+    ...a.builds.filter((b) => b.source === "dockerfile").map((b) => b.file),
+    ...["Dockerfile", "Containerfile"]
+      .map((f) => (a.pkg.dir === "." ? f : `${a.pkg.dir.slice(2)}/${f}`))
+      .filter((p) => existsSync(join(root, p))),
+  ]);
+  const unique = [...new Set(files)];
+  if (unique.length === 0) return kept;
+  const notes =
+    unique.length > 1
+      ? [
+          `the apps' images are built by ${unique.join(", ")}; gopave keeps them and writes no Dockerfile`,
+        ]
+      : [];
+  return { ...kept, dockerfile: unique[0] as string, notes: [...kept.notes, ...notes] };
+}
+
 /** Exact or floating-minor Go versions the repo's own files name (not go.mod, not gopave.yaml). */
 function keptGoPins(model: RepoModel): KeptGoPin[] {
   const own = new Set(["go-line", "toolchain", "spec", "spec-builder"]);
@@ -181,7 +211,7 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     env,
     timeoutMs,
   );
-  const kept = findKeptFiles(root, model);
+  const kept = withAppDockerfiles(root, findKeptFiles(root, model), selection.apps);
   const apps = selection.apps.map((a) =>
     appDetails(root, model, graph, a.pkg, a.builds, kept.compose),
   );

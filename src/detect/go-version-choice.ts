@@ -67,49 +67,75 @@ export interface KeptGoPin {
   label: string;
 }
 
-function uniq(vs: string[]): string[] {
-  return [...new Set(vs)].sort(compareGoVersions);
+function minorOf(v: string): string {
+  return v.split(".").slice(0, 2).join(".");
+}
+
+function newest(vs: Iterable<string>): string | undefined {
+  return [...vs].sort(compareGoVersions).pop();
 }
 
 /**
- * From the versions the repo's own files name: the newest exact release that satisfies the go
- * line (and the minor any floating pins share); with only floating minors, a release of that
- * minor — the local go when it is one, else the newest known release, else its .0.
+ * The Go most of the repo's own statements agree on: each place that names a version (a
+ * Dockerfile, a setup-go step, a version file) is one vote, and a go line that names a release is
+ * one too. The minor with the most votes wins (ties: the go line's, then the newest); within it,
+ * the exact release named most often (ties: the newest); a minor only named floating ("1.26",
+ * "1.26.x") becomes the local go when it is one, else the newest known release, else its .0.
  */
-function fromKeptFiles(
+function fromRepoFiles(
   kept: readonly KeptGoPin[],
   goLine: string,
   local: string | undefined,
   releases: readonly string[],
   notes: string[],
 ): string | undefined {
-  const ok = kept.filter(
-    (p) => compareGoVersions(p.version, goLine) >= 0 || p.precision === "minor",
-  );
-  const exact = uniq(ok.filter((p) => p.precision === "exact").map((p) => p.version));
-  const minors = uniq(ok.filter((p) => p.precision === "minor").map((p) => p.version));
-  const below = kept.filter(
-    (p) => compareGoVersions(p.version, goLine) < 0 && p.precision === "exact",
+  const below = kept.filter((p) =>
+    p.precision === "exact"
+      ? compareGoVersions(p.version, goLine) < 0
+      : compareGoVersions(p.version, minorOf(goLine)) < 0,
   );
   if (below.length > 0) {
     notes.push(
       `ignored Go versions below go.mod's go ${goLine}: ${below.map((p) => p.label).join(", ")}`,
     );
   }
-  if (exact.length + minors.length === 0) return undefined;
-  const minorOf = (v: string) => v.split(".").slice(0, 2).join(".");
-  const wanted = new Set([...exact.map(minorOf), ...minors]);
-  if (wanted.size > 1 || exact.length > 1) {
+  const votes = kept.filter((p) => !below.includes(p));
+  if (votes.length === 0) return undefined;
+  const lineRelease = isExactGoRelease(goLine) ? goLine : undefined;
+  const all = [
+    ...votes,
+    ...(lineRelease
+      ? [{ version: lineRelease, precision: "exact" as const, label: `go.mod go ${goLine}` }]
+      : []),
+  ];
+  const byMinor = new Map<string, KeptGoPin[]>();
+  for (const p of all)
+    byMinor.set(minorOf(p.version), [...(byMinor.get(minorOf(p.version)) ?? []), p]);
+  const ranked = [...byMinor].sort(
+    ([a, pa], [b, pb]) =>
+      pb.length - pa.length ||
+      Number(b === minorOf(goLine)) - Number(a === minorOf(goLine)) ||
+      compareGoVersions(b, a),
+  );
+  const [minor, pins] = ranked[0] as [string, KeptGoPin[]];
+  const exact = new Map<string, number>();
+  for (const p of pins)
+    if (p.precision === "exact") exact.set(p.version, (exact.get(p.version) ?? 0) + 1);
+  if (byMinor.size > 1 || exact.size > 1) {
     notes.push(
-      `the repo's files name different Go versions (${ok.map((p) => p.label).join(", ")}); ` +
+      `the repo's files name different Go versions (${all.map((p) => p.label).join(", ")}); ` +
         "kept them as they are (gopave check reports them)",
     );
   }
-  if (exact.length > 0) return exact[exact.length - 1];
-  const minor = minors[minors.length - 1] as string;
+  if (exact.size > 0) {
+    const top = Math.max(...exact.values());
+    return newest([...exact].filter(([, n]) => n === top).map(([v]) => v));
+  }
   if (local && minorOf(local) === minor && compareGoVersions(local, goLine) >= 0) return local;
-  const known = releases.filter((r) => minorOf(r) === minor && compareGoVersions(r, goLine) >= 0);
-  if (known.length > 0) return uniq(known).pop();
+  const known = newest(
+    releases.filter((r) => minorOf(r) === minor && compareGoVersions(r, goLine) >= 0),
+  );
+  if (known) return known;
   const dot0 = goLineToRelease(minor);
   const release = compareGoVersions(dot0, goLine) >= 0 ? dot0 : goLineToRelease(goLine);
   notes.push(
@@ -120,9 +146,9 @@ function fromKeptFiles(
 
 /**
  * Picks the exact Go release for the spec, from what the repo already says before any default:
- * the toolchain line; else the go line when it names a release ("1.26.4"); else the versions the
- * repo's own files name (see fromKeptFiles); else the local go when it satisfies the go line;
- * else the go line made a release ("1.24" -> "1.24.0").
+ * the toolchain line; else what the repo's files and a go line that names a release agree on
+ * (see fromRepoFiles); else the local go when it satisfies the go line; else the go line made a
+ * release ("1.24" -> "1.24.0").
  */
 export function chooseGoVersion(
   repo: LoadedRepo,
@@ -138,9 +164,12 @@ export function chooseGoVersion(
     return { version: fromToolchain, source: "toolchain", notes };
   }
   if (fromToolchain) notes.push(`toolchain ${toolchain} is older than go ${goLine}; ignored it`);
+  const fromFiles = fromRepoFiles(kept, goLine, local.version, releases, notes);
+  if (fromFiles) {
+    const source = isExactGoRelease(goLine) && fromFiles === goLine ? "go-line" : "kept-files";
+    return { version: fromFiles, source, notes };
+  }
   if (isExactGoRelease(goLine)) return { version: goLine, source: "go-line", notes };
-  const fromFiles = fromKeptFiles(kept, goLine, local.version, releases, notes);
-  if (fromFiles) return { version: fromFiles, source: "kept-files", notes };
   if (local.version && compareGoVersions(local.version, goLine) >= 0) {
     return { version: local.version, source: "local", notes };
   }

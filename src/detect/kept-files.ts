@@ -19,6 +19,8 @@ export interface KeptFiles {
   ci?: string[];
   /** GitHub Actions workflows exist (so a drift-check workflow has somewhere to run). */
   github: boolean;
+  /** The repo's package.json pins gopave (dependencies or devDependencies). */
+  gopaveDependency?: boolean;
   /** Other candidates seen and not kept, and why. */
   notes: string[];
 }
@@ -124,6 +126,15 @@ function golangciFormat(text: string): "1" | "2" {
   return /^["']?version["']?\s*[:=]\s*["']?2["']?\s*,?\s*(?:#.*)?$/m.test(text) ? "2" : "1";
 }
 
+function pinsGopave(packageJson: string): boolean {
+  try {
+    const pkg = JSON.parse(packageJson) as Record<string, Record<string, unknown> | undefined>;
+    return ["dependencies", "devDependencies"].some((k) => pkg[k]?.["gopave"] !== undefined);
+  } catch {
+    return false;
+  }
+}
+
 function firstExisting(root: string, paths: readonly string[]): string | undefined {
   return paths.find((p) => existsSync(join(root, p)));
 }
@@ -183,6 +194,7 @@ export function findKeptFiles(root: string, model: RepoModel): KeptFiles {
     ...(golangci ? { golangci, golangciFormat: golangciFormat(read(root, golangci)) } : {}),
     ...(ci.length > 0 ? { ci } : {}),
     github: workflows.length > 0,
+    ...(pinsGopave(read(root, "package.json")) ? { gopaveDependency: true } : {}),
     notes,
   };
 }

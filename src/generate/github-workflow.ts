@@ -1,3 +1,4 @@
+import { driftCheck } from "./drift-check.js";
 import { moduleEnv } from "./module-env.js";
 import type { GenerateContext, GeneratedFile, Generator, RepoFacts } from "./types.js";
 
@@ -56,15 +57,16 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       "cache-dependency-path": dependencyFiles(repo).join("\n"),
     },
   });
+  const check = driftCheck(ctx);
   const drift = {
     "runs-on": "ubuntu-latest",
     steps: [
       checkout(),
-      { uses: "actions/setup-node@v5", with: { "node-version": 22 } },
       {
-        name: "Generated files match gopave.yaml",
-        run: `npx --yes gopave@${ctx.gopaveVersion} sync --check`,
+        uses: "actions/setup-node@v5",
+        with: { "node-version": 22, ...(check.npmProject ? { cache: "npm" } : {}) },
       },
+      { name: "Generated files match gopave.yaml", run: check.commands.join("\n") },
     ],
   };
   const workflow = (path: string, name: string, jobs: Record<string, unknown>): GeneratedFile => ({

@@ -1,5 +1,6 @@
 import { builderImage, withDigest } from "../spec/images.js";
 import { dependencyFiles, golangciLintVersion, packagePatterns } from "./github-workflow.js";
+import { driftCheck } from "./drift-check.js";
 import { moduleEnv } from "./module-env.js";
 import type { GeneratedFile, Generator } from "./types.js";
 
@@ -46,7 +47,7 @@ export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
     image: "node:22",
     // No Go here: the drift check only reads files.
     cache: [],
-    script: [`npx --yes gopave@${ctx.gopaveVersion} sync --check`],
+    script: driftCheck(ctx).commands,
   };
   return [
     {

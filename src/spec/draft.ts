@@ -23,9 +23,22 @@ const SOURCE_TEXT: Record<Detection["goVersionSource"], string> = {
 /** ci: the provider whose files the repo uses, on the branch git says is the default. */
 function draftCi(d: Detection, notes: string[]): NonNullable<SpecInput["ci"]> {
   const branches = [d.branch.branch];
+  if (d.branch.gitRoot !== undefined && d.branch.gitRoot !== ".") {
+    notes.push(
+      "this module is not at the top of its git checkout, and CI systems read their files only there: " +
+        "gopave writes no CI file; run `npx gopave sync --check` in this folder from your CI",
+    );
+    return { provider: "none", branches };
+  }
   const kept = d.kept.ci ?? [];
-  if (kept.length === 0 || d.kept.github) return { provider: "github", branches };
-  if (kept.some((p) => p.startsWith(".gitlab-ci."))) return { provider: "gitlab", branches };
+  const gopave = d.kept.gopaveDependency ? { gopave: "devDependency" as const } : {};
+  if (kept.length === 0 || d.kept.github) return { provider: "github", branches, ...gopave };
+  if (kept.some((p) => p.startsWith(".gitlab-ci."))) {
+    notes.push(
+      `GitLab reads one pipeline file and ${kept.find((p) => p.startsWith(".gitlab-ci."))} is the repo's: add a job that runs \`npx gopave sync --check\` to it`,
+    );
+    return { provider: "gitlab", branches, ...gopave };
+  }
   notes.push(
     `CI runs in ${kept.join(", ")}, which gopave does not generate: add \`npx gopave sync --check\` to it to catch drift`,
   );

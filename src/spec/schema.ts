@@ -161,6 +161,23 @@ const editorSection = z.strictObject({
 const ciSection = z.strictObject({
   provider: z.enum(["github", "gitlab", "none"]).default("github"),
   branches: z.array(z.string().min(1)).min(1).default(["main"]),
+  gopave: z
+    .union([
+      z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, {
+        message: 'an npm version of gopave such as "0.1.0", "devDependency", or { command: ... }',
+      }),
+      z.literal("devDependency"),
+      z.strictObject({
+        command: z
+          .string()
+          .min(1)
+          .describe("A command that runs gopave in CI, e.g. `go tool gopave` or `./bin/gopave`."),
+      }),
+    ])
+    .optional()
+    .describe(
+      "How CI runs gopave for the drift check: an npm version (default: the gopave that generated the files), `devDependency` (the repo's package.json pins it: npm ci, then npx gopave), or { command }.",
+    ),
 });
 
 const lintSection = z.strictObject({

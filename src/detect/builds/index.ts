@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDevContainerDockerfile } from "../../check/rules/docker/util/repo.js";
-import { finalStage, stageGraph } from "../../check/rules/docker/util/stages.js";
+import { finalStage, lineOf, stageGraph } from "../../check/rules/docker/util/stages.js";
 import type { DockerfileModel, RepoModel } from "../../check/types.js";
 import { dockerfileBuilds } from "./dockerfile.js";
 import { GORELEASER_FILES, goreleaserBuilds } from "./goreleaser.js";
@@ -43,12 +43,16 @@ export function shippedBuilds(
   return [...fromGoreleaser, ...fromDockerfiles, ...fromMakefiles];
 }
 
-/** The ports a Dockerfile's final image EXPOSEs, in order. */
-export function exposedPorts(file: DockerfileModel): number[] {
+/** The ports a Dockerfile's final image EXPOSEs, in order, with their lines. */
+export function exposedPorts(file: DockerfileModel): { port: number; line: number }[] {
   const stage = finalStage(stageGraph(file));
   return (stage?.instructions ?? [])
     .filter((i) => i.getKeyword() === "EXPOSE")
-    .flatMap((i) => (i.getArgumentsContent() ?? "").split(/\s+/))
-    .map((p) => Number(/^(\d{1,5})(?:\/tcp)?$/.exec(p)?.[1]))
-    .filter((p) => Number.isInteger(p) && p > 0 && p <= 65535);
+    .flatMap((i) =>
+      (i.getArgumentsContent() ?? "").split(/\s+/).map((p) => ({
+        port: Number(/^(\d{1,5})(?:\/tcp)?$/.exec(p)?.[1]),
+        line: lineOf(i),
+      })),
+    )
+    .filter((p) => Number.isInteger(p.port) && p.port > 0 && p.port <= 65535);
 }

@@ -1,7 +1,8 @@
 import type { Rule, RuleFinding } from "../../types.js";
 import {
-  isRecord,
   composeServices,
+  dependedOn,
+  projectFiles,
   hasHealthcheck,
   isDatabaseImage,
   serviceImage,
@@ -34,22 +35,15 @@ export const CP002: Rule = {
     const out: RuleFinding[] = [];
     // A database something depends on must say when it is ready (a warning); one nothing waits
     // for (test fixtures started by hand) is worth a note, not a failing check.
-    const dependedOn = new Set(
-      model.composes.flatMap((c) =>
-        composeServices(c).flatMap((svc) => {
-          const deps = svc.data.depends_on;
-          if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
-          return isRecord(deps) ? Object.keys(deps) : [];
-        }),
-      ),
-    );
     for (const compose of model.composes) {
+      // Service names mean something only within one compose project.
+      const waitedFor = new Set(projectFiles(model, compose).flatMap(dependedOn));
       for (const service of composeServices(compose)) {
         const image = serviceImage(service);
         // `extends` may supply the healthcheck from a file we do not follow.
         if (!image || !isDatabaseImage(image) || service.data.extends !== undefined) continue;
         if (hasHealthcheck(service)) continue;
-        const waited = dependedOn.has(service.name);
+        const waited = waitedFor.has(service.name);
         out.push({
           ...(waited ? {} : { severity: "note" as const }),
           file: compose.path,

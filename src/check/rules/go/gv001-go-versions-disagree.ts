@@ -1,5 +1,5 @@
-import type { Rule, RuleFinding } from "../../types.js";
-import { pinsAgree } from "./sources/go-lines.js";
+import type { RepoModel, Rule, RuleFinding } from "../../types.js";
+import { pinBelow, pinsAgree, requiredGo } from "./sources/go-lines.js";
 import { setupGoProblems } from "./sources/setup-go.js";
 import { goVersionPins } from "./sources/version-pins.js";
 import type { GoVersionPin } from "./sources/version-pins.js";
@@ -8,6 +8,16 @@ type Pinned = GoVersionPin & { version: string; precision: "exact" | "minor" };
 
 function isPinned(p: GoVersionPin): p is Pinned {
   return p.version !== undefined && (p.precision === "exact" || p.precision === "minor");
+}
+
+/** Nested modules that are neither the root module nor a go.work member. */
+function foreignModuleDirs(model: RepoModel): string[] {
+  const used = new Set(
+    (model.gowork?.work.use ?? []).map(
+      (u) => u.dir.replace(/^\.\/?/, "").replace(/\/$/, "") || ".",
+    ),
+  );
+  return model.gomods.map((m) => m.dir).filter((d) => d !== "." && !used.has(d));
 }
 
 function shown(p: Pinned): string {
@@ -58,9 +68,17 @@ export const GV001: Rule = {
     },
   },
   check({ model }) {
+    const foreign = foreignModuleDirs(model);
     const pins = goVersionPins(model)
       .filter((p) => p.kind !== "go-line")
-      .filter(isPinned);
+      .filter(isPinned)
+      // A nested module of its own (a test fixture, a tool) answers to its own go.mod.
+      .filter((p) => !foreign.some((d) => p.file.startsWith(`${d}/`)))
+      // Below the go line is GV002's (or DF012's, CI001's) finding, whatever else it disagrees with.
+      .filter((p) => {
+        const need = requiredGo(model, p.file, p.kind === "dockerfile" ? "module" : "repo");
+        return !need || !pinBelow(p.version, p.precision, need.version);
+      });
     // setup-go locations that CI001 already reports would otherwise be reported twice.
     const ci = new Set(setupGoProblems(model).map((f) => `${f.file}:${f.line}`));
     const out: RuleFinding[] = [];

@@ -1,4 +1,5 @@
-import type { StructuredFile } from "../../../types.js";
+import { posix } from "node:path";
+import type { RepoModel, StructuredFile } from "../../../types.js";
 
 /** Compose file shapes the compose rules share: services, images, ports, commands. */
 
@@ -174,4 +175,50 @@ export function environmentEntries(env: unknown): EnvEntry[] {
     if (eq === -1) return [{ key: item, value: null, path: [i] }];
     return [{ key: item.slice(0, eq), value: item.slice(eq + 1), path: [i] }];
   });
+}
+
+/** Names of the services a compose file's services depend on. */
+export function dependedOn(file: StructuredFile): string[] {
+  return composeServices(file).flatMap((svc) => {
+    const deps = svc.data.depends_on;
+    if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
+    return isRecord(deps) ? Object.keys(deps) : [];
+  });
+}
+
+const OVERRIDE = /^(?:docker-)?compose\.override\.ya?ml$/;
+
+/**
+ * The compose files loaded together with `file` into one project, whose service names refer to
+ * each other: the override file beside a default one, and the files a dev container lists in
+ * dockerComposeFile. Unrelated compose files elsewhere in the repo are other projects.
+ */
+export function projectFiles(model: RepoModel, file: StructuredFile): StructuredFile[] {
+  const dir = posix.dirname(file.path);
+  const group = new Set<StructuredFile>([file]);
+  for (const c of model.composes) {
+    if (
+      posix.dirname(c.path) === dir &&
+      (OVERRIDE.test(posix.basename(c.path)) || OVERRIDE.test(posix.basename(file.path)))
+    ) {
+      group.add(c);
+    }
+  }
+  for (const dc of model.devcontainers) {
+    const listed = ([] as unknown[])
+      .concat(recordOf(dc.data)?.["dockerComposeFile"] ?? [])
+      .flatMap((f) =>
+        typeof f === "string" ? [posix.normalize(posix.join(posix.dirname(dc.path), f))] : [],
+      );
+    if (!listed.includes(file.path)) continue;
+    for (const p of listed) {
+      const c = model.composes.find((x) => x.path === p);
+      if (c) group.add(c);
+    }
+  }
+  return [...group];
+}
+
+function recordOf(v: unknown): Data | undefined {
+  return isRecord(v) ? v : undefined;
 }

@@ -57,7 +57,7 @@ interface Selected {
 }
 
 /** What `go-version-file` makes setup-go install, or a problem with the file. */
-function fromVersionFile(
+export function fromVersionFile(
   model: RepoModel,
   raw: string,
   major: number | undefined,

@@ -4,6 +4,7 @@ import { dockerStages } from "./dockerfile-env.js";
 import { goImageVersion, versionPrecision } from "./go-image.js";
 import type { PinPrecision } from "./go-image.js";
 import { gitlabJobs, gitlabVariables } from "./gitlab.js";
+import { fromVersionFile } from "./setup-go.js";
 import { SETUP_GO, workflowJobs } from "./workflows.js";
 import { isRecord, recordAt, scalarString } from "./values.js";
 
@@ -186,6 +187,22 @@ function workflowPins(model: RepoModel): GoVersionPin[] {
     for (const step of job.steps) {
       if (step.action !== SETUP_GO) continue;
       const raw = scalarString(step.with["go-version"]);
+      const file = scalarString(step.with["go-version-file"]);
+      if ((raw === undefined || raw === "") && file && !file.includes("${{")) {
+        // go-version-file: go.mod installs what go.mod names, so CI pins that version too.
+        const sel = fromVersionFile(model, file, step.major);
+        if (sel && !("missing" in sel)) {
+          out.push({
+            kind: "setup-go",
+            file: job.file.path,
+            line: job.file.lineOf([...step.path, "with", "go-version-file"]),
+            version: sel.version,
+            precision: sel.precision,
+            label: `${job.file.path} job ${job.id} setup-go go-version-file ${file} (${sel.how})`,
+          });
+        }
+        continue;
+      }
       if (raw === undefined || raw.includes("${{")) continue;
       const p = versionPrecision(raw);
       out.push({
