@@ -209,3 +209,43 @@ describe("GV003 go and toolchain lines", () => {
     expect(await check(GV003, { "go.mod": gomod("1.26rc1") })).toEqual([]);
   });
 });
+
+describe("GV001 on what the repo's files say among themselves", () => {
+  const gomod = "module example.com/x\n\ngo 1.25.8\n";
+  const workflow = (setup: string) =>
+    `on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n${setup}\n`;
+
+  it("measures an exact Dockerfile pin against a floating CI minor, as a warning", async () => {
+    const f = await check(GV001, {
+      "go.mod": gomod,
+      Dockerfile: "FROM golang:1.26.4 AS build\n",
+      ".github/workflows/ci.yml": workflow('          go-version: "1.25"'),
+    });
+    expect(f.map((x) => [x.file, x.line, x.severity])).toEqual([["Dockerfile", 1, "warning"]]);
+    expect(f[0]?.message).toMatch(/disagrees with 1\.25\.x/);
+  });
+
+  it("reads go-version-file: go.mod as the release go.mod names", async () => {
+    const f = await check(GV001, {
+      "go.mod": gomod,
+      Dockerfile: "FROM golang:1.26.4 AS build\n",
+      ".github/workflows/ci.yml": workflow("          go-version-file: go.mod"),
+    });
+    expect(f.map((x) => [x.file, x.severity]).sort()).toEqual([
+      [".github/workflows/ci.yml", "error"],
+      ["Dockerfile", "error"],
+    ]);
+    expect(f.find((x) => x.file === "Dockerfile")?.message).toMatch(/go-version-file go\.mod/);
+  });
+
+  it("leaves pins below the go line to GV002, and nested modules of their own alone", async () => {
+    const f = await check(GV001, {
+      "go.mod": gomod,
+      "gopave.yaml": "version: 1\nname: x\ngo: { version: 1.25.8 }\n",
+      "Dockerfile.old": "FROM golang:1.22-alpine\n",
+      "test/mock/go.mod": "module example.com/mock\n\ngo 1.21\n",
+      "test/mock/Dockerfile": "FROM golang:1.21-alpine\n",
+    });
+    expect(f).toEqual([]);
+  });
+});

@@ -87,17 +87,25 @@ export const GV001: Rule = {
     const ref = declared ?? majority(compared);
     for (const p of compared) {
       const others = pins.filter((q) => q !== p);
-      const disagree = ref
+      let disagree = ref
         ? pinsAgree(p, ref)
           ? []
           : [ref]
         : others.filter((q) => !pinsAgree(p, q));
+      // Undeclared, an exact release is also measured against the minors the rest floats on
+      // (a Dockerfile on 1.26.4 while CI installs 1.25.x), as a warning: they may differ on purpose.
+      let severity: "warning" | undefined = p.precision === "minor" ? "warning" : undefined;
+      if (!declared && disagree.length === 0) {
+        disagree = others.filter((q) => q.precision === "minor" && !pinsAgree(p, q));
+        if (disagree.length > 0) severity = "warning";
+      }
       if (disagree.length === 0) continue;
       if (p.kind === "setup-go" && ci.has(`${p.file}:${p.line}`)) continue;
       const list = disagree.map((q) => `${shown(q)} (${q.label})`).join(", ");
-      const verb = ref ? "but the repo pins" : "disagrees with";
+      const verb =
+        disagree.length === 1 && disagree[0] === ref ? "but the repo pins" : "disagrees with";
       out.push({
-        ...(p.precision === "minor" ? { severity: "warning" as const } : {}),
+        ...(severity ? { severity } : {}),
         file: p.file,
         line: p.line,
         message: `Go ${shown(p)} here (${p.label}), ${verb} ${list}`,
