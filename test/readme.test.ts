@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES } from "../src/check/rules/index.js";
+import { planFromSpecText } from "../src/generate/pipeline.js";
 import { loadProxyConfig, resolveProxyConfig } from "../src/proxy/config.js";
 import { REPO_ROOT } from "./helpers/cli.js";
 
@@ -23,6 +25,20 @@ describe("README", () => {
     expect(commands).toHaveLength(2);
     expect(commands[0]).toMatch(/^npm ci && npm run demo/);
     expect(commands[1]).toMatch(/^npm test/);
+  });
+
+  it("shows a spec that loads and renders", () => {
+    const text = /## The spec[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(text).toContain("keep:");
+    const root = mkdtempSync(join(tmpdir(), "gopave-readme-spec-"));
+    writeFileSync(join(root, "go.mod"), "module example.com/orders\n\ngo 1.26.8\n");
+    const { actions } = planFromSpecText(root, text, "0.0.0");
+    const paths = actions.map((a) => a.path);
+    expect(paths).toContain("Dockerfile");
+    expect(paths).toContain(".github/workflows/gopave.yml");
+    expect(paths).not.toContain(".golangci.yml");
+    expect(paths).not.toContain(".github/workflows/ci.yml");
+    expect(paths).not.toContain(".vscode/launch.json");
   });
 
   it("shows a proxy config that gopave proxy serve accepts", () => {
