@@ -162,3 +162,29 @@ describe("init on real-repo shapes", () => {
     expect(out).toMatch(/not at the top of its git checkout/);
   });
 });
+
+describe("init on a terminal", () => {
+  it("lists every main package with the proposal and the reasons, and takes the user's pick", async () => {
+    const { main } = await import("../src/cli/main.js");
+    const dir = shape("shipped");
+    let shown = "";
+    let out = "";
+    const code = await main(["init", "--offline"], {
+      cwd: dir,
+      env: { ...process.env, GOPAVE_OFFLINE: "1" },
+      stdout: (t) => (out += t),
+      stderr: (t) => (shown += t),
+      isTTY: false,
+      ask: async () => "2, reindex",
+      confirm: async () => true,
+    });
+    expect(code).toBe(0);
+    expect(shown).toMatch(/ 1\. \[x\] \.\/cmd\/agent\n/);
+    expect(shown).toMatch(/ 2\. \[ \] \.\/cmd\/docgen {2}\(a documentation generator\)\n/);
+    expect(out).toMatch(/apps\s+docgen \(\.\/cmd\/docgen\), reindex \(\.\/cmd\/reindex\) — chosen/);
+    expect(parse(read(dir, "gopave.yaml")).apps.map((a: { main: string }) => a.main)).toEqual([
+      "./cmd/docgen",
+      "./cmd/reindex",
+    ]);
+  });
+});
