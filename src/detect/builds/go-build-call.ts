@@ -34,7 +34,13 @@ export function splitTags(value: string | undefined): string[] {
 /** What a `go build` / `go install` (of local packages) call builds and with which flags. */
 export function goBuildCall(call: GoCall): GoBuildCall | undefined {
   if (call.sub !== "build" && call.sub !== "install") return undefined;
-  const targets = packageArgs(call.args).filter((a) => !a.includes("@") && !a.endsWith(".go"));
+  // A C library or a plugin is loaded by another program; it is not an app of its own.
+  const mode = flagValue(call.args, "-buildmode");
+  if (mode !== undefined && !["default", "exe", "pie"].includes(mode)) return undefined;
+  // A package argument still holding `$(...)` names nothing gopave can resolve.
+  const targets = packageArgs(call.args).filter(
+    (a) => !a.includes("@") && !a.endsWith(".go") && !a.includes("$"),
+  );
   const files = packageArgs(call.args).filter((a) => a.endsWith(".go"));
   // `go build main.go` builds the file's directory's package (as far as apps are concerned).
   for (const f of files) targets.push(f.includes("/") ? f.slice(0, f.lastIndexOf("/")) : ".");
