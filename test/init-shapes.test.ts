@@ -107,7 +107,7 @@ describe("init on real-repo shapes", () => {
     expect(spec.name).toBe("shipyard");
     expect(spec.apps.map((a) => [a.name, a.main, a.port])).toEqual([
       ["agent", "./cmd/agent", undefined],
-      ["server", "./cmd/server", 7070],
+      ["shipyard", "./cmd/server", 7070],
     ]);
     expect(read(dir, "gopave.yaml")).toMatch(
       /main: \.\/cmd\/server # built by \.goreleaser\.yaml:3/,

@@ -1,4 +1,4 @@
-// node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--json FILE] [--gopave PATH]
+// node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--repos TSV] [--json FILE] [--gopave PATH]
 //                           [--keep] [--cache DIR] [--timeout MINUTES]
 //
 // Measures `gopave init` on the real repos listed in repos.tsv (see README.md): on a fresh copy
@@ -19,7 +19,7 @@ import { fileValidator } from "./validate.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..", "..");
-const USAGE = `usage: node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--json FILE] [--gopave PATH]
+const USAGE = `usage: node bench/corpus/run.mjs CHECKOUTS_DIR [--only NAME,...] [--repos TSV] [--json FILE] [--gopave PATH]
                                   [--keep] [--cache DIR] [--timeout MINUTES]
 Build first: npm run build (the run refuses a dist/ older than src/).`;
 
@@ -39,6 +39,7 @@ function options(argv) {
     allowPositionals: true,
     options: {
       only: { type: "string" },
+      repos: { type: "string" },
       json: { type: "string" },
       gopave: { type: "string" },
       keep: { type: "boolean", default: false },
@@ -57,6 +58,7 @@ function options(argv) {
       ?.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    repos: resolve(values.repos ?? join(HERE, "repos.tsv")),
     json: values.json && resolve(values.json),
     bin: resolve(values.gopave ?? join(ROOT, "bin", "gopave.js")),
     keep: values.keep,
@@ -202,7 +204,7 @@ async function main(argv) {
     validate: fileValidator({ schemasDir: schemas, ...tools }),
     redact: redactor(tools.go, opts.cacheDir),
   };
-  const repos = selectRepos(readRepos(join(HERE, "repos.tsv")), opts.only);
+  const repos = selectRepos(readRepos(opts.repos), opts.only);
   log(`gopave ${opts.bin}; go ${tools.goVersion}; schemas ${schemas}; cache ${opts.cacheDir}`);
   const t0 = Date.now();
   const records = [];

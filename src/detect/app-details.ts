@@ -102,6 +102,7 @@ export function appDetails(
   return {
     pkg,
     evidence: [...new Set(ranked.map((b) => `${b.file}:${b.line}`))],
+    binary: ranked.find((b) => b.binary !== undefined)?.binary,
     port,
     health: port
       ? findHealthPath(

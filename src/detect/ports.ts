@@ -121,6 +121,14 @@ function dirCandidates(root: string, dir: string, fields: boolean): Candidate[] 
         continue;
       }
       const named = namedPort(lines, i, fields);
+      // A field's struct may name what it is for a few lines up (`SMTP: SMTPConfig{ ... Port: 587`).
+      if (
+        named &&
+        FIELD.test(line) &&
+        CLIENT_WORDS.test(lines.slice(Math.max(0, i - 6), i).join(" "))
+      ) {
+        continue;
+      }
       if (!named || !usable(named.port)) continue;
       // camelCase to words, so "ListenAddr" reads as "listen-addr".
       const name = named.name.replace(/([a-z0-9])([A-Z])/g, "$1-$2");

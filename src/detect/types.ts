@@ -31,6 +31,8 @@ export interface DetectedApp {
   pkg: MainPackage;
   /** Where the repo builds it, e.g. ".goreleaser.yml:12", "Makefile:30"; empty when nothing does. */
   evidence: string[];
+  /** The binary's name, when the repo's release config names it. */
+  binary: string | undefined;
   port: PortEvidence | undefined;
   /** An HTTP health route found in its sources (only for apps with a port). */
   health: string | undefined;

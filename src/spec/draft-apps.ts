@@ -29,13 +29,15 @@ function sanitize(s: string): string {
 }
 
 /**
- * App names from main package dirs: the last element ("cmd" aside), the last two when that
- * collides, a numbered one when that still does; the project's name for the root package. A
- * name that is a stage or service name gets "-app". Never fails: every name is unique.
+ * App names: the binary's name where the release config names it; else the main package dir's
+ * last element ("cmd" aside), the last two when that collides, a numbered one when that still
+ * does; the project's name for the root package or a lone app named for its role. A name that is
+ * a stage or service name gets "-app". Never fails: every name is unique.
  */
 export function nameApps(
   dirs: readonly string[],
   project: string,
+  binaries: readonly (string | undefined)[] = [],
 ): { names: string[]; notes: string[] } {
   const notes: string[] = [];
   const base = (dir: string, n: number) => {
@@ -46,7 +48,10 @@ export function nameApps(
   const lone =
     dirs.length === 1 &&
     /^(?:app|server|service|svc|api|backend|main|web)$/.test(base(dirs[0] as string, 1));
-  const first = lone ? [project] : dirs.map((d) => base(d, 1));
+  const first = dirs.map((d, i) => {
+    const binary = binaries[i] === undefined ? "" : sanitize(binaries[i] as string);
+    return binary !== "" ? binary : lone ? project : base(d, 1);
+  });
   const used = new Set<string>();
   const names = dirs.map((dir, i) => {
     let name = first[i] as string;
@@ -96,6 +101,7 @@ export function draftApps(d: Detection, comments: SpecComments, notes: string[])
   const { names, notes: nameNotes } = nameApps(
     d.apps.map((a) => a.pkg.dir),
     d.name,
+    d.apps.map((a) => a.binary),
   );
   notes.push(...nameNotes);
   const apps: DraftApp[] = d.apps.map((a, i) => ({

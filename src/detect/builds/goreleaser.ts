@@ -59,6 +59,9 @@ export function goreleaserBuilds(path: string, text: string): ShippedBuild[] {
         tags: [...strings(b["tags"]).flatMap((t) => splitTags(t)), ...tagFlags.flatMap(splitTags)],
         ldflags: keptLdflags(strings(b["ldflags"]).join(" ") || undefined),
         cgo: cgo === "1" ? true : cgo === "0" ? false : undefined,
+        ...(typeof b["binary"] === "string" && /^[\w.-]+$/.test(b["binary"])
+          ? { binary: b["binary"] }
+          : {}),
       },
     ];
   });

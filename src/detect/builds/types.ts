@@ -12,4 +12,6 @@ export interface ShippedBuild {
   ldflags: string | undefined;
   /** CGO_ENABLED as the build sets it; undefined when it does not. */
   cgo: boolean | undefined;
+  /** The binary's name, where a release config names it (GoReleaser `binary`). */
+  binary?: string;
 }
