@@ -106,6 +106,24 @@ const appSection = z.strictObject({
     .boolean()
     .default(false)
     .describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
+  tags: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9_.]+$/, {
+        message: 'a build tag: letters, digits, "_" and "." (e.g. "netgo", "sqlite_fts5")',
+      }),
+    )
+    .default([])
+    .describe("Build tags (go build -tags), in every build of the app: image, debugger, CI."),
+  ldflags: z
+    .string()
+    .regex(/^(?=.*\S)[^'$`\n\r]*$/, {
+      message:
+        "literal linker flags such as -X main.version=1.2.3, without ', $, ` or line breaks (sh, Dockerfiles, CI YAML and launch.json each read $ differently)",
+    })
+    .optional()
+    .describe(
+      'Extra linker flags (go build -ldflags), after gopave\'s own "-s", e.g. "-X main.version=1.2.3".',
+    ),
 });
 
 const imageSection = z.strictObject({
