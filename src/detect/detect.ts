@@ -1,9 +1,11 @@
 import { resolve } from "node:path";
 import { parseGoVersion } from "../gomod/go-version.js";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
+import { detectCgo } from "./cgo.js";
 import { goEnv, runGo } from "./go-command.js";
 import { goListMains, modulesInRepo } from "./go-list.js";
 import { chooseGoVersion, releaseFromGoVersion } from "./go-version-choice.js";
+import { importGraph } from "./import-graph.js";
 import { detectPrivateModules } from "./private-modules.js";
 import type { PrivateDetection } from "./private-modules.js";
 import { projectName } from "./project-name.js";
@@ -117,6 +119,7 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     mainsPromise,
     privatePromise,
   ]);
+  const graph = await importGraph(repo, mains.mains, env, timeoutMs);
   const services = detectServices(repo.modules);
   const modulePath = repo.primary.mod.module.path;
   return {
@@ -131,6 +134,7 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     serviceEvidence: services.evidence,
     privateGlobs: priv.globs,
     privateEvidence: priv.evidence,
+    cgo: detectCgo(graph, mains.mains, root),
     notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes],
   };
 }

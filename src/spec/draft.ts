@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { cgoNotes, cgoOf } from "../detect/cgo.js";
 import type { Detection, MainPackage } from "../detect/index.js";
 import type { SpecInput } from "./schema.js";
 import { DEFAULT_TOOLS, defaultToolPin } from "./tools.js";
@@ -42,7 +43,9 @@ export function draftSpec(d: Detection): SpecDraft {
     name,
     main: pkg.dir,
     ...guessHttp(join(d.root, pkg.dir)),
+    cgo: cgoOf(d.cgo, pkg.dir),
   }));
+  notes.push(...cgoNotes(d.cgo, apps));
   let nextPort = 8080;
   for (const app of apps) {
     if (app.port === undefined) continue;

@@ -103,9 +103,11 @@ const appSection = z.strictObject({
     .optional()
     .describe("HTTP health path, if the app serves one."),
   cgo: z
-    .boolean()
+    .union([z.boolean(), z.literal("c++")])
     .default(false)
-    .describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
+    .describe(
+      'Build with CGO_ENABLED=1 on a glibc runtime: true for C (distroless base), "c++" when C++ code needs libstdc++ (distroless cc).',
+    ),
   tags: z
     .array(
       z.string().regex(/^[A-Za-z0-9_.]+$/, {

@@ -30,6 +30,8 @@ export interface AppBuildPlan {
   runtimeFrom: string;
   /** scratch has no CA bundle, so TLS clients need the builder's. */
   copyCerts: boolean;
+  /** apk packages the alpine runtime needs: C++ code links libstdc++, which alpine lacks. */
+  apkRuntime: string[];
 }
 
 const DEBIAN_CGO_STAGE = "src-cgo";
@@ -103,5 +105,6 @@ export function planApp(spec: Spec, repo: RepoFacts, app: AppSpec): AppBuildPlan
     debugLdflags: debug !== undefined ? shellLdflags(debug) : undefined,
     runtimeFrom: runtimeRef(spec, app),
     copyCerts: scratch,
+    apkRuntime: app.cgo === "c++" && spec.image.runtime === "alpine" ? ["libstdc++"] : [],
   };
 }

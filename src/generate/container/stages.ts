@@ -229,6 +229,7 @@ export function runtimeStage(plan: AppBuildPlan): string[] {
   return [
     `FROM ${plan.runtimeFrom} AS ${name}`,
     ...(plan.copyCerts ? [`COPY --from=${buildStage(name)} ${CA_BUNDLE} ${CA_BUNDLE}`] : []),
+    ...(plan.apkRuntime.length > 0 ? [`RUN apk add --no-cache ${plan.apkRuntime.join(" ")}`] : []),
     `COPY --from=${buildStage(name)} ${OUT_DIR}/${name} /${name}`,
     // Numeric, so it needs no /etc/passwd; 65532 is distroless's nonroot.
     `USER ${NONROOT_UID}:${NONROOT_UID}`,
