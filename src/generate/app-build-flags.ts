@@ -3,8 +3,8 @@ import type { AppSpec, Spec } from "../spec/schema.js";
 /**
  * An app's build tags and linker flags as each place that builds it needs them: the Dockerfile's
  * release and debug builds, VS Code's launch configurations and CI. Kept here so they agree.
- * `ldflags` in the spec is literal text without ', $ or ` (the schema says so): single quotes in
- * sh keep it one word, and Delve's buildFlags split on single quotes too.
+ * `ldflags` in the spec is literal text without ', $, ` or \ (the schema says so): single quotes
+ * in sh keep it one word and literal, and Delve splits its buildFlags the same way.
  */
 
 /** `-tags=a,b`, or nothing. */
@@ -60,4 +60,9 @@ export function ciTagSets(spec: Spec): string[][] {
   return [...sets.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, tags]) => tags);
+}
+
+/** A CI step label for a tag set, when there are several. */
+export function ciTagLabel(tags: readonly string[]): string {
+  return tags.length > 0 ? `tags ${tags.join(",")}` : "no tags";
 }

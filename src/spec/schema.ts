@@ -118,9 +118,9 @@ const appSection = z.strictObject({
     .describe("Build tags (go build -tags), in every build of the app: image, debugger, CI."),
   ldflags: z
     .string()
-    .regex(/^(?=.*\S)[^'$`\n\r]*$/, {
+    .regex(/^(?=.*\S)[^'$`\\\n\r]*$/, {
       message:
-        "literal linker flags such as -X main.version=1.2.3, without ', $, ` or line breaks (sh, Dockerfiles, CI YAML and launch.json each read $ differently)",
+        "literal linker flags such as -X main.version=1.2.3, without ', $, `, \\ or line breaks (sh, Dockerfiles, CI YAML and Delve's buildFlags each read them differently)",
     })
     .optional()
     .describe(
