@@ -25,9 +25,9 @@ const goSection = z.strictObject({
   ),
   toolchain: z
     .enum(["local", "auto", "path"])
-    .default("local")
+    .optional()
     .describe(
-      "GOTOOLCHAIN policy: local = never switch toolchains; auto = switch (download) when go.mod asks for newer; path = switch only to toolchains on PATH.",
+      "GOTOOLCHAIN that scripts/setup-go-env.sh and `gopave doctor --fix` write into each developer's go env (for every repo on that machine): local = never switch toolchains; auto = go<version>+auto, switch (download) to go.version; path = go<version>+path, switch only to one on PATH. Unset: leave each machine's GOTOOLCHAIN alone. Docker, the dev container and CI have exactly go.version installed and use local either way.",
     ),
 });
 
