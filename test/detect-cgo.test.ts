@@ -40,6 +40,7 @@ describe("detectCgo", () => {
       cxx: false,
       chain: ["example.com/notes/cmd/notes", "example.com/notes/internal/store"],
       why: 'example.com/notes/internal/store has import "C"',
+      systemLibs: [],
     });
     expect(found.get("./cmd/rank")?.cxx).toBe(true);
     expect(found.has("./cmd/export")).toBe(false);
@@ -84,6 +85,29 @@ describe("detectCgo", () => {
     );
     expect(found.get(".")?.chain).toEqual(["example.com/app", "github.com/mattn/go-sqlite3"]);
     expect(found.get(".")?.why).toMatch(/^github\.com\/mattn\/go-sqlite3 compiles SQLite's C/);
+  });
+
+  it("names C libraries the images lack, through wrappers such as gorm's sqlite driver", () => {
+    const leaf = (importPath: string): GraphPackage => ({
+      importPath,
+      dir: undefined,
+      cgo: false,
+      imports: [],
+    });
+    const deps = ["gorm.io/driver/sqlite", "github.com/davidbyttow/govips/v2/vips"];
+    const graph: ImportGraph = {
+      source: "go list",
+      packages: new Map<string, GraphPackage>([
+        ["example.com/p", { importPath: "example.com/p", dir: ".", cgo: false, imports: deps }],
+        ...deps.map((d): [string, GraphPackage] => [d, leaf(d)]),
+      ]),
+    };
+    const need = detectCgo(graph, [{ dir: ".", importPath: "example.com/p", module: "x" }], ROOT);
+    expect(need.get(".")?.chain).toEqual(["example.com/p", "gorm.io/driver/sqlite"]);
+    expect(need.get(".")?.systemLibs).toEqual(["libvips"]);
+    expect(cgoNotes(need, [{ name: "p", main: "." }])[0]).toMatch(
+      /also links libvips, which neither the golang image nor distroless has/,
+    );
   });
 });
 

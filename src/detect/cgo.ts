@@ -5,16 +5,21 @@ import type { ImportGraph } from "./import-graph.js";
 import type { MainPackage } from "./types.js";
 
 /**
- * Modules that only work with cgo, for when the import graph cannot see a dependency's source
- * (offline, not in the module cache) and so cannot see its `import "C"`. Each bundles its C
- * sources, so CGO_ENABLED=1 with the golang image's gcc is all the build needs, and the binary
- * links only libc (distroless base). Libraries that need system packages (libvips, librocksdb,
- * libpcap…) are left out: no generated Dockerfile builds them without an apt-get of its own.
+ * Packages that only work with cgo, for when the import graph cannot see a dependency's source
+ * (offline, not in the module cache) and so cannot see its `import "C"`. Prefixes of import
+ * paths, so later major versions (…/v2) match too. `systemLib`: a C library the package links
+ * that neither the golang builder image nor distroless has; the app needs cgo all the same.
  */
-const CGO_ONLY: readonly { module: string; why: string }[] = [
+const CGO_ONLY: readonly { module: string; why: string; systemLib?: string }[] = [
   {
     module: "github.com/mattn/go-sqlite3",
     why: "compiles SQLite's C sources; without cgo it builds a stub whose every Open fails",
+  },
+  // gorm's SQLite drivers are thin wrappers of go-sqlite3, imported in its place.
+  { module: "gorm.io/driver/sqlite", why: "wraps github.com/mattn/go-sqlite3 (cgo)" },
+  {
+    module: "github.com/jinzhu/gorm/dialects/sqlite",
+    why: "wraps github.com/mattn/go-sqlite3 (cgo)",
   },
   {
     module: "github.com/confluentinc/confluent-kafka-go",
@@ -24,11 +29,31 @@ const CGO_ONLY: readonly { module: string; why: string }[] = [
     module: "github.com/DataDog/zstd",
     why: "compiles zstd's C sources and has no pure-Go fallback",
   },
+  {
+    module: "github.com/davidbyttow/govips",
+    why: "binds libvips through cgo",
+    systemLib: "libvips",
+  },
+  {
+    module: "github.com/tensorflow/tensorflow/tensorflow/go",
+    why: "binds the TensorFlow C library through cgo",
+    systemLib: "libtensorflow",
+  },
+  {
+    module: "gopkg.in/gographics/imagick",
+    why: "binds ImageMagick's MagickWand through cgo",
+    systemLib: "ImageMagick (MagickWand)",
+  },
 ];
 
-function knownCgoOnly(importPath: string): { module: string; why: string } | undefined {
-  // A prefix match also covers the modules' later major versions (…/v2/kafka).
-  return CGO_ONLY.find((k) => importPath === k.module || importPath.startsWith(`${k.module}/`));
+function knownCgoOnly(importPath: string): (typeof CGO_ONLY)[number] | undefined {
+  // A prefix match also covers later major versions (…/v2/kafka) and gopkg.in's (imagick.v3).
+  return CGO_ONLY.find(
+    (k) =>
+      importPath === k.module ||
+      importPath.startsWith(`${k.module}/`) ||
+      importPath.startsWith(`${k.module}.v`),
+  );
 }
 
 /** Why a main package needs cgo. */
@@ -39,6 +64,8 @@ export interface CgoNeed {
   chain: string[];
   /** What makes the last package of the chain need cgo. */
   why: string;
+  /** C libraries the app links that the generated images lack (see CGO_ONLY). */
+  systemLibs: string[];
 }
 
 /** Per main package dir ("./cmd/api"): why it needs cgo; absent when it builds as pure Go. */
@@ -75,11 +102,13 @@ export function detectCgo(
     const pkg = graph.packages.get(last);
     const why =
       pkg?.cgo === true ? `${last} has import "C"` : `${known?.module ?? last} ${known?.why ?? ""}`;
-    const cxx = reachable(graph, main.importPath).some((p) => {
+    const all = reachable(graph, main.importPath);
+    const cxx = all.some((p) => {
       const g = graph.packages.get(p);
       return g?.cgo === true && g.dir !== undefined && hasCxxSources(root, g.dir);
     });
-    out.set(main.dir, { cxx, chain, why });
+    const systemLibs = [...new Set(all.flatMap((p) => knownCgoOnly(p)?.systemLib ?? []))].sort();
+    out.set(main.dir, { cxx, chain, why, systemLibs });
   }
   return out;
 }
@@ -100,8 +129,13 @@ export function cgoNotes(
     const need = found.get(app.main);
     if (!need) return [];
     const image = need.cxx ? "distroless cc (libstdc++)" : "distroless base (glibc)";
+    const libs =
+      need.systemLibs.length > 0
+        ? `. It also links ${need.systemLibs.join(", ")}, which neither the golang image nor ` +
+          "distroless has: install it in a Dockerfile of your own (keep: dockerfile)"
+        : "";
     return [
-      `${app.name} is built with cgo (CGO_ENABLED=1) on ${image}: ${need.chain.join(" → ")}; ${need.why}`,
+      `${app.name} is built with cgo (CGO_ENABLED=1) on ${image}: ${need.chain.join(" → ")}; ${need.why}${libs}`,
     ];
   });
 }
