@@ -80,13 +80,15 @@ function imagePath(dir: string): string {
   return posix.join("/src", dir);
 }
 
-/** Named build contexts for module directories outside the repo, by dir. */
+/**
+ * Named build contexts for module directories outside the repo, by dir. vendor/ holds copies of
+ * the replacements, but not of go.work's own modules.
+ */
 function outsideContexts(repo: RepoFacts): Map<string, string> {
-  if (repo.vendor) return new Map();
   return buildContextNames(
     outsideDirs(
       repo.modules.map((m) => m.dir),
-      repo.replacements,
+      repo.vendor ? [] : repo.replacements,
     ),
   );
 }
