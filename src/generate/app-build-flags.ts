@@ -66,3 +66,21 @@ export function ciTagSets(spec: Spec): string[][] {
 export function ciTagLabel(tags: readonly string[]): string {
   return tags.length > 0 ? `tags ${tags.join(",")}` : "no tags";
 }
+
+/**
+ * Flags for `go run` of an app in a shell (VS Code's run task): its tags and its own linker
+ * flags (-X stamps), as sh words.
+ */
+export function runFlags(app: AppSpec): string[] {
+  const ld = app.ldflags?.trim();
+  return [...tagsFlags(app.tags), ...(ld ? [shellLdflags(ld)] : [])];
+}
+
+/**
+ * The one tag set every app builds with, for whole-repo builds and tests on a developer machine;
+ * none when the apps disagree (there is no single right answer then).
+ */
+export function sharedTags(spec: Spec): string[] {
+  const sets = ciTagSets(spec);
+  return sets.length === 1 ? (sets[0] ?? []) : [];
+}

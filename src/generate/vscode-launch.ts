@@ -1,4 +1,4 @@
-import { ciTagSets, delveBuildFlags, tagsFlags } from "./app-build-flags.js";
+import { delveBuildFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
 import { resolveServices } from "./service-env.js";
 import type { GeneratedFile, Generator, RepoFacts } from "./types.js";
 import { debugTaskLabel, hasDebugTargets } from "./vscode-tasks.js";
@@ -44,8 +44,7 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   const configurations: Record<string, unknown>[] = [];
   // Tests run with the apps' tags when they all build with the same ones (what CI then tests);
   // with several tag sets there is no one right answer for "the current package".
-  const sets = ciTagSets(spec);
-  const testTags = sets.length === 1 ? tagsFlags(sets[0] ?? []).join(" ") || undefined : undefined;
+  const testTags = tagsFlags(sharedTags(spec)).join(" ") || undefined;
   for (const place of places) {
     for (const app of spec.apps) {
       configurations.push({
