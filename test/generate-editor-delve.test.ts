@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateVscodeLaunch } from "../src/generate/vscode-launch.js";
+import { generateVscodeTasks } from "../src/generate/vscode-tasks.js";
 import { makeContext, makeSpec } from "./helpers/spec.js";
 
 /**
@@ -16,18 +17,19 @@ const FIXTURE = join(import.meta.dirname, "fixtures", "shapes", "stamped");
 const work = mkdtempSync(join(tmpdir(), "gopave-delve-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+const SPEC = makeSpec({
+  apps: [
+    {
+      name: "stamped",
+      main: ".",
+      tags: ["netgo"],
+      ldflags: '-s -w -X main.version=1.4.0 -X "main.motto=ship it"',
+    },
+  ],
+});
+
 function launchBuildFlags(): string {
-  const spec = makeSpec({
-    apps: [
-      {
-        name: "stamped",
-        main: ".",
-        tags: ["netgo"],
-        ldflags: '-s -w -X main.version=1.4.0 -X "main.motto=ship it"',
-      },
-    ],
-  });
-  const file = generateVscodeLaunch(makeContext(spec))[0];
+  const file = generateVscodeLaunch(makeContext(SPEC))[0];
   if (file?.format !== "jsonc") throw new Error("no launch.json");
   const configs = (file.data as { configurations: { name: string; buildFlags?: string }[] })
     .configurations;
@@ -79,4 +81,18 @@ describe("launch.json buildFlags with the real Delve", () => {
     ]);
     expect(out).toContain("version=1.4.0 motto=ship it (netgo)\n");
   });
+});
+
+it("the run task's go run, under sh, sees the same tag and -X values", { timeout: 120_000 }, () => {
+  const file = generateVscodeTasks(makeContext(SPEC))[0];
+  if (file?.format !== "jsonc") throw new Error("no tasks.json");
+  const tasks = (file.data as { tasks: { label: string; command: string }[] }).tasks;
+  const run = tasks.find((t) => t.label === "run-stamped")?.command ?? "";
+  expect(run).toContain("go run -tags=netgo -ldflags=");
+  const out = execFileSync("sh", ["-c", run], {
+    cwd: FIXTURE,
+    encoding: "utf8",
+    env: { ...process.env, GOFLAGS: "" },
+  });
+  expect(out).toBe("version=1.4.0 motto=ship it (netgo)\n");
 });
