@@ -130,7 +130,10 @@ describe("private modules, asking a proxy", () => {
       "/proxy/github.com/redis/go-redis/v9/@v/v9.7.0.info",
       "/proxy/gitlab.acme.io/team/lib/@v/v1.2.0.info",
     ]);
-    expect(d.notes).toEqual([]);
+    // The only note: ../replaced is outside the repo, so outside the Docker build context.
+    expect(d.notes).toEqual([
+      expect.stringContaining("is replaced by ../replaced, outside the repo"),
+    ]);
     // Services come from direct requirements only: go-redis is indirect here.
     expect(d.services).toEqual(["postgres"]);
     expect(d.serviceEvidence).toEqual({ postgres: "github.com/jackc/pgx/v5" });

@@ -32,8 +32,9 @@ function get(a: Audit, id: string): Check {
   return c;
 }
 
+/** policy "" leaves go.toolchain out of the spec. */
 const SPEC = (extra = "", go = "1.26.8", policy = "local") =>
-  `version: 1\nname: app\ngo:\n  version: ${go}\n  toolchain: ${policy}\ntools: {}\n${extra}`;
+  `version: 1\nname: app\ngo:\n  version: ${go}\n${policy ? `  toolchain: ${policy}\n` : ""}tools: {}\n${extra}`;
 
 const gopls = (version: string, go = "go1.26.8", path = "golang.org/x/tools/gopls"): FakeBuild => ({
   bin: "gopls",
@@ -90,6 +91,21 @@ describe("go and its version", () => {
     expect(v.fix).toContain("install Go 1.26.8");
   });
 
+  it("without go.toolchain leaves GOTOOLCHAIN to the machine and says how to get the Go", async () => {
+    const m = fakeMachine({ goversion: "go1.26.7" });
+    m.writeSpec(SPEC("", "1.26.8", ""));
+    const a = await doctor(m, { GOTOOLCHAIN: "local" });
+    const v = get(a, "go.version");
+    expect(v.status).toBe("fail");
+    expect(v.fix).toContain("export GOTOOLCHAIN=go1.26.8");
+    expect(v.fix).toContain("go.toolchain: auto");
+    // Nothing to write: the spec does not ask for a GOTOOLCHAIN, so --fix has nothing to fix.
+    const t = get(a, "env.GOTOOLCHAIN");
+    expect(t.status).toBe("pass");
+    expect(t.detail).toContain("leaves it to Go's default");
+    expect(t.fix).toBeUndefined();
+  });
+
   it("says what GOTOOLCHAIN does under toolchain: auto and path", async () => {
     const m = fakeMachine({ goversion: "go1.26.7" });
     m.writeSpec(SPEC("", "1.26.8", "auto"));
@@ -110,7 +126,10 @@ describe("go and its version", () => {
     a = await doctor(p, { GOTOOLCHAIN: "go1.26.8+path" });
     expect(get(a, "go.version").status).toBe("fail");
     expect(get(a, "go.toolchain").status).toBe("fail");
-    expect(get(a, "go.toolchain").fix).toContain("golang.org/dl/go1.26.8");
+    expect(get(a, "go.toolchain").fix).toContain(
+      'GOTOOLCHAIN=go1.26.8 go version && ln -s "$(GOTOOLCHAIN=go1.26.8 go env GOROOT)/bin/go"',
+    );
+    expect(get(a, "go.toolchain").fix).not.toContain("@latest");
   });
 
   it("without gopave.yaml treats go.mod's go line as a minimum", async () => {

@@ -41,6 +41,21 @@ const CASES = {
     exampleSpec({ ci: { provider: "gitlab", branches: ["main"] }, tools: { gopls: "v0.23.0" } }),
     WORKSPACE_REPO,
   ),
+  // Two tag sets: CI vets, tests and builds each (not their union); ldflags do not matter here.
+  tags: makeContext(
+    exampleSpec({
+      apps: [
+        { name: "api", main: "./cmd/api", port: 8080, tags: ["sqlite_fts5", "netgo"] },
+        { name: "worker", main: "./cmd/worker", ldflags: "-X main.version=1.4.0" },
+      ],
+    }),
+  ),
+  "gitlab-tags": makeContext(
+    exampleSpec({
+      ci: { provider: "gitlab", branches: ["main"] },
+      apps: [{ name: "api", main: "./cmd/api", port: 8080, tags: ["netgo"] }],
+    }),
+  ),
 } satisfies Record<string, GenerateContext>;
 
 function text(file: GeneratedFile): string {

@@ -122,6 +122,26 @@ const WORKSPACE_REPO: RepoFacts = {
   workspace: { hasSum: true },
 };
 
+/** Local replacements inside the repo and one outside it (a sibling checkout). */
+const REPLACE_REPO: RepoFacts = {
+  modules: [
+    {
+      dir: ".",
+      path: "example.com/orders",
+      goLine: "1.25.0",
+      toolchain: undefined,
+      hasGoSum: true,
+    },
+  ],
+  workspace: undefined,
+  replacements: [
+    { dir: "../shared", inRepo: false, hasGoMod: false, replaces: "example.com/shared (go.mod:9)" },
+    { dir: "libs/money", inRepo: true, hasGoMod: true, replaces: "example.com/money (go.mod:8)" },
+  ],
+};
+
+const VENDOR_REPO: RepoFacts = { ...REPLACE_REPO, vendor: true };
+
 const DIGEST_A = `sha256:${"a".repeat(64)}`;
 const DIGEST_B = `sha256:${"b".repeat(64)}`;
 
@@ -153,6 +173,32 @@ export const CONTAINER_CASES: Record<string, () => GenerateContext> = {
   digests: () =>
     makeContext(exampleSpec({ image: { digests: { builder: DIGEST_A, runtime: DIGEST_B } } })),
   workspace: () => makeContext(exampleSpec(), WORKSPACE_REPO),
+  replace: () =>
+    makeContext(
+      exampleSpec({
+        apps: [
+          {
+            name: "api",
+            main: "./cmd/api",
+            port: 8080,
+            tags: ["netgo", "timetzdata"],
+            ldflags: "-w -X main.version=1.4.0",
+          },
+          { name: "worker", main: "./cmd/worker" },
+        ],
+      }),
+      REPLACE_REPO,
+    ),
+  "vendor-cgo": () =>
+    makeContext(
+      exampleSpec({
+        apps: [
+          { name: "api", main: "./cmd/api", port: 8080, cgo: true, tags: ["sqlite_fts5"] },
+          { name: "worker", main: "./cmd/worker" },
+        ],
+      }),
+      VENDOR_REPO,
+    ),
   private: () =>
     makeContext(
       exampleSpec({

@@ -205,3 +205,73 @@ describe("setup script run", () => {
     expect(r.stderr).toContain("fix the conflicts above");
   });
 });
+
+/**
+ * Without go.toolchain in the spec the script must leave GOTOOLCHAIN alone (go env -w writes the
+ * user's go env file, which every repo on the machine reads), and explain a missing Go.
+ */
+describe("setup script run without go.toolchain", () => {
+  let dir = "";
+  let env: NodeJS.ProcessEnv = {};
+  let installed = "";
+
+  beforeAll(() => {
+    installed = execFileSync("go", ["env", "GOVERSION"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+    }).trim();
+    dir = mkdtempSync(join(tmpdir(), "gopave-setup-unset-"));
+    for (const d of ["home", "config", "gopath", "cache", "repo/scripts"])
+      mkdirSync(join(dir, d), { recursive: true });
+    env = {
+      PATH: process.env.PATH,
+      HOME: join(dir, "home"),
+      XDG_CONFIG_HOME: join(dir, "config"),
+      GOPATH: join(dir, "gopath"),
+      GOCACHE: join(dir, "cache"),
+    };
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const runWith = (version: string) => {
+    const ctx = makeContext(
+      makeSpec({
+        go: { version },
+        modules: { private: ["git.internal.example.com"], flags: [] },
+        tools: {},
+      }),
+    );
+    const path = join(dir, "repo", "scripts", "setup-go-env.sh");
+    writeFileSync(path, script(ctx));
+    chmodSync(path, 0o755);
+    return spawnSync(path, [], { env, encoding: "utf8", cwd: join(dir, "repo") });
+  };
+  const envFileText = () => {
+    const file = join(dir, "config", "go", "env");
+    return existsSync(file) ? readFileSync(file, "utf8") : "";
+  };
+
+  it("writes the module settings but never GOTOOLCHAIN", () => {
+    const r = runWith(installed.replace(/^go/, ""));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`ok\\s+go\\s+${installed.replace(/\./g, "\\.")}\\n`));
+    expect(envFileText()).toBe("GOPRIVATE=git.internal.example.com\n");
+  });
+
+  it("explains how to get a Go release this machine lacks, and changes no GOTOOLCHAIN", () => {
+    const [major, minor, patch] = installed.replace(/^go/, "").split(".").map(Number);
+    const want = `${major}.${minor}.${(patch ?? 0) + 1}`;
+    const r = runWith(want);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`gopave.yaml pins go${want}`);
+    expect(r.stderr).toContain(`export GOTOOLCHAIN=go${want}`);
+    expect(r.stderr).toContain("https://go.dev/dl/");
+    expect(r.stderr).toContain("go.toolchain: auto");
+    expect(r.stderr).not.toContain("@latest");
+    expect(envFileText()).not.toContain("GOTOOLCHAIN");
+  });
+});

@@ -38,6 +38,20 @@ const CASES = {
     }),
   ),
   workspace: makeContext(exampleSpec(), WORKSPACE_REPO),
+  // Delve gets the app's tags and its linker flags without -s/-w (it needs the DWARF data).
+  tags: makeContext(
+    makeSpec({
+      apps: [
+        {
+          name: "api",
+          main: "./cmd/api",
+          port: 8080,
+          tags: ["netgo"],
+          ldflags: '-s -w -X main.version=1.4.0 -X "main.motto=ship it"',
+        },
+      ],
+    }),
+  ),
 } satisfies Record<string, GenerateContext>;
 
 function render(ctx: GenerateContext): GeneratedFile[] {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseGoVersion } from "../gomod/go-version.js";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
+import { detectCgo } from "./cgo.js";
 import { goEnv, runGo } from "./go-command.js";
 import { goListMains, modulesInRepo } from "./go-list.js";
 import { buildModel } from "../check/model/index.js";
@@ -233,6 +234,11 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     serviceEvidence: services.evidence,
     privateGlobs: priv.globs,
     privateEvidence: priv.evidence,
+    cgo: detectCgo(
+      graph,
+      selection.apps.map((a) => a.pkg),
+      root,
+    ),
     notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes, ...kept.notes],
   };
 }

@@ -6,6 +6,9 @@ import type { GoModFile } from "../gomod/gomod-file.js";
 import { parseGoWork } from "../gomod/gowork-file.js";
 import type { GoWorkFile } from "../gomod/gowork-file.js";
 import { GopaveError } from "../util/errors.js";
+import { buildContextNames, outsideDirs } from "../generate/container/names.js";
+import { moduleShape } from "./module-shape.js";
+import type { ModuleShape } from "./module-shape.js";
 
 /** A module of the repo with its parsed go.mod. */
 export interface LoadedModule {
@@ -25,6 +28,8 @@ export interface LoadedRepo {
   /** go.work at the root, if any. */
   work: GoWorkFile | undefined;
   workHasSum: boolean;
+  /** Local replacements and vendoring, as the generated Dockerfile and CI need them. */
+  shape?: ModuleShape;
   notes: string[];
 }
 
@@ -96,14 +101,44 @@ export function loadRepo(rootIn: string): LoadedRepo {
   modules.sort((a, b) =>
     a.dir === "." ? -1 : b.dir === "." ? 1 : a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0,
   );
+  const shape = moduleShape(modules, work, (p) => readIfExists(join(root, p), p));
+  notes.push(...shapeNotes(shape, modules));
   return {
     root,
     modules,
     primary,
     work,
     workHasSum: work !== undefined && existsSync(join(root, "go.work.sum")),
+    shape,
     notes,
   };
+}
+
+/** What the Docker build cannot take from the repo alone. With vendor/ nothing is downloaded. */
+function shapeNotes(shape: ModuleShape, modules: readonly LoadedModule[]): string[] {
+  if (shape.vendor) return [];
+  const contexts = buildContextNames(
+    outsideDirs(
+      modules.map((m) => m.dir),
+      shape.replacements,
+    ),
+  );
+  return shape.replacements.flatMap((r) => {
+    if (!r.inRepo) {
+      return [
+        `${r.replaces} is replaced by ${r.dir}, outside the repo and so outside the Docker build ` +
+          `context: the Dockerfile copies it from a named build context, so build with ` +
+          `\`docker build --build-context ${contexts.get(r.dir) ?? ""}=${r.dir} .\` ` +
+          "(compose: build.additional_contexts); a CI checkout lacks it too",
+      ];
+    }
+    if (!r.hasGoMod) {
+      return [
+        `${r.replaces} is replaced by ./${r.dir}, which has no go.mod: the go command refuses it`,
+      ];
+    }
+    return [];
+  });
 }
 
 export function toRepoFacts(repo: LoadedRepo): RepoFacts {
@@ -117,6 +152,10 @@ export function toRepoFacts(repo: LoadedRepo): RepoFacts {
       hasGoSum: m.hasGoSum,
     })),
     workspace: repo.work ? { hasSum: repo.workHasSum } : undefined,
+    ...(repo.shape && repo.shape.replacements.length > 0
+      ? { replacements: repo.shape.replacements }
+      : {}),
+    ...(repo.shape?.vendor ? { vendor: true as const } : {}),
   };
 }
 

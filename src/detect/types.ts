@@ -1,4 +1,5 @@
 import type { RepoFacts } from "../generate/types.js";
+import type { CgoByMain } from "./cgo.js";
 import type { ServiceKind } from "../spec/services.js";
 import type { LeftOut } from "./apps.js";
 import type { DefaultBranch } from "./default-branch.js";
@@ -73,6 +74,8 @@ export interface Detection {
   /** GOPRIVATE globs to propose; sorted, deduplicated. */
   privateGlobs: string[];
   privateEvidence: { module: string; reason: PrivateReason }[];
+  /** Main packages that need cgo, by dir, with the import chain that says why. */
+  cgo: CgoByMain;
   /** Human-readable remarks about fallbacks taken. */
   notes: string[];
 }

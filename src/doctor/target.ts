@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadRepo } from "../detect/repo-files.js";
 import type { LoadedRepo } from "../detect/repo-files.js";
-import { moduleEnv } from "../generate/module-env.js";
+import { developerEnv } from "../generate/module-env.js";
 import { goLineToRelease } from "../gomod/go-version.js";
 import { loadSpec, SPEC_FILE } from "../spec/load.js";
 import { resolveTools } from "../spec/tools.js";
@@ -81,7 +81,8 @@ export function loadTarget(root: string): Target {
     goPolicy: spec.go.toolchain,
     goLine,
     toolchainLine,
-    settings: new Map(moduleEnv(spec)),
+    // What this machine should have: GOTOOLCHAIN only when the spec asks for it.
+    settings: new Map(developerEnv(spec)),
     tools: resolveTools(spec),
   };
 }

@@ -18,12 +18,12 @@ import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 export const generateDockerfile: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   const { spec, repo, tools } = ctx;
   const builder = builderRef(spec);
-  const plans = spec.apps.map((app) => planApp(spec, app));
+  const plans = spec.apps.map((app) => planApp(spec, repo, app));
   const dlv = tools.find((t) => t.name === "dlv");
   if (plans.length === 0 || spec.keep.dockerfile !== undefined) return [];
   const stages: string[][] = [];
   stages.push(depsStages(spec, repo, builder));
-  stages.push(...nativeSources(spec).map((s) => nativeSourceStage(spec, s)));
+  stages.push(...nativeSources(spec).map((s) => nativeSourceStage(spec, repo, s)));
   stages.push(...plans.map((p) => buildStageLines(spec, p)));
   if (dlv) {
     stages.push(debugBaseStage(dlv));

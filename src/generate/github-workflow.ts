@@ -1,4 +1,5 @@
 import { driftCheck } from "./drift-check.js";
+import { ciTagLabel, ciTagSets, tagsFlags } from "./app-build-flags.js";
 import { moduleEnv } from "./module-env.js";
 import type { GenerateContext, GeneratedFile, Generator, RepoFacts } from "./types.js";
 
@@ -85,15 +86,24 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
     return [workflow(".github/workflows/gopave.yml", "gopave", { drift })];
 
   const patterns = packagePatterns(repo).join(" ");
+  const sets = ciTagSets(spec);
   const jobs: Record<string, unknown> = {
     test: {
       "runs-on": "ubuntu-latest",
       steps: [
         checkout(),
         setupGo(),
-        { name: "Vet", run: `go vet ${patterns}` },
-        { name: "Test", run: `go test -race ${patterns}` },
-        { name: "Build", run: `go build ${patterns}` },
+        ...sets.flatMap((tags) => {
+          const flags = tagsFlags(tags)
+            .map((f) => `${f} `)
+            .join("");
+          const label = sets.length > 1 ? ` (${ciTagLabel(tags)})` : "";
+          return [
+            { name: `Vet${label}`, run: `go vet ${flags}${patterns}` },
+            { name: `Test${label}`, run: `go test -race ${flags}${patterns}` },
+            { name: `Build${label}`, run: `go build ${flags}${patterns}` },
+          ];
+        }),
       ],
     },
   };

@@ -1,6 +1,7 @@
 import { builderImage, withDigest } from "../spec/images.js";
 import { dependencyFiles, golangciLintVersion, packagePatterns } from "./github-workflow.js";
 import { driftCheck } from "./drift-check.js";
+import { ciTagSets, tagsFlags } from "./app-build-flags.js";
 import { moduleEnv } from "./module-env.js";
 import type { GeneratedFile, Generator } from "./types.js";
 
@@ -37,11 +38,17 @@ export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
       script: [`go run ${lintPackage}@${lintVersion} run ${patterns}`],
     };
   }
+  // Vet, test and build once per tag set the apps build with (see ciTagSets).
+  const flagSets = ciTagSets(spec).map((tags) =>
+    tagsFlags(tags)
+      .map((f) => `${f} `)
+      .join(""),
+  );
   jobs["test"] = {
     stage: "test",
-    script: [`go vet ${patterns}`, `go test -race ${patterns}`],
+    script: flagSets.flatMap((f) => [`go vet ${f}${patterns}`, `go test -race ${f}${patterns}`]),
   };
-  jobs["build"] = { stage: "build", script: [`go build ${patterns}`] };
+  jobs["build"] = { stage: "build", script: flagSets.map((f) => `go build ${f}${patterns}`) };
   jobs["drift"] = {
     stage: "drift",
     image: "node:22",

@@ -31,9 +31,21 @@ export function goproxyValue(spec: Spec): string | undefined {
 /**
  * GOTOOLCHAIN for the spec's policy. "auto"/"path" name the exact release so every machine runs
  * go.version (switching to a newer one only when go.mod demands it); "local" never switches.
+ * Unset is "local" in the places gopave builds (images, dev container, CI): each has exactly
+ * go.version installed, so local pins it.
  */
 export function goToolchainValue(spec: Spec): string {
-  return spec.go.toolchain === "local" ? "local" : `go${spec.go.version}+${spec.go.toolchain}`;
+  const policy = spec.go.toolchain ?? "local";
+  return policy === "local" ? "local" : `go${spec.go.version}+${policy}`;
+}
+
+/**
+ * The settings written into a developer's own go env (setup script, doctor --fix): go env -w
+ * changes every repo on that machine, so GOTOOLCHAIN only when the spec asks for it.
+ */
+export function developerEnv(spec: Spec): [string, string][] {
+  const env = moduleEnv(spec);
+  return spec.go.toolchain === undefined ? env.filter(([k]) => k !== "GOTOOLCHAIN") : env;
 }
 
 /** Whether Docker builds need credentials for private modules (a netrc build secret). */

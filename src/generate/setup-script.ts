@@ -1,6 +1,6 @@
 import { KNOWN_TOOLS } from "../spec/tools.js";
 import type { ResolvedTool } from "../spec/tools.js";
-import { goToolchainValue, moduleEnv } from "./module-env.js";
+import { developerEnv, goToolchainValue } from "./module-env.js";
 import type { GeneratedFile, Generator } from "./types.js";
 
 /**
@@ -35,24 +35,27 @@ export function toolModule(tool: ResolvedTool): string {
   return KNOWN_TOOLS[tool.name] === tool.package ? (KNOWN_MODULES[tool.name] ?? "") : "";
 }
 
+type Policy = "local" | "auto" | "path" | undefined;
+
 export const generateSetupScript: Generator = (ctx): GeneratedFile[] => {
   const { spec } = ctx;
   const want = `go${spec.go.version}`;
+  const policy: Policy = spec.go.toolchain;
   const toolchain = goToolchainValue(spec);
   // GOTOOLCHAIN goes last: once it selects a toolchain to download, the download should
-  // already go through the spec's GOPROXY.
-  const env = moduleEnv(spec);
+  // already go through the spec's GOPROXY. Without go.toolchain it is not written at all.
+  const env = developerEnv(spec);
   const ordered = [
     ...env.filter(([k]) => k !== "GOTOOLCHAIN"),
     ...env.filter(([k]) => k === "GOTOOLCHAIN"),
   ];
   const text = [
-    ...header(want),
-    ...versionCheck(spec.go.toolchain, want, toolchain),
+    ...header(want, policy === undefined),
+    ...(policy !== undefined ? versionCheck(policy, want, toolchain) : []),
     ...ENV_FUNCTIONS,
     ...ordered.map(([k, v]) => `ensure_env ${k} ${shQuote(v)}`),
     "",
-    ...effectiveCheck(want, spec.go.toolchain),
+    ...(policy !== undefined ? effectiveCheck(want, policy) : repoGoCheck(want)),
     ...TOOL_FUNCTIONS,
     ...ctx.tools.map(
       (t) =>
@@ -64,7 +67,7 @@ export const generateSetupScript: Generator = (ctx): GeneratedFile[] => {
   return [{ path: "scripts/setup-go-env.sh", format: "text", text, executable: true }];
 };
 
-function header(want: string): string[] {
+function header(want: string, needsRepo: boolean): string[] {
   return [
     "#!/bin/sh",
     "# Brings this machine's Go in line with gopave.yaml: the Go release, the go env defaults",
@@ -82,6 +85,12 @@ function header(want: string): string[] {
     '"',
     "}",
     "",
+    ...(needsRepo
+      ? [
+          "# The repo this script belongs to (scripts/..), before leaving it.",
+          'repo=$(cd "$(dirname "$0")/.." && pwd)',
+        ]
+      : []),
     "# A go.mod or go.work around the caller must not pick the toolchain or change what go env",
     "# reports: this sets up the machine, not a module.",
     "cd /",
@@ -116,13 +125,48 @@ function versionCheck(
     lines.push(
       `  if ! command -v ${want} >/dev/null 2>&1; then`,
       `    echo "setup-go-env: GOTOOLCHAIN=${toolchain} runs $want_go from PATH and never downloads it, and it is not on PATH." >&2`,
-      `    echo "  Install it: go install golang.org/dl/${want}@latest && ${want} download (or set go.toolchain: auto in gopave.yaml)." >&2`,
+      `    echo "  Get it with the go command's own toolchain download (through GOPROXY, checksum-verified), then link it onto PATH:" >&2`,
+      `    echo "    GOTOOLCHAIN=$want_go go version && ln -s \\"\\$(GOTOOLCHAIN=$want_go go env GOROOT)/bin/go\\" \\"\\$(go env GOPATH)/bin/$want_go\\"" >&2`,
+      '    echo "  or install it from https://go.dev/dl/ as $want_go on PATH, or set go.toolchain: auto in gopave.yaml." >&2',
       "    exit 1",
       "  fi",
     );
   }
   lines.push("fi", "");
   return lines;
+}
+
+/**
+ * Without go.toolchain the script writes no GOTOOLCHAIN, so what matters is the Go this repo
+ * gets with the developer's own setting (a go.mod toolchain line may switch to it). When that is
+ * not go.version, it says how to get it rather than change a setting every repo shares.
+ */
+function repoGoCheck(want: string): string[] {
+  return [
+    'if [ "$conflicts" -gt 0 ]; then',
+    "  printf '%s' \"$rows\"",
+    '  echo "setup-go-env: fix the conflicts above and re-run." >&2',
+    "  exit 1",
+    "fi",
+    "",
+    "# The Go the go command runs in this repo, with this machine's own GOTOOLCHAIN (left as it is).",
+    'eff_go=$(cd "$repo" && go env GOVERSION) || eff_go="none (go env failed in $repo)"',
+    'if [ "$eff_go" != "$want_go" ]; then',
+    '  echo "setup-go-env: go runs $eff_go in this repo (installed: $have_go, GOTOOLCHAIN=$(go env GOTOOLCHAIN)); gopave.yaml pins $want_go." >&2',
+    `  echo "  This script leaves GOTOOLCHAIN alone: go env -w would change it for every repo on this machine." >&2`,
+    `  echo "  Get ${want} in one of these ways:" >&2`,
+    `  echo "  - the go command downloads it (through GOPROXY, checksum-verified) and runs it when asked:" >&2`,
+    '  echo "      export GOTOOLCHAIN=$want_go   (in this shell, or in a direnv .envrc for this repo only)" >&2',
+    '  echo "  - install $want_go from https://go.dev/dl/ and put it first on PATH" >&2',
+    '  echo "  - set go.toolchain: auto in gopave.yaml: this script then writes GOTOOLCHAIN=$want_go+auto for your user" >&2',
+    "  exit 1",
+    "fi",
+    'if [ "$have_go" = "$want_go" ]; then row ok go "$eff_go"; else row ok go "$eff_go (switched by GOTOOLCHAIN; installed: $have_go)"; fi',
+    "# Tools are built by the pinned Go: for this script's own go commands, nothing is written.",
+    "GOTOOLCHAIN=$want_go",
+    "export GOTOOLCHAIN",
+    "",
+  ];
 }
 
 const ENV_FUNCTIONS = [

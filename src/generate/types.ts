@@ -25,12 +25,37 @@ export interface RepoModule {
   hasGoSum: boolean;
 }
 
+/**
+ * A directory a `replace` directive of a main module (or go.work) points at. The go command reads
+ * its go.mod to build the module graph, so `go mod download` fails without it.
+ */
+export interface LocalReplacement {
+  /**
+   * Repo-relative POSIX dir ("libs/x"); outside the repo "../shared", or the absolute path as
+   * written. Never a module of the repo itself (those are in `modules`).
+   */
+  dir: string;
+  /** Inside the repo, so inside the Docker build context. */
+  inRepo: boolean;
+  /** It has a go.mod (only known inside the repo; the go command refuses a directory without). */
+  hasGoMod: boolean;
+  /** The module path it replaces, and where: "example.com/x (go.mod:12)". */
+  replaces: string;
+}
+
 /** What generators may know about the repo besides the spec: read fresh on every sync. */
 export interface RepoFacts {
   /** Modules, root-first then by dir. */
   modules: RepoModule[];
   /** A go.work at the root. */
   workspace: { hasSum: boolean } | undefined;
+  /** Local replacement directories, by dir; absent when there are none. */
+  replacements?: LocalReplacement[];
+  /**
+   * The go command builds from vendor/ by default (vendor/modules.txt for this mode, go line
+   * 1.14 or later); absent when it does not.
+   */
+  vendor?: true;
 }
 
 export interface GenerateContext {

@@ -1,3 +1,4 @@
+import { delveBuildFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
 import { resolveServices } from "./service-env.js";
 import type { GeneratedFile, Generator, RepoFacts } from "./types.js";
 import { debugTaskLabel, hasDebugTargets } from "./vscode-tasks.js";
@@ -22,6 +23,11 @@ export function substitutePaths(repo: RepoFacts): { from: string; to: string }[]
     }));
 }
 
+/** Delve's build flags (a string it splits on spaces outside single quotes), when there are any. */
+function buildFlags(flags: string | undefined): { buildFlags?: string } {
+  return flags !== undefined ? { buildFlags: flags } : {};
+}
+
 export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   const { spec } = ctx;
   if (spec.editor.kind !== "vscode") return [];
@@ -36,6 +42,9 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
       ]
     : [{ suffix: "", extra: {} }];
   const configurations: Record<string, unknown>[] = [];
+  // Tests run with the apps' tags when they all build with the same ones (what CI then tests);
+  // with several tag sets there is no one right answer for "the current package".
+  const testTags = tagsFlags(sharedTags(spec)).join(" ") || undefined;
   for (const place of places) {
     for (const app of spec.apps) {
       configurations.push({
@@ -45,6 +54,7 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
         mode: "auto",
         program:
           app.main === "." ? "${workspaceFolder}" : `\${workspaceFolder}/${app.main.slice(2)}`,
+        ...buildFlags(delveBuildFlags(app)),
         ...place.extra,
         ...(app.port !== undefined ? { env: { PORT: String(app.port) } } : {}),
       });
@@ -55,6 +65,7 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
       request: "launch",
       mode: "test",
       program: "${fileDirname}",
+      ...buildFlags(testTags),
       ...place.extra,
     });
   }

@@ -1,3 +1,4 @@
+import { runFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
 import { debugTarget } from "./container/names.js";
 import { golangciLintVersion, packagePatterns } from "./github-workflow.js";
 import { serviceConnectionEnv } from "./service-env.js";
@@ -17,18 +18,22 @@ export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
   const { spec } = ctx;
   if (spec.editor.kind !== "vscode") return [];
   const patterns = packagePatterns(ctx.repo).join(" ");
+  // The apps' build tags, when they share one set (as the launch configurations' tests do).
+  const tags = tagsFlags(sharedTags(spec))
+    .map((f) => `${f} `)
+    .join("");
   const tasks: Record<string, unknown>[] = [
     {
       label: "build",
       type: "shell",
-      command: `go build ${patterns}`,
+      command: `go build ${tags}${patterns}`,
       group: { kind: "build", isDefault: true },
       problemMatcher: "$go",
     },
     {
       label: "test",
       type: "shell",
-      command: `go test -race ${patterns}`,
+      command: `go test -race ${tags}${patterns}`,
       group: { kind: "test", isDefault: true },
       problemMatcher: "$go",
     },
@@ -52,7 +57,7 @@ export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
     tasks.push({
       label: `run-${app.name}`,
       type: "shell",
-      command: `${loadEnv}go run ${app.main}`,
+      command: `${loadEnv}go run ${[...runFlags(app), app.main].join(" ")}`,
       ...(app.port !== undefined ? { options: { env: { PORT: String(app.port) } } } : {}),
       problemMatcher: "$go",
     });

@@ -1,3 +1,4 @@
+import { cgoNotes, cgoOf } from "../detect/cgo.js";
 import type { DetectedApp, Detection } from "../detect/index.js";
 import { SERVICE_KINDS } from "./services.js";
 import type { SpecInput } from "./schema.js";
@@ -104,12 +105,19 @@ export function draftApps(d: Detection, comments: SpecComments, notes: string[])
     d.apps.map((a) => a.binary),
   );
   notes.push(...nameNotes);
-  const apps: DraftApp[] = d.apps.map((a, i) => ({
-    name: names[i] as string,
-    main: a.pkg.dir,
-    ...(a.port ? { port: a.port.port } : {}),
-    ...(a.port && a.health ? { health: a.health } : {}),
-  }));
+  const apps: DraftApp[] = d.apps.map((a, i) => {
+    const cgo = cgoOf(d.cgo, a.pkg.dir);
+    return {
+      name: names[i] as string,
+      main: a.pkg.dir,
+      ...(a.port ? { port: a.port.port } : {}),
+      ...(a.port && a.health ? { health: a.health } : {}),
+      ...(cgo !== undefined ? { cgo } : {}),
+      ...(a.tags.length > 0 ? { tags: a.tags } : {}),
+      ...(a.ldflags !== undefined ? { ldflags: a.ldflags } : {}),
+    };
+  });
+  notes.push(...cgoNotes(d.cgo, apps));
   dedupePorts(apps, notes);
   apps.forEach((app, i) => {
     const a = d.apps[i] as DetectedApp;

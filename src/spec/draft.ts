@@ -72,7 +72,8 @@ export function draftSpec(d: Detection): SpecDraft {
   const spec: SpecInput = {
     version: 1,
     name: d.name,
-    go: { version: d.goVersion, toolchain: "local" },
+    // No go.toolchain: setup-go-env.sh leaves each developer's global GOTOOLCHAIN alone.
+    go: { version: d.goVersion },
     modules: { private: d.privateGlobs, flags: [] },
     tools: { ...tools, ...lint },
     apps,

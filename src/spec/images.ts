@@ -9,12 +9,15 @@ export const NONROOT_UID = 65532;
  * The runtime base image for an app. Distroless is named with its Debian release on purpose: the
  * unsuffixed name silently moves to the next Debian (distroless README).
  */
-export function runtimeImage(runtime: Runtime, cgo: boolean): string | undefined {
+export function runtimeImage(runtime: Runtime, cgo: boolean | "c++"): string | undefined {
   switch (runtime) {
     case "distroless":
-      return cgo
-        ? "gcr.io/distroless/base-debian13:nonroot"
-        : "gcr.io/distroless/static-debian13:nonroot";
+      // static has no libc; base adds glibc (and libssl); cc adds libstdc++ and libgcc to base.
+      return cgo === "c++"
+        ? "gcr.io/distroless/cc-debian13:nonroot"
+        : cgo
+          ? "gcr.io/distroless/base-debian13:nonroot"
+          : "gcr.io/distroless/static-debian13:nonroot";
     case "alpine":
       return "alpine:3.22";
     case "scratch":

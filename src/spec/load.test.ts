@@ -17,7 +17,8 @@ const minimal = "version: 1\nname: orders\ngo:\n  version: 1.26.8\n";
 describe("loadSpec", () => {
   it("applies defaults to a minimal spec", () => {
     const { spec } = loadSpec(minimal);
-    expect(spec.go.toolchain).toBe("local");
+    // Unset: each developer machine keeps its own GOTOOLCHAIN (images and CI use local).
+    expect(spec.go.toolchain).toBeUndefined();
     expect(spec.image.runtime).toBe("distroless");
     expect(spec.editor.debugPort).toBe(2345);
     expect(spec.ci.provider).toBe("github");

@@ -25,9 +25,9 @@ const goSection = z.strictObject({
   ),
   toolchain: z
     .enum(["local", "auto", "path"])
-    .default("local")
+    .optional()
     .describe(
-      "GOTOOLCHAIN policy: local = never switch toolchains; auto = switch (download) when go.mod asks for newer; path = switch only to toolchains on PATH.",
+      "GOTOOLCHAIN that scripts/setup-go-env.sh and `gopave doctor --fix` write into each developer's go env (for every repo on that machine): local = never switch toolchains; auto = go<version>+auto, switch (download) to go.version; path = go<version>+path, switch only to one on PATH. Unset: leave each machine's GOTOOLCHAIN alone. Docker, the dev container and CI have exactly go.version installed and use local either way.",
     ),
 });
 
@@ -103,9 +103,29 @@ const appSection = z.strictObject({
     .optional()
     .describe("HTTP health path, if the app serves one."),
   cgo: z
-    .boolean()
+    .union([z.boolean(), z.literal("c++")])
     .default(false)
-    .describe("Build with CGO_ENABLED=1 (needs a libc runtime image)."),
+    .describe(
+      'Build with CGO_ENABLED=1 on a glibc runtime: true for C (distroless base), "c++" when C++ code needs libstdc++ (distroless cc).',
+    ),
+  tags: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9_.]+$/, {
+        message: 'a build tag: letters, digits, "_" and "." (e.g. "netgo", "sqlite_fts5")',
+      }),
+    )
+    .default([])
+    .describe("Build tags (go build -tags), in every build of the app: image, debugger, CI."),
+  ldflags: z
+    .string()
+    .regex(/^(?=.*\S)[^'$`\\\n\r]*$/, {
+      message:
+        "literal linker flags such as -X main.version=1.2.3, without ', $, `, \\ or line breaks (sh, Dockerfiles, CI YAML and Delve's buildFlags each read them differently)",
+    })
+    .optional()
+    .describe(
+      'Extra linker flags (go build -ldflags), after gopave\'s own "-s", e.g. "-X main.version=1.2.3".',
+    ),
 });
 
 const imageSection = z.strictObject({

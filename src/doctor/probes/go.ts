@@ -98,7 +98,16 @@ function versionAgainstSpec(
       ...base,
       status: "fail",
       detail: `${have}; ${shown} ${describeOutcome(outcome)}`,
-      fix: `go install golang.org/dl/go${want}@latest && go${want} download`,
+      fix: onPathFix(want),
+    };
+  }
+  if (target.goPolicy === undefined) {
+    // gopave.yaml leaves GOTOOLCHAIN to each machine: no go env -w to offer, but ways to get it.
+    return {
+      ...base,
+      status: "fail",
+      detail: `${have}; ${shown} ${describeOutcome(outcome)}, not go${want}`,
+      fix: `install Go ${want} from ${DOWNLOAD} first on PATH, or export GOTOOLCHAIN=go${want} (the go command downloads it through GOPROXY), or set go.toolchain: auto in ${SPEC_FILE} for gopave doctor --fix to write GOTOOLCHAIN=go${want}+auto`,
     };
   }
   return {
@@ -107,6 +116,15 @@ function versionAgainstSpec(
     detail: `${have}; ${shown} ${describeOutcome(outcome)}, not go${want}`,
     fix: `set GOTOOLCHAIN=${target.settings.get("GOTOOLCHAIN") ?? `go${want}+auto`} (gopave doctor --fix), or install Go ${want} from ${DOWNLOAD}`,
   };
+}
+
+/**
+ * A `goX.Y.Z` on PATH for GOTOOLCHAIN=...+path, without golang.org/dl (which has no tagged
+ * versions to pin): the go command downloads the exact release as a module, then a link names it.
+ */
+function onPathFix(release: string): string {
+  const tc = `GOTOOLCHAIN=go${release}`;
+  return `${tc} go version && ln -s "$(${tc} go env GOROOT)/bin/go" "$(go env GOPATH)/bin/go${release}" (with $(go env GOPATH)/bin on PATH), or use GOTOOLCHAIN=go${release}+auto`;
 }
 
 function versionAgainstGoLine(target: Target, installed: string): Finding {
@@ -138,7 +156,7 @@ function toolchainCheck(ctx: DoctorContext, outcome: ToolchainOutcome, shown: st
       ...base,
       status: "fail",
       detail,
-      fix: `go install golang.org/dl/go${outcome.release}@latest && go${outcome.release} download, or use GOTOOLCHAIN=...+auto`,
+      fix: onPathFix(outcome.release),
     };
   }
   if (outcome.tooOld && line) {

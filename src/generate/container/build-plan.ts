@@ -1,5 +1,7 @@
 import { builderImage, runtimeImage, withDigest } from "../../spec/images.js";
 import type { AppSpec, Spec } from "../../spec/schema.js";
+import { debugLdflags, releaseLdflags, shellLdflags, tagsFlags } from "../app-build-flags.js";
+import type { RepoFacts } from "../types.js";
 import { SRC_STAGE } from "./names.js";
 
 /** A source stage on the target platform, for cgo builds (cgo needs the target's C toolchain). */
@@ -16,12 +18,20 @@ export interface AppBuildPlan {
   from: string;
   /** Cross-compiles on $BUILDPLATFORM with GOOS/GOARCH (pure Go only). */
   cross: boolean;
-  /** The -ldflags value, quoted for sh. */
+  /** Builds from vendor/: no module cache, no download. */
+  vendor: boolean;
+  /** Flags of both the release and the debug build (-mod=vendor, -tags), sh words. */
+  goFlags: string[];
+  /** The release build's -ldflags, one sh word. */
   ldflags: string;
+  /** The debug build's -ldflags (the app's own, never -s/-w), one sh word, if any. */
+  debugLdflags: string | undefined;
   /** Runtime base image, or "scratch". */
   runtimeFrom: string;
   /** scratch has no CA bundle, so TLS clients need the builder's. */
   copyCerts: boolean;
+  /** apk packages the alpine runtime needs: C++ code links libstdc++, which alpine lacks. */
+  apkRuntime: string[];
 }
 
 const DEBIAN_CGO_STAGE = "src-cgo";
@@ -69,20 +79,32 @@ function runtimeRef(spec: Spec, app: AppSpec): string {
   return image === pinned ? withDigest(image, spec.image.digests.runtime) : image;
 }
 
-export function planApp(spec: Spec, app: AppSpec): AppBuildPlan {
+export function planApp(spec: Spec, repo: RepoFacts, app: AppSpec): AppBuildPlan {
   const scratch = spec.image.runtime === "scratch";
   const from = !app.cgo
     ? SRC_STAGE
     : usesAlpineChain(spec, app)
       ? ALPINE_CGO_STAGE
       : DEBIAN_CGO_STAGE;
+  const vendor = repo.vendor === true;
+  const debug = debugLdflags(app);
   return {
     app,
     from,
     cross: !app.cgo,
+    vendor,
+    // Explicit, so GOFLAGS=-mod=readonly or -mod=mod from the spec cannot turn vendor/ off.
+    goFlags: [...(vendor ? ["-mod=vendor"] : []), ...tagsFlags(app.tags)],
     // scratch has no libc, so a cgo binary must carry musl statically.
-    ldflags: app.cgo && scratch ? `"-s -linkmode=external -extldflags=-static"` : "-s",
+    ldflags: shellLdflags(
+      releaseLdflags(
+        app,
+        app.cgo && scratch ? ["-s", "-linkmode=external", "-extldflags=-static"] : ["-s"],
+      ),
+    ),
+    debugLdflags: debug !== undefined ? shellLdflags(debug) : undefined,
     runtimeFrom: runtimeRef(spec, app),
     copyCerts: scratch,
+    apkRuntime: app.cgo === "c++" && spec.image.runtime === "alpine" ? ["libstdc++"] : [],
   };
 }

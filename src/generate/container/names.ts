@@ -1,3 +1,5 @@
+import type { LocalReplacement } from "../types.js";
+
 /**
  * Names other generated files depend on: the dev container builds target `dev`, compose builds the
  * app and debug targets, launch.json attaches to the Delve port. Kept in one place so they agree.
@@ -26,4 +28,43 @@ export function buildStage(app: string): string {
 
 export function debugTarget(app: string): string {
   return `${app}-debug`;
+}
+
+/** Module directories outside the repo (go.work members, replacements): not in the build context. */
+export function outsideDirs(
+  moduleDirs: readonly string[],
+  replacements: readonly LocalReplacement[] = [],
+): string[] {
+  const outside = (dir: string) => dir.startsWith("/") || dir === ".." || dir.startsWith("../");
+  return [
+    ...moduleDirs.filter(outside),
+    ...replacements.filter((r) => !r.inRepo).map((r) => r.dir),
+  ].sort();
+}
+
+/**
+ * BuildKit named build contexts (`docker build --build-context NAME=DIR`) for module directories
+ * outside the repo: `gomod-<last element>`, numbered when two share one.
+ */
+export function buildContextNames(dirs: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const used = new Set<string>();
+  for (const dir of [...dirs].sort()) {
+    const last =
+      dir
+        .split("/")
+        .filter((p) => p !== "" && p !== "..")
+        .at(-1) ?? "";
+    const base = `gomod-${
+      last
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "") || "dir"
+    }`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+    used.add(name);
+    names.set(dir, name);
+  }
+  return names;
 }

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { NONROOT_UID } from "../../spec/images.js";
 import type { Spec } from "../../spec/schema.js";
 import type { ResolvedTool } from "../../spec/tools.js";
@@ -5,6 +6,7 @@ import { moduleEnv, needsPrivateFetch } from "../module-env.js";
 import type { RepoFacts } from "../types.js";
 import type { AppBuildPlan, NativeSource } from "./build-plan.js";
 import {
+  buildContextNames,
   buildStage,
   DEBUG_BASE_STAGE,
   debugTarget,
@@ -14,6 +16,7 @@ import {
   DEV_USER,
   GOPATH,
   OUT_DIR,
+  outsideDirs,
   SRC_STAGE,
 } from "./names.js";
 import { dockerfileValue, execForm, shellWord } from "./quote.js";
@@ -72,18 +75,70 @@ function copyInto(sources: string[], dest: string): string {
   return spaced ? `COPY ${execForm([...sources, dest])}` : `COPY ${[...sources, dest].join(" ")}`;
 }
 
-/** go.mod/go.sum (and go.work) first, so the download layer survives source edits. */
+/** Where a repo-relative dir is in the build stages (WORKDIR /src); `..` steps outside it. */
+function imagePath(dir: string): string {
+  return posix.join("/src", dir);
+}
+
+/**
+ * Named build contexts for module directories outside the repo, by dir. vendor/ holds copies of
+ * the replacements, but not of go.work's own modules.
+ */
+function outsideContexts(repo: RepoFacts): Map<string, string> {
+  return buildContextNames(
+    outsideDirs(
+      repo.modules.map((m) => m.dir),
+      repo.vendor ? [] : repo.replacements,
+    ),
+  );
+}
+
+/**
+ * go.mod/go.sum (and go.work) first, so the download layer survives source edits; then the go.mod
+ * of every local replacement, which the go command reads to build the module graph (only the main
+ * modules' go.sum files are consulted, so a replacement's own go.sum is not needed).
+ */
 function moduleFiles(repo: RepoFacts): string[] {
+  const contexts = outsideContexts(repo);
   const lines: string[] = [];
   if (repo.workspace) {
     lines.push(copyInto(repo.workspace.hasSum ? ["go.work", "go.work.sum"] : ["go.work"], "./"));
   }
   for (const m of repo.modules) {
+    const files = ["go.mod", ...(m.hasGoSum ? ["go.sum"] : [])];
+    const context = contexts.get(m.dir);
+    if (context !== undefined) {
+      lines.push(`COPY --from=${context} ${files.join(" ")} ${imagePath(m.dir)}/`);
+      continue;
+    }
     const prefix = m.dir === "." ? "" : `${m.dir}/`;
-    const files = [`${prefix}go.mod`, ...(m.hasGoSum ? [`${prefix}go.sum`] : [])];
-    lines.push(copyInto(files, prefix === "" ? "./" : prefix));
+    lines.push(
+      copyInto(
+        files.map((f) => `${prefix}${f}`),
+        prefix === "" ? "./" : prefix,
+      ),
+    );
+  }
+  const replacements = (repo.replacements ?? []).filter((r) => r.hasGoMod || !r.inRepo);
+  if (replacements.length > 0) {
+    lines.push("# Local replacements (replace => dir): the module graph includes their go.mod.");
+  }
+  for (const r of replacements) {
+    const context = contexts.get(r.dir);
+    lines.push(
+      context !== undefined
+        ? `COPY --from=${context} go.mod ${imagePath(r.dir)}/`
+        : copyInto([`${r.dir}/go.mod`], `${r.dir}/`),
+    );
   }
   return lines;
+}
+
+/** The sources of module directories outside the repo, from their named build contexts. */
+function outsideSources(repo: RepoFacts): string[] {
+  return [...outsideContexts(repo)].map(
+    ([dir, name]) => `COPY --from=${name} . ${imagePath(dir)}/`,
+  );
 }
 
 /** One download covers a workspace; separate modules without go.work each download their own. */
@@ -96,23 +151,39 @@ function downloadCommands(repo: RepoFacts): string[] {
   ];
 }
 
+function contextHint(repo: RepoFacts): string[] {
+  const contexts = [...outsideContexts(repo)];
+  if (contexts.length === 0) return [];
+  return [
+    "# Module directories outside the repo come from named build contexts:",
+    `#   docker build ${contexts.map(([dir, name]) => `--build-context ${name}=${dir}`).join(" ")} .`,
+  ];
+}
+
 export function depsStages(spec: Spec, repo: RepoFacts, builder: string): string[] {
-  const download = repo.modules.length > 0 || repo.workspace ? downloadCommands(repo) : [];
+  const download =
+    !repo.vendor && (repo.modules.length > 0 || repo.workspace) ? downloadCommands(repo) : [];
   return [
     "# Everything up to the compile step runs on the build machine's platform; Go cross-compiles.",
+    ...contextHint(repo),
     `FROM --platform=$BUILDPLATFORM ${builder} AS ${DEPS_STAGE}`,
     "WORKDIR /src",
     "# Module settings from gopave.yaml; a build can override one with --build-arg NAME=value.",
     ...moduleSettings(spec),
-    ...moduleFiles(repo),
-    ...(download.length > 0 ? run([MOD_CACHE, ...fetchMounts(spec)], download) : []),
+    ...(repo.vendor
+      ? ["# vendor/ holds every dependency: builds use -mod=vendor and download nothing."]
+      : [
+          ...moduleFiles(repo),
+          ...(download.length > 0 ? run([MOD_CACHE, ...fetchMounts(spec)], download) : []),
+        ]),
     "",
     `FROM ${DEPS_STAGE} AS ${SRC_STAGE}`,
     "COPY . .",
+    ...outsideSources(repo),
   ];
 }
 
-export function nativeSourceStage(spec: Spec, source: NativeSource): string[] {
+export function nativeSourceStage(spec: Spec, repo: RepoFacts, source: NativeSource): string[] {
   return [
     "# cgo needs a C toolchain for the target, so cgo apps build on the target platform",
     "# (emulated when it is not the build machine's).",
@@ -121,11 +192,27 @@ export function nativeSourceStage(spec: Spec, source: NativeSource): string[] {
     "WORKDIR /src",
     ...moduleSettings(spec),
     "COPY . .",
+    ...outsideSources(repo),
   ];
 }
 
-function goBuild(flags: string, plan: AppBuildPlan): string {
-  return `go build -trimpath ${flags} -o ${OUT_DIR}/${plan.app.name} ${shellWord(plan.app.main)}`;
+function goBuild(flags: string[], plan: AppBuildPlan): string {
+  return [
+    "go build -trimpath",
+    ...plan.goFlags,
+    ...flags,
+    `-o ${OUT_DIR}/${plan.app.name}`,
+    shellWord(plan.app.main),
+  ].join(" ");
+}
+
+/**
+ * Cache mounts of a compile step. With vendor/ the module cache is never read; the netrc secret is
+ * only for fetching private modules, which a build with everything downloaded (or vendored) may
+ * still need when a cache mount starts empty.
+ */
+function buildMounts(spec: Spec, plan: AppBuildPlan): string[] {
+  return plan.vendor ? [BUILD_CACHE] : [MOD_CACHE, BUILD_CACHE, ...fetchMounts(spec)];
 }
 
 export function buildStageLines(spec: Spec, plan: AppBuildPlan): string[] {
@@ -135,10 +222,7 @@ export function buildStageLines(spec: Spec, plan: AppBuildPlan): string[] {
     `FROM ${plan.from} AS ${buildStage(name)}`,
     // One per line: some Dockerfile parsers (dockerfile-ast) read only the first name of an ARG.
     ...(plan.cross ? ["ARG TARGETOS", "ARG TARGETARCH"] : []),
-    ...run(
-      [MOD_CACHE, BUILD_CACHE, ...fetchMounts(spec)],
-      [`${envs} ${goBuild(`-ldflags=${plan.ldflags}`, plan)}`],
-    ),
+    ...run(buildMounts(spec, plan), [`${envs} ${goBuild([plan.ldflags], plan)}`]),
   ];
 }
 
@@ -147,6 +231,7 @@ export function runtimeStage(plan: AppBuildPlan): string[] {
   return [
     `FROM ${plan.runtimeFrom} AS ${name}`,
     ...(plan.copyCerts ? [`COPY --from=${buildStage(name)} ${CA_BUNDLE} ${CA_BUNDLE}`] : []),
+    ...(plan.apkRuntime.length > 0 ? [`RUN apk add --no-cache ${plan.apkRuntime.join(" ")}`] : []),
     `COPY --from=${buildStage(name)} ${OUT_DIR}/${name} /${name}`,
     // Numeric, so it needs no /etc/passwd; 65532 is distroless's nonroot.
     `USER ${NONROOT_UID}:${NONROOT_UID}`,
@@ -155,11 +240,16 @@ export function runtimeStage(plan: AppBuildPlan): string[] {
   ];
 }
 
+/**
+ * Delve for every debug target, installed on top of the module download and before the sources
+ * are copied, so a source edit does not reinstall it. `go install pkg@version` ignores the repo's
+ * go.mod and vendor/: it always downloads, with the spec's module settings (inherited ENV).
+ */
 export function debugBaseStage(dlv: ResolvedTool): string[] {
   return [
     "# Debug targets: for local debugging only, so on the build machine's platform. Delve has no",
     "# TLS and no authentication: compose publishes their Delve port on 127.0.0.1 only.",
-    `FROM ${SRC_STAGE} AS ${DEBUG_BASE_STAGE}`,
+    `FROM ${DEPS_STAGE} AS ${DEBUG_BASE_STAGE}`,
     ...run([MOD_CACHE, BUILD_CACHE], [`go install ${shellWord(dlv.package)}@${dlv.version}`]),
   ];
 }
@@ -177,12 +267,15 @@ export function debugStage(spec: Spec, plan: AppBuildPlan): string[] {
   const { name, port } = plan.app;
   const p = String(DELVE_CONTAINER_PORT);
   return [
-    `FROM ${DEBUG_BASE_STAGE} AS ${debugTarget(name)}`,
+    `FROM ${SRC_STAGE} AS ${debugTarget(name)}`,
+    `COPY --from=${DEBUG_BASE_STAGE} ${GOPATH}/bin/dlv ${GOPATH}/bin/dlv`,
     // No -s: Delve needs the DWARF data; -N -l turn off optimisation and inlining.
-    ...run(
-      [MOD_CACHE, BUILD_CACHE, ...fetchMounts(spec)],
-      [`CGO_ENABLED=${plan.app.cgo ? 1 : 0} ${goBuild(`-gcflags="all=-N -l"`, plan)}`],
-    ),
+    ...run(buildMounts(spec, plan), [
+      `CGO_ENABLED=${plan.app.cgo ? 1 : 0} ${goBuild(
+        [`-gcflags="all=-N -l"`, ...(plan.debugLdflags !== undefined ? [plan.debugLdflags] : [])],
+        plan,
+      )}`,
+    ]),
     `EXPOSE ${[p, ...(port !== undefined ? [String(port)] : [])].join(" ")}`,
     `ENTRYPOINT ${execForm(["dlv", "exec", `${OUT_DIR}/${name}`, ...DELVE_FLAGS])}`,
   ];

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { moduleShape } from "../../../detect/module-shape.js";
 import type { RepoFacts, RepoModule } from "../../../generate/types.js";
 import type { GoModModel, RepoModel } from "../../types.js";
 
@@ -37,8 +38,12 @@ export function repoFactsFromModel(model: RepoModel): RepoFacts | undefined {
   modules.sort((a, b) =>
     a.dir === "." ? -1 : b.dir === "." ? 1 : a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0,
   );
+  // The same replacement and vendor facts as sync reads from disk.
+  const shape = moduleShape(chosen, model.gowork?.work, read);
   return {
     modules,
     workspace: model.gowork ? { hasSum: read("go.work.sum") !== undefined } : undefined,
+    ...(shape.replacements.length > 0 ? { replacements: shape.replacements } : {}),
+    ...(shape.vendor ? { vendor: true as const } : {}),
   };
 }

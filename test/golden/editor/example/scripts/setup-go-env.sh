@@ -15,6 +15,8 @@ row() {
 "
 }
 
+# The repo this script belongs to (scripts/..), before leaving it.
+repo=$(cd "$(dirname "$0")/.." && pwd)
 # A go.mod or go.work around the caller must not pick the toolchain or change what go env
 # reports: this sets up the machine, not a module.
 cd /
@@ -25,12 +27,6 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 # The installed toolchain, whatever GOTOOLCHAIN would switch to.
 have_go=$(GOTOOLCHAIN=local go env GOVERSION)
-
-if [ "$have_go" != "$want_go" ]; then
-  echo "setup-go-env: this machine runs $have_go, gopave.yaml pins $want_go with GOTOOLCHAIN=local (never switch)." >&2
-  echo "  Install $want_go from https://go.dev/dl/ and put it first on PATH, or set go.toolchain: auto in gopave.yaml." >&2
-  exit 1
-fi
 
 # Writes a go env default unless go env already reports the wanted value. A variable the
 # shell exports wins over the go env file, so writing the file would change nothing: that is
@@ -51,7 +47,6 @@ ensure_env() {
 
 ensure_env GOPRIVATE 'git.internal.example.com'
 ensure_env GOFLAGS '-mod=readonly'
-ensure_env GOTOOLCHAIN 'local'
 
 if [ "$conflicts" -gt 0 ]; then
   printf '%s' "$rows"
@@ -59,13 +54,22 @@ if [ "$conflicts" -gt 0 ]; then
   exit 1
 fi
 
-# What the go command now runs by default, after any toolchain switch.
-eff_go=$(go env GOVERSION)
+# The Go the go command runs in this repo, with this machine's own GOTOOLCHAIN (left as it is).
+eff_go=$(cd "$repo" && go env GOVERSION) || eff_go="none (go env failed in $repo)"
 if [ "$eff_go" != "$want_go" ]; then
-  echo "setup-go-env: go runs $eff_go, not go1.26.8. Check GOTOOLCHAIN ($(go env GOTOOLCHAIN))." >&2
+  echo "setup-go-env: go runs $eff_go in this repo (installed: $have_go, GOTOOLCHAIN=$(go env GOTOOLCHAIN)); gopave.yaml pins $want_go." >&2
+  echo "  This script leaves GOTOOLCHAIN alone: go env -w would change it for every repo on this machine." >&2
+  echo "  Get go1.26.8 in one of these ways:" >&2
+  echo "  - the go command downloads it (through GOPROXY, checksum-verified) and runs it when asked:" >&2
+  echo "      export GOTOOLCHAIN=$want_go   (in this shell, or in a direnv .envrc for this repo only)" >&2
+  echo "  - install $want_go from https://go.dev/dl/ and put it first on PATH" >&2
+  echo "  - set go.toolchain: auto in gopave.yaml: this script then writes GOTOOLCHAIN=$want_go+auto for your user" >&2
   exit 1
 fi
-row ok go "$eff_go"
+if [ "$have_go" = "$want_go" ]; then row ok go "$eff_go"; else row ok go "$eff_go (switched by GOTOOLCHAIN; installed: $have_go)"; fi
+# Tools are built by the pinned Go: for this script's own go commands, nothing is written.
+GOTOOLCHAIN=$want_go
+export GOTOOLCHAIN
 
 gobin=$(go env GOBIN)
 if [ -z "$gobin" ]; then

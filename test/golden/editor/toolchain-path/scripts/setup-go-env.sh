@@ -29,7 +29,9 @@ have_go=$(GOTOOLCHAIN=local go env GOVERSION)
 if [ "$have_go" != "$want_go" ]; then
   if ! command -v go1.26.8 >/dev/null 2>&1; then
     echo "setup-go-env: GOTOOLCHAIN=go1.26.8+path runs $want_go from PATH and never downloads it, and it is not on PATH." >&2
-    echo "  Install it: go install golang.org/dl/go1.26.8@latest && go1.26.8 download (or set go.toolchain: auto in gopave.yaml)." >&2
+    echo "  Get it with the go command's own toolchain download (through GOPROXY, checksum-verified), then link it onto PATH:" >&2
+    echo "    GOTOOLCHAIN=$want_go go version && ln -s \"\$(GOTOOLCHAIN=$want_go go env GOROOT)/bin/go\" \"\$(go env GOPATH)/bin/$want_go\"" >&2
+    echo "  or install it from https://go.dev/dl/ as $want_go on PATH, or set go.toolchain: auto in gopave.yaml." >&2
     exit 1
   fi
 fi
