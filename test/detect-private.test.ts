@@ -139,7 +139,7 @@ describe("private modules, asking a proxy", () => {
     expect(d.serviceEvidence).toEqual({ postgres: "github.com/jackc/pgx/v5" });
   });
 
-  it("falls back to the host heuristic, with a note, when the proxy hangs or errs", async () => {
+  it("names hosts that only look self-hosted in a note, when the proxy hangs or errs", async () => {
     const root = tree({
       "go.mod": `module example.com/slowpoke
 
@@ -156,10 +156,11 @@ require (
     const started = Date.now();
     const d = await detect(root, { env: onlineEnv(), proxyBudgetMs: 600 });
     expect(Date.now() - started).toBeLessThan(5_000);
+    // A forge-like name is not evidence: a wrong GOPRIVATE would turn off checksum verification.
     expect(d.privateEvidence).toEqual([
-      { module: "git.hang.example/x", reason: "host-heuristic" },
       { module: "github.com/acme/private", reason: "proxy-not-found" },
     ]);
+    expect(d.notes.join("\n")).toMatch(/git\.hang\.example\/x looks self-hosted/);
     const note = d.notes.find((x) => x.includes("did not answer"));
     expect(note).toMatch(/example\.net\/broken/);
     expect(note).toMatch(/example\.org\/slow/);
@@ -187,13 +188,15 @@ require (
 
 describe("offline", () => {
   const root = () => tree({ "go.mod": GO_MOD });
+  // Only hosts no public proxy can serve are certain; forge-like names get a note.
   const heuristicOnly = {
-    privateEvidence: [
-      { module: "git.corp.internal/platform/auth", reason: "host-heuristic" },
-      { module: "git.example.com/team/public", reason: "host-heuristic" },
-      { module: "gitlab.acme.io/team/lib", reason: "host-heuristic" },
-    ],
-    privateGlobs: ["git.corp.internal", "git.example.com", "gitlab.acme.io"],
+    privateEvidence: [{ module: "git.corp.internal/platform/auth", reason: "host-heuristic" }],
+    privateGlobs: ["git.corp.internal"],
+    notes: expect.arrayContaining([
+      expect.stringMatching(
+        /^git\.example\.com\/team\/public, gitlab\.acme\.io\/team\/lib look self-hosted/,
+      ),
+    ]),
   };
 
   it("opts.offline asks nobody and judges by host name", async () => {

@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, posix, relative } from "node:path";
+import { dirname, join, posix, relative, resolve } from "node:path";
 import { depsStage } from "./dockerfile.mjs";
 import { run } from "./proc.mjs";
 
@@ -95,8 +95,17 @@ function sourcePaths(contextDir, source, ignored) {
 }
 
 /** COPY into the stage's file system under `fsRoot`; returns an error string on failure. */
-function copyStep(step, { contextDir, fsRoot, workdir, ignored }) {
-  if (step.from !== undefined) return `COPY --from=${step.from} is not from the build context`;
+function copyStep(step, { contextDir, fsRoot, workdir, ignored, contexts }) {
+  if (step.from !== undefined) {
+    // A named build context (docker build --build-context NAME=DIR), as the Dockerfile's header
+    // says to pass it: a directory outside the repo.
+    const dir = contexts.get(step.from);
+    if (dir === undefined) return `COPY --from=${step.from} is not from the build context`;
+    return copyStep(
+      { ...step, from: undefined },
+      { contextDir: resolve(contextDir, dir), fsRoot, workdir, ignored: () => false, contexts },
+    );
+  }
   const groups = step.sources.map((s) => sourcePaths(contextDir, s, ignored));
   const error = groups.find((g) => typeof g === "string");
   if (error !== undefined) return `line ${step.line}: COPY ${error}`;
@@ -210,18 +219,24 @@ export async function runDepsStage({
     return { status: "skip", detail: `needs go ${specGo}` };
   }
   const stage = depsStage(dockerfileText);
+  if (stage.error && /-mod=vendor\b/.test(dockerfileText)) {
+    return { status: "vendored", detail: "vendor/ holds every dependency: nothing to download" };
+  }
   if (stage.error) return { status: "fail", detail: stage.error };
   const tmp = mkdtempSync(join(tmpRoot, "gopave-corpus-deps-"));
   try {
-    return await runSteps(stage, { contextDir, tmp, cacheDir, timeoutMs, redact });
+    const contexts = new Map(
+      [...dockerfileText.matchAll(/--build-context\s+([\w.-]+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+    );
+    return await runSteps(stage, { contextDir, contexts, tmp, cacheDir, timeoutMs, redact });
   } finally {
     if (!keep) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-async function runSteps(stage, { contextDir, tmp, cacheDir, timeoutMs, redact }) {
+async function runSteps(stage, { contextDir, contexts, tmp, cacheDir, timeoutMs, redact }) {
   const fsRoot = join(tmp, "root");
-  const ctx = { contextDir, fsRoot, workdir: "/", ignored: dockerignore(contextDir) };
+  const ctx = { contextDir, contexts, fsRoot, workdir: "/", ignored: dockerignore(contextDir) };
   const notes = stage.ignored.map((l) => `not run: ${l}`);
   for (const step of stage.steps) {
     if (step.kind === "workdir") {

@@ -113,5 +113,7 @@ export function readSpec(dir) {
     kept: Object.entries(spec.overrides ?? {})
       .filter(([, o]) => o?.generate === false)
       .map(([path]) => path),
+    // keep: names the repo's own files by purpose (keep.dockerfile, keep.compose, ...).
+    keep: spec.keep ?? {},
   };
 }

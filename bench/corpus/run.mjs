@@ -95,7 +95,10 @@ async function validateAll(ctx, dir, paths) {
 
 async function depsStep(ctx, dir, rec, written) {
   if (!written.includes("Dockerfile")) {
-    return { status: rec.spec.kept.includes("Dockerfile") ? "kept" : "none" };
+    const kept = rec.spec.kept.includes("Dockerfile") || rec.spec.keep.dockerfile !== undefined;
+    return kept
+      ? { status: "kept", detail: rec.spec.keep.dockerfile ?? "Dockerfile" }
+      : { status: "none" };
   }
   return runDepsStage({
     contextDir: dir,

@@ -58,12 +58,16 @@ export async function detectPrivateModules(
   const evidence: PrivateDetection["evidence"] = [];
   const notes: string[] = [];
   const toAsk: { path: string; version: string }[] = [];
+  // A host that only looks self-hosted ("code.example.dev") stays public until the proxy says
+  // otherwise: a wrong GOPRIVATE silently turns off checksum verification, while a private module
+  // left out fails loudly (not found, or the checksum database cannot verify it).
+  const unsure: string[] = [];
   for (const m of neededModules(repo)) {
     if (isKnownPublicHost(m.path)) continue;
     const guess = hostHeuristic(m.path);
-    if (guess === "certain" || (guess === "likely" && opts.proxy === undefined)) {
-      evidence.push({ module: m.path, reason: "host-heuristic" });
-    } else if (opts.proxy !== undefined) toAsk.push(m);
+    if (guess === "certain") evidence.push({ module: m.path, reason: "host-heuristic" });
+    else if (opts.proxy !== undefined) toAsk.push(m);
+    else if (guess === "likely") unsure.push(m.path);
   }
   if (opts.proxy !== undefined && toAsk.length > 0) {
     const answers = await askProxy(opts.proxy, toAsk, {
@@ -78,7 +82,7 @@ export async function detectPrivateModules(
       if (a?.kind === "error" || a === undefined) {
         failed.push(m.path);
         errors.add(a?.error ?? "no answer");
-        if (hostHeuristic(m.path)) evidence.push({ module: m.path, reason: "host-heuristic" });
+        if (hostHeuristic(m.path) === "likely") unsure.push(m.path);
       }
     }
     if (failed.length > 0) {
@@ -86,6 +90,12 @@ export async function detectPrivateModules(
         `the public module proxy did not answer for ${failed.join(", ")} (${[...errors].join("; ")}); judged by host name instead`,
       );
     }
+  }
+  if (unsure.length > 0) {
+    notes.push(
+      `${unsure.join(", ")} ${unsure.length === 1 ? "looks" : "look"} self-hosted, but gopave could not ask the public proxy: ` +
+        "if private, add to modules.private (or run init online)",
+    );
   }
   evidence.sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   const globs = [...new Set(evidence.map((e) => privateGlob(e.module)))].sort();
