@@ -4,6 +4,7 @@ import {
   composeServices,
   hasHealthcheck,
   isDatabaseImage,
+  isIdle,
   serviceImage,
 } from "./util/compose.js";
 
@@ -34,9 +35,11 @@ export const CP002: Rule = {
     const out: RuleFinding[] = [];
     // A database something depends on must say when it is ready (a warning); one nothing waits
     // for (test fixtures started by hand) is worth a note, not a failing check.
+    // A dev container that only sleeps waits for nothing to be ready (see CP003).
     const dependedOn = new Set(
       model.composes.flatMap((c) =>
         composeServices(c).flatMap((svc) => {
+          if (isIdle(svc)) return [];
           const deps = svc.data.depends_on;
           if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
           return isRecord(deps) ? Object.keys(deps) : [];
