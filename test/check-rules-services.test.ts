@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { CP002 } from "../src/check/rules/docker/cp002-database-without-healthcheck.js";
 import { CP003 } from "../src/check/rules/docker/cp003-depends-on-not-healthy.js";
 import { CP005 } from "../src/check/rules/docker/cp005-literal-secret-in-environment.js";
+import { isDatabaseImage } from "../src/check/rules/docker/util/compose.js";
 import { MARKER } from "../src/generate/marker.js";
+import { SERVICE_CATALOG, SERVICE_KINDS } from "../src/spec/services.js";
 import { lines, runRule, where } from "./check-rules-docker-helpers.js";
 
 /** The repo's compose file: a database without a healthcheck, its password written in. */
@@ -53,5 +55,13 @@ describe("compose rules and a dev container joining a kept compose file", () => 
     expect(
       where(await runRule(CP005, { "compose.yaml": KEPT, ".devcontainer/compose.yaml": own })),
     ).toEqual([".devcontainer/compose.yaml:6", ".devcontainer/compose.yaml:7", "compose.yaml:5"]);
+  });
+
+  it("every service gopave runs counts as a database for CP002/CP003", () => {
+    for (const kind of SERVICE_KINDS) {
+      const c = SERVICE_CATALOG[kind];
+      expect(isDatabaseImage(`${c.image}:${c.version}`), kind).toBe(true);
+      for (const image of c.images) expect(isDatabaseImage(`example/${image}:1`), image).toBe(true);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { detect } from "../detect/index.js";
 import { applyPlan } from "../generate/apply.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
 import { draftSpec } from "../spec/draft.js";
+import { serviceEvidence } from "../spec/draft-services.js";
 import { SPEC_FILE } from "../spec/load.js";
 import { specYaml } from "../spec/spec-yaml.js";
 import { GopaveError } from "../util/errors.js";
@@ -70,7 +71,7 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
             module: d.modulePath,
             go: { version: d.goVersion, source: d.goVersionSource },
             apps: draft.spec.apps,
-            services: d.services,
+            services: d.services.map((s) => s.kind),
             private: d.privateGlobs,
           },
           notes: draft.notes,
@@ -113,7 +114,7 @@ function summary(
   const apps = (spec.apps ?? []).map(
     (a) => `${a.name} (${a.main}${a.port ? `, :${a.port}` : ""}${a.health ? `, ${a.health}` : ""})`,
   );
-  const services = d.services.map((k) => `${k} (${d.serviceEvidence[k] ?? ""})`);
+  const services = d.services.map((s) => `${s.kind} (${serviceEvidence(s, d.keptCompose?.path)})`);
   const tools = Object.entries(spec.tools ?? {}).map(
     ([k, v]) => `${k} ${typeof v === "string" ? v : v.version}`,
   );
@@ -121,7 +122,7 @@ function summary(
     `${c.bold("gopave init")}: ${d.modulePath}${d.repo.workspace ? ` (go.work, ${d.repo.modules.length} modules)` : ""}`,
     `  Go       ${d.goVersion} (${d.goVersionSource === "toolchain" ? "go.mod toolchain line" : d.goVersionSource === "local" ? "local go, satisfies go.mod" : "go.mod go line"})`,
     `  apps     ${apps.length > 0 ? apps.join(", ") : "none (library)"}`,
-    `  services ${services.length > 0 ? services.join(", ") : "none"}`,
+    `  services ${services.length > 0 ? services.join("\n           ") : "none"}`,
     `  private  ${d.privateGlobs.length > 0 ? d.privateGlobs.join(", ") : "none detected"}`,
     `  tools    ${tools.join(", ")}`,
     "",

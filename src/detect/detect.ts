@@ -10,9 +10,13 @@ import { projectName } from "./project-name.js";
 import { publicProxyUrl } from "./public-proxy.js";
 import { loadRepo, toRepoFacts } from "./repo-files.js";
 import type { LoadedRepo } from "./repo-files.js";
+import { parsedImportGraph } from "./import-graph.js";
+import { composeFileInUse, readKeptCompose } from "./kept-compose.js";
 import { detectServices } from "./services.js";
+import type { ServiceDetection } from "./services.js";
 import { scanMainPackages } from "./source-scan.js";
 import type { Detection, DetectOptions, MainPackage } from "./types.js";
+import type { KeptCompose } from "../generate/types.js";
 
 interface LocalGo {
   version: string | undefined;
@@ -75,6 +79,21 @@ async function mainPackages(
   };
 }
 
+/**
+ * Services of the given main packages (all of them for now; the apps init keeps, later). The
+ * graph is parsed from the repo's sources, not listed by the go command: the same answer with or
+ * without the module cache, and well under a second on big repos, where `go list -deps` takes
+ * seconds. Drivers behind third-party wrappers are known by name (service-drivers.ts).
+ */
+function servicesOf(
+  repo: LoadedRepo,
+  mains: readonly MainPackage[],
+  keptCompose: KeptCompose | undefined,
+  envExample: Record<string, string> | undefined,
+): ServiceDetection {
+  return detectServices(repo, mains, parsedImportGraph(repo, mains), { keptCompose, envExample });
+}
+
 async function privateModules(
   repo: LoadedRepo,
   opts: DetectOptions,
@@ -117,7 +136,10 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     mainsPromise,
     privatePromise,
   ]);
-  const services = detectServices(repo.modules);
+  const composePath = composeFileInUse(root);
+  const keptCompose = composePath === undefined ? undefined : readKeptCompose(root, composePath);
+  const facts = toRepoFacts(repo);
+  const services = servicesOf(repo, mains.mains, keptCompose, facts.envExample);
   const modulePath = repo.primary.mod.module.path;
   return {
     root,
@@ -125,12 +147,12 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     name: projectName(modulePath),
     goVersion: choice.version,
     goVersionSource: choice.source,
-    repo: toRepoFacts(repo),
+    repo: facts,
     mainPackages: mains.mains,
     services: services.services,
-    serviceEvidence: services.evidence,
+    keptCompose,
     privateGlobs: priv.globs,
     privateEvidence: priv.evidence,
-    notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes],
+    notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes, ...services.notes],
   };
 }

@@ -6,6 +6,7 @@ import type { GoModFile } from "../gomod/gomod-file.js";
 import { parseGoWork } from "../gomod/gowork-file.js";
 import type { GoWorkFile } from "../gomod/gowork-file.js";
 import { GopaveError } from "../util/errors.js";
+import { keptFileFacts } from "./kept-files.js";
 
 /** A module of the repo with its parsed go.mod. */
 export interface LoadedModule {
@@ -106,8 +107,17 @@ export function loadRepo(rootIn: string): LoadedRepo {
   };
 }
 
-export function toRepoFacts(repo: LoadedRepo): RepoFacts {
+/**
+ * What generators know of the repo. `keep` is the spec's section: the kept compose file is read
+ * for its services.
+ */
+export function toRepoFacts(
+  repo: LoadedRepo,
+  keep: { compose?: string | undefined } = {},
+): RepoFacts {
+  const kept = keptFileFacts((p) => readIfExists(join(repo.root, p), p), keep);
   return {
+    ...kept,
     modules: repo.modules.map((m) => ({
       dir: m.dir,
       path: m.mod.module.path,
@@ -120,7 +130,10 @@ export function toRepoFacts(repo: LoadedRepo): RepoFacts {
   };
 }
 
-/** Sync read of go.mod / go.work only (no go list, no network), for `sync` and generators. */
-export function readRepoFacts(root: string): RepoFacts {
-  return toRepoFacts(loadRepo(root));
+/** Sync read of go.mod / go.work and kept files (no go list, no network), for `sync` and generators. */
+export function readRepoFacts(
+  root: string,
+  keep: { compose?: string | undefined } = {},
+): RepoFacts {
+  return toRepoFacts(loadRepo(root), keep);
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Detection, MainPackage } from "../detect/index.js";
 import type { SpecInput } from "./schema.js";
+import { draftServices } from "./draft-services.js";
 import { DEFAULT_TOOLS, defaultToolPin } from "./tools.js";
 import type { SpecComments } from "./spec-yaml.js";
 
@@ -52,8 +53,9 @@ export function draftSpec(d: Detection): SpecDraft {
   if (apps.length === 0)
     comments.apps = "no main package found: a library (no app image or service)";
 
-  const services = Object.fromEntries(d.services.map((k) => [k, {}]));
-  for (const k of d.services) comments[`services.${k}`] = `uses ${d.serviceEvidence[k] ?? k}`;
+  const { services, comments: serviceComments, notes: serviceNotes } = draftServices(d);
+  Object.assign(comments, serviceComments);
+  notes.push(...serviceNotes);
   if (d.privateGlobs.length > 0) {
     const why = d.privateEvidence.map(
       (e) =>

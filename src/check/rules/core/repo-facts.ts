@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { RepoFacts, RepoModule } from "../../../generate/types.js";
+import { keptFileFacts } from "../../../detect/kept-files.js";
 import type { GoModModel, RepoModel } from "../../types.js";
 
 /**
@@ -38,6 +39,7 @@ export function repoFactsFromModel(model: RepoModel): RepoFacts | undefined {
     a.dir === "." ? -1 : b.dir === "." ? 1 : a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0,
   );
   return {
+    ...keptFileFacts(read, model.spec?.loaded?.spec.keep),
     modules,
     workspace: model.gowork ? { hasSum: read("go.work.sum") !== undefined } : undefined,
   };
