@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -7,8 +9,10 @@ import { generateDevcontainer } from "../src/generate/devcontainer.js";
 import { generateEnvExample } from "../src/generate/env-example.js";
 import { renderFile } from "../src/generate/render.js";
 import type { GenerateContext, GeneratedFile, RepoFacts } from "../src/generate/types.js";
+import { loadSpec } from "../src/spec/load.js";
 import type { SpecInput } from "../src/spec/schema.js";
 import { SERVICE_CATALOG, SERVICE_KINDS } from "../src/spec/services.js";
+import { REPO_ROOT } from "./helpers/cli.js";
 import { schemaErrors } from "./helpers/schemas.js";
 import { makeContext, makeSpec, SINGLE_MODULE_REPO } from "./helpers/spec.js";
 
@@ -273,5 +277,15 @@ networks:
       keptFacts("docker-compose.yml", kept),
     );
     expect(generateEnvExample(complete)).toEqual([]);
+  });
+});
+
+describe("README", () => {
+  it("shows a spec whose services section gopave accepts", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const yaml = /## The spec[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const spec = loadSpec(yaml).spec;
+    expect(spec.services.postgres?.env).toEqual({ PG_DSN: "url" });
+    expect(spec.services.mysql?.optional).toBe(true);
   });
 });
