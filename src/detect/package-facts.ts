@@ -56,7 +56,7 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*[A-Z0-9]$/;
 
 /** Text that calls for reading the file token by token: settings read in code or tagged structs. */
 const NEEDS_TOKENS =
-  /[Ee]nv\w*\(\s*"|EnvVars?\b|Envar\(|viper\.|conf\.Parse|envconfig\.|env\.New\(|Lookuper|[`\s]env(?:config|Prefix|prefix|-prefix)?:"|Prefix:\s*"/;
+  /nv\w*\(\s*"|nv(?:config|Prefix|prefix|-prefix)?:"|EnvVar|Envar\(|viper\.|conf\.Parse|Lookuper|Prefix:\s*"/;
 /** Calls whose target struct may be declared in any file of the package. */
 const STRUCT_TARGETS = /conf\.Parse|envconfig\.(?:Must)?Process/;
 const LITERALS = /"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"/g;

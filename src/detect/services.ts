@@ -68,11 +68,12 @@ export function detectServices(
 ): ServiceDetection {
   const reach = reachSets(graph);
   const factsCache = new Map<string, PackageFacts>();
-  // Only a file importing a package that leads to a backend can hold a choice between backends.
+  // Only a file importing a backend package (a driver, a package that imports one, or an
+  // embedded one by name) can hold a choice between backends (see service-choice.ts).
   const choosable = (p: string) =>
-    (reach.get(p)?.size ?? 0) > 0 ||
     backendOf(p) !== undefined ||
-    EMBEDDED_NAMES.has(p.split("/").pop() ?? p);
+    EMBEDDED_NAMES.has(p.split("/").pop() ?? p) ||
+    (graph.packages.get(p)?.imports ?? []).some((i) => backendOf(i) !== undefined);
   const factsOf = (importPath: string): PackageFacts | undefined => {
     const dir = graph.packages.get(importPath)?.dir;
     if (dir === undefined) return undefined;
