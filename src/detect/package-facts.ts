@@ -73,22 +73,21 @@ function mayChoose(text: string, choosableImports: number): boolean {
   return choosableImports >= 2 || (choosableImports === 1 && BACKEND_CASE.test(text));
 }
 
-/** 1-based line of each offset, from the newline positions of a text. */
-function lineAt(text: string): (offset: number) => number {
-  let newlines: number[] | undefined;
+/**
+ * 1-based line of an offset, for offsets asked in increasing order (as matchAll yields them):
+ * counts newlines forward from the last one instead of indexing the whole text.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
   return (offset) => {
-    newlines ??= [...text.matchAll(/\n/g)].map((m) => m.index);
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((newlines[mid] as number) < offset) lo = mid + 1;
-      else hi = mid;
+    for (let nl = text.indexOf("\n", at); nl >= 0 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
+      line++;
+      at = nl + 1;
     }
-    return lo + 1;
+    return line;
   };
 }
-
 /**
  * Reads the facts of one package; `dir` is its repo-relative directory for `where`. Files are
  * tokenized only when a cheap look at their text says they can hold what is read here; switches
@@ -116,10 +115,12 @@ export function packageFacts(
   const allTokens = own.some((s) => STRUCT_TARGETS.test(s.text));
   const files: { name: string; tokens: GoToken[]; settings: boolean; choices: boolean }[] = [];
   for (const s of own) {
-    const line = lineAt(s.text);
+    const literalLine = lineCounter(s.text);
     for (const m of s.text.matchAll(LITERALS)) {
-      facts.env.push({ name: m[1] as string, how: "literal", where: at(s.name, line(m.index)) });
+      const where = at(s.name, literalLine(m.index));
+      facts.env.push({ name: m[1] as string, how: "literal", where });
     }
+    const line = lineCounter(s.text);
     for (const m of s.text.matchAll(BOOL_FIELDS)) {
       const name = m[1] as string;
       facts.bools.push({ name, where: at(s.name, line(m.index)) });
