@@ -342,6 +342,64 @@ func main() {
     ]);
   });
 
+  it("a switch on a storage type whose cases name backends makes S3 optional (memos' attachments)", async () => {
+    const root = tree({
+      "go.mod": mod("example.com/att", ["github.com/aws/aws-sdk-go-v2/service/s3 v1.88.0"]),
+      "main.go":
+        'package main\n\nimport "example.com/att/store"\n\nfunc main() { _ = store.Open(store.StorageType_LOCAL) }\n',
+      "store/store.go": `package store
+
+import "example.com/att/storage/s3"
+
+// StorageType is where attachments go.
+type StorageType int
+
+// Storage types.
+const (
+	StorageType_DATABASE StorageType = iota
+	StorageType_LOCAL
+	StorageType_S3
+)
+
+// Open opens the configured storage.
+func Open(t StorageType) string {
+	switch t {
+	case StorageType_DATABASE:
+		return "db"
+	case StorageType_LOCAL:
+		return "local"
+	case StorageType_S3:
+		return s3.Name()
+	}
+	return ""
+}
+`,
+      "storage/s3/s3.go":
+        'package s3\n\nimport _ "github.com/aws/aws-sdk-go-v2/service/s3"\n\n// Name of the backend.\nfunc Name() string { return "s3" }\n',
+    });
+    const d = await detect(root, offline);
+    expect(d.services.map((s) => [s.kind, s.optional])).toEqual([
+      [
+        "minio",
+        expect.stringMatching(/^one of local, s3 chosen by configuration at store\/store\.go:\d+$/),
+      ],
+    ]);
+  });
+
+  it("drivers of one group used apart are no alternatives: a sqlite index beside the app's postgres", async () => {
+    const root = tree({
+      "go.mod": mod("example.com/idx", ["github.com/lib/pq v1.10.9", "modernc.org/sqlite v1.39.0"]),
+      "main.go":
+        'package main\n\nimport (\n\t"example.com/idx/index"\n\t"example.com/idx/store"\n)\n\nfunc main() { index.Open(); store.Open() }\n',
+      "index/index.go":
+        'package index\n\nimport _ "modernc.org/sqlite"\n\n// Open opens the local index.\nfunc Open() {}\n',
+      "store/store.go":
+        'package store\n\nimport _ "github.com/lib/pq"\n\n// Open connects.\nfunc Open() {}\n',
+    });
+    const d = await detect(root, offline);
+    expect(d.services.map((s) => [s.kind, s.optional])).toEqual([["postgres", undefined]]);
+  });
+
   it("reads no generated code and no test settings", async () => {
     const root = tree({
       "go.mod": mod("example.com/gen", ["github.com/lib/pq v1.10.9"]),

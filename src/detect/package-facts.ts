@@ -65,12 +65,18 @@ const BOOL_FIELDS = /^[ \t]*([A-Za-z_]\w*)[ \t]+bool\b/gm;
 const BACKEND_CASE =
   /case [^:\n]*(?:postgres|mysql|mariadb|sqlite|redis|memcache|mongo|nats|kafka|rabbit|amqp|elastic|opensearch|clickhouse|etcd|s3|minio|local|memory|inmem|filesystem)/i;
 
+/** A switch on a setting named like a backend choice (see SETTING in service-choice.ts). */
+const SETTING_SWITCH =
+  /switch [^{\n]*(?:type|driver|backend|dialect|store|storage|engine|provider|kind|dbms) *\{/i;
+
 /**
- * Whether a file can hold a choice between backends: it imports two packages leading to
- * backends, or one and names backends in a case label (case "postgres", case backend.Local).
+ * Whether a file can hold a choice between backends: it imports two backend packages, or names
+ * backends in a case label (case "postgres", case backend.Local) of a switch that also runs one's
+ * code or looks at a setting named like a backend choice (switch storage.Type).
  */
 function mayChoose(text: string, choosableImports: number): boolean {
-  return choosableImports >= 2 || (choosableImports === 1 && BACKEND_CASE.test(text));
+  if (choosableImports >= 2) return true;
+  return BACKEND_CASE.test(text) && (choosableImports === 1 || SETTING_SWITCH.test(text));
 }
 
 /**

@@ -11,9 +11,11 @@ import type { Backend } from "./service-drivers.js";
  * When is a service an app reaches optional? Three rules, each from evidence in the app's own
  * import graph and sources, each recorded with where it was found:
  *
- * 1. Alternatives. The app reaches two services that stand in for each other (postgres, mysql or
- *    an embedded sqlite; redis or memcached; elasticsearch or opensearch): it uses one of them,
- *    picked by its configuration, so none is required.
+ * 1. Alternatives. The app talks to two services that stand in for each other (postgres, mysql or
+ *    an embedded sqlite; redis or memcached; elasticsearch or opensearch) from one place: the same
+ *    package, or sibling packages named after their backends (store/db/mysql, store/db/postgres).
+ *    It uses one of them, picked by its configuration, so none is required. Drivers used apart
+ *    (loki's goldfish on mysql, its compactor on sqlite) are not alternatives.
  * 2. Plugins chosen by configuration. A switch statement, or a map literal keyed by strings, whose
  *    arms refer to packages (or name backends in their labels: case "postgres") that lead to
  *    different services, or to an embedded backend (a package named memory, local, sqlite...):
@@ -52,18 +54,38 @@ const isService = (b: Pick): b is ServiceKind => (SERVICE_KINDS as readonly stri
 const lastElement = (p: string) => p.split("/").pop() ?? p;
 
 /**
- * Rule 1, for one app: the services it reaches that stand in for another one it reaches.
- * `reached` is everything the app's main package leads to.
+ * Rule 1, for one app (`pkgs`: the packages its main package reaches): the services it talks to
+ * from the same place as another of their group.
  */
-export function alternativeReasons(reached: ReadonlySet<Backend>): Map<ServiceKind, string> {
+export function alternativeReasons(
+  pkgs: readonly string[],
+  graph: ImportGraph,
+): Map<ServiceKind, string> {
+  const parent = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/")));
+  // Where each backend's drivers are imported: the repo's packages, and their parents.
+  const places = new Map<Backend, Set<string>>();
+  for (const p of pkgs) {
+    if (graph.packages.get(p)?.dir === undefined) continue;
+    for (const i of graph.packages.get(p)?.imports ?? []) {
+      const b = backendOf(i);
+      if (!b) continue;
+      const set = places.get(b) ?? new Set<string>();
+      set.add(`pkg ${p}`);
+      // A package named after its backend (store/db/mysql) is one plugin among its siblings.
+      if (BACKEND_WORDS[lastElement(p)] !== undefined) set.add(`dir ${parent(p)}`);
+      places.set(b, set);
+    }
+  }
   const reasons = new Map<ServiceKind, string>();
   for (const group of ALTERNATIVE_GROUPS) {
-    const present = group.filter((b) => reached.has(b));
-    if (present.length < 2) continue;
-    for (const b of present) {
-      if (isService(b) && !reasons.has(b)) {
-        reasons.set(b, `an alternative to ${present.filter((o) => o !== b).join(", ")}`);
-      }
+    for (const b of group) {
+      if (!isService(b) || reasons.has(b)) continue;
+      const mine = places.get(b);
+      if (!mine) continue;
+      const beside = group.filter(
+        (o) => o !== b && [...(places.get(o) ?? [])].some((place) => mine.has(place)),
+      );
+      if (beside.length > 0) reasons.set(b, `an alternative to ${beside.join(", ")}`);
     }
   }
   return reasons;

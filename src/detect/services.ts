@@ -94,7 +94,7 @@ export function detectServices(
   for (const { main, pkgs } of perMain) {
     const reached = reach.get(main.importPath) ?? new Set<Backend>();
     const kinds = [...reached].filter(isService);
-    const alternatives = alternativeReasons(reached);
+    const alternatives = alternativeReasons(pkgs, graph);
     for (const f of appEnvFindings(pkgs.flatMap((p) => factsOf(p) ?? []))) {
       env.set(`${f.how} ${f.name} ${f.where}`, f);
     }
