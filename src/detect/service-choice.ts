@@ -100,10 +100,13 @@ export function switchReasons(
   pkgs: readonly string[],
   graph: ImportGraph,
   factsOf: (importPath: string) => PackageFacts | undefined,
-): Map<ServiceKind, string> {
+): { strong: Map<ServiceKind, string>; labels: Map<ServiceKind, string> } {
   const reasons = new Map<ServiceKind, string>();
-  const add = (kind: ServiceKind, why: string) => {
-    if (!reasons.has(kind)) reasons.set(kind, why);
+  // Choices made by case labels alone (switch on a driver name to pick SQL syntax, say) are
+  // evidence too, but the weakest: rule 1 explains such a service better when it applies.
+  const labels = new Map<ServiceKind, string>();
+  const add = (kind: ServiceKind, why: string, to = reasons) => {
+    if (!to.has(kind)) to.set(kind, why);
   };
   const dirOf = (p: string) => graph.packages.get(p)?.dir?.replace(/^\.\//, "") ?? p;
 
@@ -137,8 +140,9 @@ export function switchReasons(
     if (!facts) continue;
     for (const choice of facts.choices) {
       const chosen = chosenServices(choice, near);
-      for (const k of chosen) {
-        add(k, `one of ${choiceNames(choice, near)} chosen by configuration at ${choice.where}`);
+      for (const k of chosen.kinds) {
+        const why = `one of ${choiceNames(choice, near)} chosen by configuration at ${choice.where}`;
+        add(k, why, chosen.fromCode ? reasons : labels);
       }
     }
   }
@@ -161,7 +165,7 @@ export function switchReasons(
       add(kind, `used by ${dirs}, switched on by its Enabled setting`);
     }
   }
-  return reasons;
+  return { strong: reasons, labels };
 }
 
 /** The service a switch-like name is about: one service word, the rest switch words. */
@@ -220,10 +224,16 @@ function armPicks(arm: ChoiceArm, near: Near, kind: RawChoice["kind"]): ArmPicks
   };
 }
 
-const chosenCache = new WeakMap<RawChoice, ServiceKind[]>();
+interface Chosen {
+  kinds: ServiceKind[];
+  /** Some arm runs a backend's code (not only names one in its label). */
+  fromCode: boolean;
+}
+
+const chosenCache = new WeakMap<RawChoice, Chosen>();
 
 /** Rule 2: the services a choice picks between, or none when it is not a choice of backends. */
-function chosenServices(choice: RawChoice, near: Near): ServiceKind[] {
+function chosenServices(choice: RawChoice, near: Near): Chosen {
   let chosen = chosenCache.get(choice);
   if (!chosen) {
     chosen = choose(choice, near);
@@ -248,23 +258,25 @@ function distinctArms(choice: RawChoice): ChoiceArm[] {
  * runs (labels alone are a string switch, not a plugin), picking different things, and any two
  * arms picking services pick the same ones or none in common.
  */
-function choose(choice: RawChoice, near: Near): ServiceKind[] {
+function choose(choice: RawChoice, near: Near): Chosen {
+  const none = { kinds: [], fromCode: false };
   const arms = distinctArms(choice)
     .map((a) => armPicks(a, near, choice.kind))
     .filter((a) => a.services.length > 0 || a.embedded);
-  if (arms.length < 2) return [];
+  if (arms.length < 2) return none;
+  const fromCode = arms.some((a) => a.fromCode);
   // Labels alone (no arm runs a backend's code) only on a setting's name: switch cfg.Driver.
-  if (!arms.some((a) => a.fromCode) && !SETTING.test(choice.subject ?? "")) return [];
+  if (!fromCode && !SETTING.test(choice.subject ?? "")) return none;
   const signature = (a: ArmPicks) => (a.services.length > 0 ? a.services.join(",") : "embedded");
-  if (new Set(arms.map(signature)).size < 2) return [];
+  if (new Set(arms.map(signature)).size < 2) return none;
   for (const a of arms) {
     for (const b of arms) {
       if (a === b || a.services.length === 0 || b.services.length === 0) continue;
       const shared = a.services.filter((k) => b.services.includes(k)).length;
-      if (shared > 0 && signature(a) !== signature(b)) return [];
+      if (shared > 0 && signature(a) !== signature(b)) return none;
     }
   }
-  return [...new Set(arms.flatMap((a) => a.services))];
+  return { kinds: [...new Set(arms.flatMap((a) => a.services))], fromCode };
 }
 
 /** The backends a choice names, for the reason: "sqlite, mysql, postgres". */

@@ -101,7 +101,7 @@ export function detectServices(
     const chain = (kind: ServiceKind) =>
       importChain(graph, main.importPath, (p) => backendOf(p) === kind);
     for (const kind of kinds) {
-      const why = switched.get(kind) ?? alternatives.get(kind);
+      const why = switched.strong.get(kind) ?? alternatives.get(kind) ?? switched.labels.get(kind);
       if (why === undefined) {
         if (!required.has(kind)) required.set(kind, chain(kind));
       } else if (!optional.has(kind)) optional.set(kind, { reason: why, chain: chain(kind) });
