@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MARKER } from "../generate/marker.js";
 import { expandRefs, parseEnvFile } from "./env-file.js";
 import { parseEnvName } from "./env-names.js";
 import { goTokens } from "./go-tokens.js";
-import { parseKeptCompose } from "./kept-compose.js";
+import { composeFileInUse, parseKeptCompose } from "./kept-compose.js";
 import { backendOf } from "./service-drivers.js";
 
 describe("backendOf", () => {
@@ -161,5 +165,24 @@ describe("goTokens", () => {
       ["string", "e\nf", 3],
       ["op", ";", 4],
     ]);
+  });
+});
+
+describe("composeFileInUse", () => {
+  it("is the first file docker compose looks for, unless gopave wrote it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gopave-compose-in-use-"));
+    try {
+      expect(composeFileInUse(dir)).toBeUndefined();
+      writeFileSync(join(dir, "docker-compose.yaml"), "services: {}\n");
+      expect(composeFileInUse(dir)).toBe("docker-compose.yaml");
+      writeFileSync(join(dir, "docker-compose.yml"), "services: {}\n");
+      expect(composeFileInUse(dir)).toBe("docker-compose.yml");
+      writeFileSync(join(dir, "compose.yml"), "services: {}\n");
+      expect(composeFileInUse(dir)).toBe("compose.yml");
+      writeFileSync(join(dir, "compose.yaml"), `# ${MARKER}\nservices: {}\n`);
+      expect(composeFileInUse(dir)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
