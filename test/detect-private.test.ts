@@ -134,9 +134,8 @@ describe("private modules, asking a proxy", () => {
     expect(d.notes).toEqual([
       expect.stringContaining("is replaced by ../replaced, outside the repo"),
     ]);
-    // Services come from direct requirements only: go-redis is indirect here.
-    expect(d.services).toEqual(["postgres"]);
-    expect(d.serviceEvidence).toEqual({ postgres: "github.com/jackc/pgx/v5" });
+    // Services come from what main packages import: none here, though go.mod requires pgx.
+    expect(d.services).toEqual([]);
   });
 
   it("names hosts that only look self-hosted in a note, when the proxy hangs or errs", async () => {
@@ -270,8 +269,9 @@ require (
     expect(requests).toEqual([]);
     expect(d.mainPackages.map((m) => m.dir)).toEqual(["./cmd/api", "./cmd/worker"]);
     expect(d.notes.join("\n")).not.toMatch(/go list failed/);
-    expect(d.services).toEqual(["postgres", "redis", "mongo"]);
-    expect(d.serviceEvidence.mongo).toBe("go.mongodb.org/mongo-driver/v2");
+    // internal/store (mongo) is imported by no main package.
+    expect(d.services.map((s) => s.kind)).toEqual(["postgres", "redis"]);
+    expect(d.services[0]?.chain).toEqual(["cmd/api", "github.com/jackc/pgx/v5"]);
     expect(d.privateGlobs).toEqual(["git.corp.internal"]);
     expect(d).toMatchObject({ modulePath: "github.com/acme/orders/v2", name: "orders" });
     expect(d.repo).toEqual({

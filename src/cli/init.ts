@@ -4,6 +4,7 @@ import type { Detection } from "../detect/index.js";
 import { applyPlan } from "../generate/apply.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
 import { draftSpec } from "../spec/draft.js";
+import { serviceEvidence } from "../spec/draft-services.js";
 import { SPEC_FILE } from "../spec/load.js";
 import { specYaml } from "../spec/spec-yaml.js";
 import { GopaveError } from "../util/errors.js";
@@ -114,7 +115,7 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
             apps: draft.spec.apps,
             appsBasis: d.appsBasis,
             leftOut: d.leftOut,
-            services: d.services,
+            services: d.services.map((s) => s.kind),
             private: d.privateGlobs,
             kept: draft.spec.keep ?? {},
             branch: d.branch,
@@ -167,7 +168,7 @@ function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Co
       : d.appsBasis === "chosen"
         ? " — chosen"
         : "";
-  const services = d.services.map((k) => `${k} (${d.serviceEvidence[k] ?? ""})`);
+  const services = d.services.map((s) => `${s.kind} (${serviceEvidence(s, d.keptCompose?.path)})`);
   const tools = Object.entries(spec.tools ?? {}).map(
     ([k, v]) => `${k} ${typeof v === "string" ? v : v.version}`,
   );
@@ -179,7 +180,7 @@ function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Co
     `  name     ${spec.name}`,
     `  Go       ${d.goVersion} (${GO_SOURCE[d.goVersionSource]})`,
     `  apps     ${apps.length > 0 ? `${apps.join(", ")}${basis}` : "none"}`,
-    `  services ${services.length > 0 ? services.join(", ") : "none"}`,
+    `  services ${services.length > 0 ? services.join("\n           ") : "none"}`,
     `  private  ${d.privateGlobs.length > 0 ? d.privateGlobs.join(", ") : "none detected"}`,
     `  kept     ${kept.length > 0 ? kept.join("; ") : "nothing"}`,
     `  CI       ${spec.ci?.provider ?? "github"} on ${(spec.ci?.branches ?? []).join(", ")}`,

@@ -25,9 +25,13 @@ import { projectName } from "./project-name.js";
 import { publicProxyUrl } from "./public-proxy.js";
 import { loadRepo, toRepoFacts } from "./repo-files.js";
 import type { LoadedRepo } from "./repo-files.js";
+import { parsedImportGraph } from "./import-graph.js";
+import { readKeptCompose } from "./kept-compose.js";
 import { detectServices } from "./services.js";
+import type { ServiceDetection } from "./services.js";
 import { scanMainPackages } from "./source-scan.js";
 import type { Detection, DetectOptions, MainPackage } from "./types.js";
+import type { KeptCompose } from "../generate/types.js";
 
 interface LocalGo {
   version: string | undefined;
@@ -88,6 +92,21 @@ async function mainPackages(
     mains,
     notes: [`go list failed (${listed.reason}); found main packages by parsing sources`],
   };
+}
+
+/**
+ * Services of the apps init keeps. The
+ * graph is parsed from the repo's sources, not listed by the go command: the same answer with or
+ * without the module cache, and well under a second on big repos, where `go list -deps` takes
+ * seconds. Drivers behind third-party wrappers are known by name (service-drivers.ts).
+ */
+function servicesOf(
+  repo: LoadedRepo,
+  mains: readonly MainPackage[],
+  keptCompose: KeptCompose | undefined,
+  envExample: Record<string, string> | undefined,
+): ServiceDetection {
+  return detectServices(repo, mains, parsedImportGraph(repo, mains), { keptCompose, envExample });
 }
 
 async function privateModules(
@@ -216,14 +235,21 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
   const apps = selection.apps.map((a) =>
     appDetails(root, model, graph, a.pkg, a.builds, kept.compose),
   );
-  const services = detectServices(repo.modules);
+  const keptCompose = kept.compose === undefined ? undefined : readKeptCompose(root, kept.compose);
+  const facts = toRepoFacts(repo);
+  const services = servicesOf(
+    repo,
+    selection.apps.map((a) => a.pkg),
+    keptCompose,
+    facts.envExample,
+  );
   return {
     root,
     modulePath,
     name,
     goVersion: choice.version,
     goVersionSource: choice.source,
-    repo: toRepoFacts(repo),
+    repo: facts,
     mainPackages: mains.mains,
     apps,
     appsBasis: selection.basis,
@@ -231,7 +257,7 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     kept,
     branch,
     services: services.services,
-    serviceEvidence: services.evidence,
+    keptCompose,
     privateGlobs: priv.globs,
     privateEvidence: priv.evidence,
     cgo: detectCgo(
@@ -239,6 +265,13 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
       selection.apps.map((a) => a.pkg),
       root,
     ),
-    notes: [...repo.notes, ...choice.notes, ...mains.notes, ...priv.notes, ...kept.notes],
+    notes: [
+      ...repo.notes,
+      ...choice.notes,
+      ...mains.notes,
+      ...priv.notes,
+      ...kept.notes,
+      ...services.notes,
+    ],
   };
 }

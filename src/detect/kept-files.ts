@@ -5,7 +5,9 @@ import { composeServices } from "../check/rules/docker/util/compose.js";
 import { serviceBuild } from "../check/rules/docker/util/repo.js";
 import { isRecord, recordAt } from "../check/rules/go/sources/values.js";
 import type { RepoModel } from "../check/types.js";
+import { hasMarker } from "../generate/marker.js";
 import { makeTargetRuns } from "./builds/makefile.js";
+import { COMPOSE_FILE_NAMES, composeFileInUse } from "./kept-compose.js";
 
 /** Files the repo already has for a purpose gopave generates a file for. */
 export interface KeptFiles {
@@ -25,13 +27,6 @@ export interface KeptFiles {
   notes: string[];
 }
 
-/** docker compose's default files, in the order it picks the first that exists. */
-export const COMPOSE_FILES = [
-  "compose.yaml",
-  "compose.yml",
-  "docker-compose.yml",
-  "docker-compose.yaml",
-];
 /** golangci-lint's config files, in its lookup order. */
 export const GOLANGCI_FILES = [
   ".golangci.yml",
@@ -135,8 +130,9 @@ function pinsGopave(packageJson: string): boolean {
   }
 }
 
+/** The first of `paths` that exists and is not gopave's own (a generated file has the marker). */
 function firstExisting(root: string, paths: readonly string[]): string | undefined {
-  return paths.find((p) => existsSync(join(root, p)));
+  return paths.find((p) => existsSync(join(root, p)) && !hasMarker(read(root, p)));
 }
 
 function keptDockerfile(
@@ -162,8 +158,8 @@ function keptDockerfile(
  */
 export function findKeptFiles(root: string, model: RepoModel): KeptFiles {
   const notes: string[] = [];
-  const composes = COMPOSE_FILES.filter((p) => existsSync(join(root, p)));
-  const compose = composes[0];
+  const composes = COMPOSE_FILE_NAMES.filter((p) => existsSync(join(root, p)));
+  const compose = composeFileInUse(root);
   if (composes.length > 1) {
     notes.push(`docker compose reads ${compose}, not ${composes.slice(1).join(", ")}`);
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { projectName } from "./project-name.js";
-import { serviceOfModule } from "./services.js";
 
 describe("projectName", () => {
   it.each([
@@ -29,19 +28,5 @@ describe("projectName with the repo directory", () => {
     expect(projectName("example.com/server", "/src/billing")).toBe("billing");
     expect(projectName("app", "/src/Billing_Svc")).toBe("billing-svc");
     expect(projectName("github.com/acme/orders", "/src/checkout")).toBe("orders");
-  });
-});
-
-describe("serviceOfModule", () => {
-  it.each([
-    ["github.com/jackc/pgx/v5", "postgres"],
-    ["github.com/jackc/pgx", "postgres"],
-    ["go.mongodb.org/mongo-driver/v2", "mongo"],
-    ["github.com/twmb/franz-go/pkg/kadm", "kafka"],
-    ["github.com/redis/go-redis/v9", "redis"],
-    ["github.com/jackc/pgx-zerolog", undefined],
-    ["github.com/lib/pqx", undefined],
-  ])("%s -> %s", (path, want) => {
-    expect(serviceOfModule(path)).toBe(want);
   });
 });

@@ -9,6 +9,7 @@ import { GopaveError } from "../util/errors.js";
 import { buildContextNames, outsideDirs } from "../generate/container/names.js";
 import { moduleShape } from "./module-shape.js";
 import type { ModuleShape } from "./module-shape.js";
+import { keptFileFacts } from "./kept-file-facts.js";
 
 /** A module of the repo with its parsed go.mod. */
 export interface LoadedModule {
@@ -141,8 +142,17 @@ function shapeNotes(shape: ModuleShape, modules: readonly LoadedModule[]): strin
   });
 }
 
-export function toRepoFacts(repo: LoadedRepo): RepoFacts {
+/**
+ * What generators know of the repo. `keep` is the spec's section: the kept compose file is read
+ * for its services.
+ */
+export function toRepoFacts(
+  repo: LoadedRepo,
+  keep: { compose?: string | undefined } = {},
+): RepoFacts {
+  const kept = keptFileFacts((p) => readIfExists(join(repo.root, p), p), keep);
   return {
+    ...kept,
     modules: repo.modules.map((m) => ({
       dir: m.dir,
       path: m.mod.module.path,
@@ -159,7 +169,10 @@ export function toRepoFacts(repo: LoadedRepo): RepoFacts {
   };
 }
 
-/** Sync read of go.mod / go.work only (no go list, no network), for `sync` and generators. */
-export function readRepoFacts(root: string): RepoFacts {
-  return toRepoFacts(loadRepo(root));
+/** Sync read of go.mod / go.work and kept files (no go list, no network), for `sync` and generators. */
+export function readRepoFacts(
+  root: string,
+  keep: { compose?: string | undefined } = {},
+): RepoFacts {
+  return toRepoFacts(loadRepo(root), keep);
 }

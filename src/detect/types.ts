@@ -1,10 +1,10 @@
-import type { RepoFacts } from "../generate/types.js";
-import type { CgoByMain } from "./cgo.js";
-import type { ServiceKind } from "../spec/services.js";
+import type { KeptCompose, RepoFacts } from "../generate/types.js";
 import type { LeftOut } from "./apps.js";
+import type { CgoByMain } from "./cgo.js";
 import type { DefaultBranch } from "./default-branch.js";
 import type { KeptFiles } from "./kept-files.js";
 import type { PortEvidence } from "./ports.js";
+import type { DetectedService } from "./services.js";
 
 /** A `package main` of the repo. */
 export interface MainPackage {
@@ -67,10 +67,10 @@ export interface Detection {
   kept: KeptFiles;
   /** The branch CI runs on. */
   branch: DefaultBranch;
-  /** In SERVICE_KINDS order. */
-  services: ServiceKind[];
-  /** The module path that implied each service. */
-  serviceEvidence: Partial<Record<ServiceKind, string>>;
+  /** Backing services the main packages use, in SERVICE_KINDS order, with the evidence. */
+  services: DetectedService[];
+  /** The compose file `docker compose` reads in the repo (not one gopave wrote), if any. */
+  keptCompose: KeptCompose | undefined;
   /** GOPRIVATE globs to propose; sorted, deduplicated. */
   privateGlobs: string[];
   privateEvidence: { module: string; reason: PrivateReason }[];

@@ -16,10 +16,14 @@ function appEnvironment(spec: Spec, app: AppSpec): Record<string, string> {
   return env;
 }
 
-/** Long form: the short list only orders startup, it does not wait for health. */
+/**
+ * Long form: the short list only orders startup, it does not wait for health. Optional services
+ * are left out: `docker compose up` does not start them.
+ */
 function dependsOn(services: ResolvedService[]): Record<string, { condition: string }> | undefined {
-  if (services.length === 0) return undefined;
-  return Object.fromEntries(services.map((s) => [s.kind, { condition: "service_healthy" }]));
+  const needed = services.filter((s) => !s.optional);
+  if (needed.length === 0) return undefined;
+  return Object.fromEntries(needed.map((s) => [s.name, { condition: "service_healthy" }]));
 }
 
 /**
@@ -77,19 +81,29 @@ function debugService(
   };
 }
 
-function backingService(s: ResolvedService): ComposeService {
+/**
+ * A backing service on its pinned image. An optional one sits in a profile named after it, which
+ * `docker compose up` leaves out and `docker compose --profile <name> up` starts.
+ */
+export function backingService(s: ResolvedService): ComposeService {
   const c = SERVICE_CATALOG[s.kind];
   return {
+    ...(s.optional ? { profiles: [s.kind] } : {}),
     image: `${s.image}:${s.tag}`,
+    ...(c.hostname ? { hostname: c.hostname } : {}),
     ...(c.command ? { command: [...c.command] } : {}),
     ...(Object.keys(c.environment).length > 0 ? { environment: { ...c.environment } } : {}),
-    healthcheck: { test: [...c.healthcheck], ...SERVICE_HEALTH },
-    ports: [`127.0.0.1:${s.hostPort}:${s.containerPort}`],
+    healthcheck: {
+      test: [...c.healthcheck],
+      ...SERVICE_HEALTH,
+      ...(c.startPeriod ? { start_period: c.startPeriod } : {}),
+    },
+    ports: [`127.0.0.1:${s.hostPort ?? c.port}:${s.containerPort}`],
     ...(c.dataPath !== undefined ? { volumes: [`${volumeName(s)}:${c.dataPath}`] } : {}),
   };
 }
 
-function volumeName(s: ResolvedService): string {
+export function volumeName(s: ResolvedService): string {
   return `${s.kind}-data`;
 }
 
@@ -111,7 +125,7 @@ export const generateCompose: Generator = (ctx: GenerateContext): GeneratedFile[
           debugService(spec, a, i, services),
         ])
       : []),
-    ...services.map((s): [string, ComposeService] => [s.kind, backingService(s)]),
+    ...services.map((s): [string, ComposeService] => [s.name, backingService(s)]),
   ];
   const volumes = services.filter((s) => SERVICE_CATALOG[s.kind].dataPath !== undefined);
   const data = {

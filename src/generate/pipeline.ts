@@ -29,7 +29,7 @@ export function readText(file: string): string | undefined {
 /** Loads gopave.yaml from text and plans what sync would do in `root`. Reads only. */
 export function planFromSpecText(root: string, specText: string, version: string): RepoPlan {
   const loaded = loadSpec(specText, SPEC_FILE);
-  const repo = readRepoFacts(root);
+  const repo = readRepoFacts(root, loaded.spec.keep);
   const desired = renderAll(loaded, repo, GENERATORS, version);
   const manifest = parseManifest(readText(join(root, MANIFEST_PATH)));
   const actions = planSync({ desired, manifest, read: (p) => readText(join(root, p)) });

@@ -1,4 +1,5 @@
 import type { Spec } from "../spec/schema.js";
+import type { ServiceKind } from "../spec/services.js";
 import type { ResolvedTool } from "../spec/tools.js";
 
 /** How a generated file is serialised, and so how overrides and the marker apply to it. */
@@ -43,6 +44,35 @@ export interface LocalReplacement {
   replaces: string;
 }
 
+/** A backing service the repo's own compose file runs. */
+export interface KeptComposeService {
+  /** Its name in that file. */
+  name: string;
+  kind: ServiceKind;
+  /** Port inside the compose network. */
+  port: number;
+  /** Port published on the host, if any. */
+  hostPort: number | undefined;
+  /** Credentials as the file gives them: literals, or `${VAR}` references compose expands. */
+  user?: string | undefined;
+  password?: string | undefined;
+  database?: string | undefined;
+  healthcheck: boolean;
+  /** Under a compose profile: not started by a plain `docker compose up`. */
+  profiled: boolean;
+  /** The networks it joins ("default" when the file names none). */
+  networks: string[];
+}
+
+/** What gopave needs from a compose file the repo keeps (spec `keep.compose`). */
+export interface KeptCompose {
+  path: string;
+  /** Backing services by kind, the one the apps depend on first. */
+  services: KeptComposeService[];
+  /** Environment of the services built from the repo (its apps): first value per variable. */
+  appEnv: Record<string, string>;
+}
+
 /** What generators may know about the repo besides the spec: read fresh on every sync. */
 export interface RepoFacts {
   /** Modules, root-first then by dir. */
@@ -56,6 +86,10 @@ export interface RepoFacts {
    * 1.14 or later); absent when it does not.
    */
   vendor?: true;
+  /** The compose file named by the spec's `keep.compose`, when it has one. */
+  keptCompose?: KeptCompose | undefined;
+  /** A hand-written .env.example's variables: gopave then only adds a marked block to it. */
+  envExample?: Record<string, string> | undefined;
 }
 
 export interface GenerateContext {

@@ -2,6 +2,7 @@ import type { Detection } from "../detect/index.js";
 import { compareGoVersions } from "../gomod/go-version.js";
 import { draftApps } from "./draft-apps.js";
 import type { SpecInput } from "./schema.js";
+import { draftServices } from "./draft-services.js";
 import { DEFAULT_TOOLS, defaultToolPin } from "./tools.js";
 import type { SpecComments } from "./spec-yaml.js";
 
@@ -59,8 +60,9 @@ export function draftSpec(d: Detection): SpecDraft {
   const lint = golangciForKeptConfig(d, tools, notes);
   const apps = draftApps(d, comments, notes);
 
-  const services = Object.fromEntries(d.services.map((k) => [k, {}]));
-  for (const k of d.services) comments[`services.${k}`] = `uses ${d.serviceEvidence[k] ?? k}`;
+  const { services, comments: serviceComments, notes: serviceNotes } = draftServices(d);
+  Object.assign(comments, serviceComments);
+  notes.push(...serviceNotes);
   if (d.privateGlobs.length > 0) {
     const why = d.privateEvidence.map(
       (e) =>

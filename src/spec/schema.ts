@@ -2,7 +2,8 @@ import { z } from "zod";
 import { isExactGoRelease } from "../gomod/go-version.js";
 import { parseGoproxy } from "../gomod/goproxy-list.js";
 import { RUNTIMES } from "./images.js";
-import { SERVICE_KINDS } from "./services.js";
+import { SERVICE_CATALOG, SERVICE_KINDS } from "./services.js";
+import type { EnvRole, ServiceKind } from "./services.js";
 
 /** A module version as `go install pkg@version` takes it; `latest` and queries drift, so no. */
 const toolVersion = z.string().regex(/^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, {
@@ -153,23 +154,47 @@ const imageSection = z.strictObject({
     .default({}),
 });
 
-const serviceSection = z.strictObject({
-  version: z
-    .string()
-    .regex(/^[0-9][0-9A-Za-z.-]*$/, {
-      message: 'an image tag such as "17.6" ("latest" is not a pin)',
-    })
-    .optional()
-    .describe("Image tag; default from gopave's pinned table."),
-  port: port
-    .optional()
-    .describe("Host port (bound to 127.0.0.1); default the service's usual port."),
+/** An environment variable name, as the apps read it. */
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  message: "an environment variable name such as PG_DSN",
 });
 
+function serviceSection(kind: ServiceKind) {
+  const roles = SERVICE_CATALOG[kind].roles as [EnvRole, ...EnvRole[]];
+  const defaults = Object.keys(SERVICE_CATALOG[kind].defaultEnv).join(", ");
+  return z.strictObject({
+    version: z
+      .string()
+      // Docker's tag grammar, minus the moving names that are not pins.
+      .regex(/^(?!(?:latest|stable|edge|main|master)$)\w[\w.-]{0,127}$/, {
+        message: 'an image tag such as "17.6" ("latest" is not a pin)',
+      })
+      .optional()
+      .describe("Image tag; default from gopave's pinned table."),
+    port: port
+      .optional()
+      .describe("Host port (bound to 127.0.0.1); default the service's usual port."),
+    optional: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Started only on request (`docker compose --profile <service> up`): apps and the dev container do not wait for it, and get no connection variables for it (.env.example lists them, commented out). For plugins chosen by configuration and for alternatives (postgres next to mysql or sqlite). Ignored for a service the kept compose file runs.",
+      ),
+    env: z
+      .record(envVarName, z.enum(roles))
+      .optional()
+      .describe(
+        `The connection variables the apps read, each with what it holds: ${roles.join(", ")} (addr is host:port). Unset: ${defaults}.`,
+      ),
+  });
+}
+
+type ServiceSection = ReturnType<typeof serviceSection>;
+
 const servicesSection = z.strictObject(
-  Object.fromEntries(SERVICE_KINDS.map((k) => [k, serviceSection.optional()])) as Record<
-    (typeof SERVICE_KINDS)[number],
-    z.ZodOptional<typeof serviceSection>
+  Object.fromEntries(SERVICE_KINDS.map((k) => [k, serviceSection(k).optional()])) as Record<
+    ServiceKind,
+    z.ZodOptional<ServiceSection>
   >,
 );
 
@@ -284,3 +309,4 @@ export type Spec = z.output<typeof specSchema>;
 export type AppSpec = Spec["apps"][number];
 export type KeepKind = keyof Spec["keep"];
 export type ToolSpecValue = z.output<typeof toolSpec>;
+export type ServiceSpec = z.output<ServiceSection>;

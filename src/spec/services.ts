@@ -1,5 +1,25 @@
+import { connectionValue } from "./service-values.js";
+import type { Endpoint, EnvRole } from "./service-values.js";
+
+export { ENV_ROLES } from "./service-values.js";
+export type { Endpoint, EnvRole } from "./service-values.js";
+
 /** Backing services gopave can run next to the apps, keyed by the name used in the spec. */
-export const SERVICE_KINDS = ["postgres", "mysql", "redis", "mongo", "nats", "kafka"] as const;
+export const SERVICE_KINDS = [
+  "postgres",
+  "mysql",
+  "redis",
+  "mongo",
+  "nats",
+  "kafka",
+  "rabbitmq",
+  "memcached",
+  "elasticsearch",
+  "opensearch",
+  "clickhouse",
+  "etcd",
+  "minio",
+] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 export interface ServiceCatalogEntry {
@@ -9,19 +29,34 @@ export interface ServiceCatalogEntry {
   /** Appended to the tag (e.g. "-alpine" where the probe needs a shell tool). */
   tagSuffix: string;
   port: number;
+  /** Where the image keeps its data (a named volume); undefined for caches. */
   dataPath: string | undefined;
+  /** Run with the tools the image ships (checked per image: see the comment on each). */
   healthcheck: string[];
+  /** Seconds before failed probes count; the JVM services need longer than the rest. */
+  startPeriod?: string;
   command?: string[];
+  /** A fixed host name where the image keys its data by it (RabbitMQ's node name). */
+  hostname?: string;
   /** Container environment; `${VAR}` values come from .env. */
   environment: Record<string, string>;
   /** Development defaults written to .env.example. */
   envExample: Record<string, string>;
-  /** Name of the variable the app reads to connect, and its value inside compose / on the host. */
-  urlEnv: string;
-  url: (host: string, port: number) => string;
+  /** The container variables that hold the credentials apps connect with. */
+  credentials: { user?: string; password?: string; database?: string };
+  /** What an app's connection variable may hold for this service. */
+  roles: readonly EnvRole[];
+  /** The variables set when the spec names none (gopave's conventional names). */
+  defaultEnv: Record<string, EnvRole>;
+  /** Last path element of images that run this service, for reading a repo's own compose file. */
+  images: readonly string[];
 }
 
 const q = (name: string) => `\${${name}:?set ${name} in .env (copy .env.example)}`;
+
+const SQL_ROLES = ["url", "dsn", "addr", "host", "port", "user", "password", "database"] as const;
+const ADDR_ROLES = ["addr", "host", "port"] as const;
+const HTTP_ROLES = ["url", "addr", "host", "port"] as const;
 
 export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
   postgres: {
@@ -37,9 +72,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       POSTGRES_DB: q("POSTGRES_DB"),
     },
     envExample: { POSTGRES_USER: "app", POSTGRES_PASSWORD: "app-dev-password", POSTGRES_DB: "app" },
-    urlEnv: "DATABASE_URL",
-    url: (h, p) =>
-      `postgres://\${POSTGRES_USER}:\${POSTGRES_PASSWORD}@${h}:${p}/\${POSTGRES_DB}?sslmode=disable`,
+    credentials: { user: "POSTGRES_USER", password: "POSTGRES_PASSWORD", database: "POSTGRES_DB" },
+    roles: [...SQL_ROLES, "driver"],
+    defaultEnv: { DATABASE_URL: "url" },
+    images: ["postgres", "postgresql", "postgis", "timescaledb", "timescaledb-ha", "pgvector"],
   },
   mysql: {
     image: "mysql",
@@ -65,9 +101,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       MYSQL_USER: "app",
       MYSQL_PASSWORD: "app-dev-password",
     },
-    urlEnv: "MYSQL_DSN",
-    url: (h, p) =>
-      `\${MYSQL_USER}:\${MYSQL_PASSWORD}@tcp(${h}:${p})/\${MYSQL_DATABASE}?parseTime=true`,
+    credentials: { user: "MYSQL_USER", password: "MYSQL_PASSWORD", database: "MYSQL_DATABASE" },
+    roles: [...SQL_ROLES, "driver"],
+    defaultEnv: { MYSQL_DSN: "dsn" },
+    images: ["mysql", "mysql-server", "mariadb", "percona-server", "percona"],
   },
   redis: {
     image: "redis",
@@ -78,8 +115,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     healthcheck: ["CMD", "redis-cli", "ping"],
     environment: {},
     envExample: {},
-    urlEnv: "REDIS_URL",
-    url: (h, p) => `redis://${h}:${p}/0`,
+    credentials: {},
+    roles: ["url", ...ADDR_ROLES],
+    defaultEnv: { REDIS_URL: "url" },
+    images: ["redis", "redis-stack", "redis-stack-server", "valkey", "keydb", "dragonfly"],
   },
   mongo: {
     image: "mongo",
@@ -96,9 +135,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       MONGO_INITDB_ROOT_USERNAME: "app",
       MONGO_INITDB_ROOT_PASSWORD: "app-dev-password",
     },
-    urlEnv: "MONGODB_URI",
-    url: (h, p) =>
-      `mongodb://\${MONGO_INITDB_ROOT_USERNAME}:\${MONGO_INITDB_ROOT_PASSWORD}@${h}:${p}/?authSource=admin`,
+    credentials: { user: "MONGO_INITDB_ROOT_USERNAME", password: "MONGO_INITDB_ROOT_PASSWORD" },
+    roles: ["url", ...ADDR_ROLES, "user", "password"],
+    defaultEnv: { MONGODB_URI: "url" },
+    images: ["mongo", "mongodb", "mongodb-community-server"],
   },
   nats: {
     image: "nats",
@@ -111,8 +151,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     healthcheck: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8222/healthz"],
     environment: {},
     envExample: {},
-    urlEnv: "NATS_URL",
-    url: (h, p) => `nats://${h}:${p}`,
+    credentials: {},
+    roles: ["url", ...ADDR_ROLES],
+    defaultEnv: { NATS_URL: "url" },
+    images: ["nats"],
   },
   kafka: {
     image: "apache/kafka",
@@ -139,28 +181,193 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       KAFKA_LOG_DIRS: "/var/lib/kafka/data",
     },
     envExample: {},
-    urlEnv: "KAFKA_BROKERS",
-    url: (h, p) => `${h}:${p}`,
+    credentials: {},
+    roles: ADDR_ROLES,
+    defaultEnv: { KAFKA_BROKERS: "addr" },
+    images: ["kafka", "cp-kafka", "redpanda"],
+  },
+  rabbitmq: {
+    image: "rabbitmq",
+    // The 4.3 line, as the corpus's own compose files pin it (evrone/go-clean-template).
+    version: "4.3.2",
+    tagSuffix: "",
+    port: 5672,
+    dataPath: "/var/lib/rabbitmq",
+    // The node name, and so the data directory, follows the host name: keep it fixed.
+    hostname: "rabbitmq",
+    // RabbitMQ's documented basic health check; the CLI tools ship in the image.
+    healthcheck: ["CMD", "rabbitmq-diagnostics", "-q", "ping"],
+    startPeriod: "20s",
+    environment: {
+      RABBITMQ_DEFAULT_USER: q("RABBITMQ_DEFAULT_USER"),
+      RABBITMQ_DEFAULT_PASS: q("RABBITMQ_DEFAULT_PASS"),
+    },
+    envExample: { RABBITMQ_DEFAULT_USER: "app", RABBITMQ_DEFAULT_PASS: "app-dev-password" },
+    credentials: { user: "RABBITMQ_DEFAULT_USER", password: "RABBITMQ_DEFAULT_PASS" },
+    roles: ["url", ...ADDR_ROLES, "user", "password"],
+    defaultEnv: { RABBITMQ_URL: "url" },
+    images: ["rabbitmq"],
+  },
+  memcached: {
+    image: "memcached",
+    version: "1.6.45",
+    // The Debian image has no nc; Alpine's busybox does. A cache keeps no data: no volume.
+    tagSuffix: "-alpine",
+    port: 11211,
+    dataPath: undefined,
+    healthcheck: ["CMD-SHELL", "echo version | nc -w 1 127.0.0.1 11211 | grep -q VERSION"],
+    environment: {},
+    envExample: {},
+    credentials: {},
+    roles: ADDR_ROLES,
+    defaultEnv: { MEMCACHED_ADDR: "addr" },
+    images: ["memcached"],
+  },
+  elasticsearch: {
+    image: "docker.elastic.co/elasticsearch/elasticsearch",
+    version: "9.4.2",
+    tagSuffix: "",
+    port: 9200,
+    dataPath: "/usr/share/elasticsearch/data",
+    // The image ships curl. Yellow is healthy for a single node (replicas cannot be placed).
+    healthcheck: [
+      "CMD",
+      "curl",
+      "-fsS",
+      "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s",
+    ],
+    startPeriod: "60s",
+    // One node, no TLS or users: a development server on 127.0.0.1, with a bounded heap.
+    environment: {
+      "discovery.type": "single-node",
+      "xpack.security.enabled": "false",
+      ES_JAVA_OPTS: "-Xms512m -Xmx512m",
+    },
+    envExample: {},
+    credentials: {},
+    roles: HTTP_ROLES,
+    // go-elasticsearch reads ELASTICSEARCH_URL itself when no address is configured.
+    defaultEnv: { ELASTICSEARCH_URL: "url" },
+    images: ["elasticsearch"],
+  },
+  opensearch: {
+    image: "opensearchproject/opensearch",
+    version: "3.7.0",
+    tagSuffix: "",
+    port: 9200,
+    dataPath: "/usr/share/opensearch/data",
+    // The image ships curl.
+    healthcheck: [
+      "CMD",
+      "curl",
+      "-fsS",
+      "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s",
+    ],
+    startPeriod: "60s",
+    // Without the security plugin no admin password is needed (and no demo certificates).
+    environment: {
+      "discovery.type": "single-node",
+      DISABLE_SECURITY_PLUGIN: "true",
+      DISABLE_INSTALL_DEMO_CONFIG: "true",
+      OPENSEARCH_JAVA_OPTS: "-Xms512m -Xmx512m",
+    },
+    envExample: {},
+    credentials: {},
+    roles: HTTP_ROLES,
+    defaultEnv: { OPENSEARCH_URL: "url" },
+    images: ["opensearch"],
+  },
+  clickhouse: {
+    image: "clickhouse/clickhouse-server",
+    version: "26.5.1",
+    tagSuffix: "",
+    // The native protocol, clickhouse-go's default.
+    port: 9000,
+    dataPath: "/var/lib/clickhouse",
+    // clickhouse-client is the server binary itself, so it is always there.
+    healthcheck: [
+      "CMD-SHELL",
+      'clickhouse-client --user "$${CLICKHOUSE_USER}" --password "$${CLICKHOUSE_PASSWORD}" --query "SELECT 1"',
+    ],
+    environment: {
+      CLICKHOUSE_USER: q("CLICKHOUSE_USER"),
+      CLICKHOUSE_PASSWORD: q("CLICKHOUSE_PASSWORD"),
+      CLICKHOUSE_DB: q("CLICKHOUSE_DB"),
+    },
+    envExample: {
+      CLICKHOUSE_USER: "app",
+      CLICKHOUSE_PASSWORD: "app-dev-password",
+      CLICKHOUSE_DB: "app",
+    },
+    credentials: {
+      user: "CLICKHOUSE_USER",
+      password: "CLICKHOUSE_PASSWORD",
+      database: "CLICKHOUSE_DB",
+    },
+    roles: SQL_ROLES,
+    defaultEnv: { CLICKHOUSE_URL: "url" },
+    images: ["clickhouse-server", "clickhouse"],
+  },
+  etcd: {
+    image: "gcr.io/etcd-development/etcd",
+    version: "v3.6.14",
+    tagSuffix: "",
+    port: 2379,
+    dataPath: "/etcd-data",
+    // The image is distroless (no shell, no curl); etcdctl ships in it and asks 127.0.0.1:2379.
+    healthcheck: ["CMD", "etcdctl", "endpoint", "health"],
+    command: ["/usr/local/bin/etcd"],
+    environment: {
+      ETCD_NAME: "etcd",
+      ETCD_DATA_DIR: "/etcd-data",
+      ETCD_LISTEN_CLIENT_URLS: "http://0.0.0.0:2379",
+      ETCD_ADVERTISE_CLIENT_URLS: "http://etcd:2379",
+    },
+    envExample: {},
+    credentials: {},
+    roles: HTTP_ROLES,
+    defaultEnv: { ETCD_ENDPOINTS: "url" },
+    images: ["etcd"],
+  },
+  minio: {
+    image: "minio/minio",
+    // The last image MinIO published: since October 2025 the community edition is source-only.
+    version: "RELEASE.2025-09-07T16-13-09Z",
+    tagSuffix: "",
+    port: 9000,
+    dataPath: "/data",
+    command: ["server", "/data", "--console-address", ":9001"],
+    // The image has no curl since late 2023; it ships the mc client, whose `ready` asks the server.
+    healthcheck: ["CMD", "mc", "ready", "local"],
+    environment: {
+      MINIO_ROOT_USER: q("MINIO_ROOT_USER"),
+      MINIO_ROOT_PASSWORD: q("MINIO_ROOT_PASSWORD"),
+    },
+    // MinIO refuses a root password shorter than 8 characters.
+    envExample: { MINIO_ROOT_USER: "app", MINIO_ROOT_PASSWORD: "app-dev-password" },
+    credentials: { user: "MINIO_ROOT_USER", password: "MINIO_ROOT_PASSWORD" },
+    roles: [...HTTP_ROLES, "user", "password", "region"],
+    // The AWS SDKs read these names themselves; minio-go's credentials.NewEnvAWS does too.
+    defaultEnv: {
+      AWS_ENDPOINT_URL_S3: "url",
+      AWS_ACCESS_KEY_ID: "user",
+      AWS_SECRET_ACCESS_KEY: "password",
+      AWS_REGION: "region",
+    },
+    images: ["minio"],
   },
 };
 
-/**
- * Go modules whose presence in go.mod means the code talks to a service. Matched on the module
- * path without a /vN suffix.
- */
-export const SERVICE_DRIVERS: Record<string, ServiceKind> = {
-  "github.com/jackc/pgx": "postgres",
-  "github.com/lib/pq": "postgres",
-  "github.com/go-sql-driver/mysql": "mysql",
-  "github.com/redis/go-redis": "redis",
-  "github.com/go-redis/redis": "redis",
-  "github.com/redis/rueidis": "redis",
-  "github.com/gomodule/redigo": "redis",
-  "go.mongodb.org/mongo-driver": "mongo",
-  "github.com/nats-io/nats.go": "nats",
-  "github.com/segmentio/kafka-go": "kafka",
-  "github.com/IBM/sarama": "kafka",
-  "github.com/Shopify/sarama": "kafka",
-  "github.com/twmb/franz-go": "kafka",
-  "github.com/confluentinc/confluent-kafka-go": "kafka",
-};
+/** The value of a connection variable of `kind` at `e`; undefined for a role it does not have. */
+export function serviceValue(kind: ServiceKind, role: EnvRole, e: Endpoint): string | undefined {
+  if (!SERVICE_CATALOG[kind].roles.includes(role)) return undefined;
+  return connectionValue(kind, role, e);
+}
+
+/** The service run by an image, from its last path element ("bitnami/postgresql:16" -> postgres). */
+export function serviceOfImage(image: string): ServiceKind | undefined {
+  const noDigest = image.split("@")[0] ?? image;
+  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
+  const base = (last.split(":")[0] ?? last).toLowerCase();
+  return SERVICE_KINDS.find((k) => SERVICE_CATALOG[k].images.includes(base));
+}

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { moduleShape } from "../../../detect/module-shape.js";
 import type { RepoFacts, RepoModule } from "../../../generate/types.js";
+import { keptFileFacts } from "../../../detect/kept-file-facts.js";
 import type { GoModModel, RepoModel } from "../../types.js";
 
 /**
@@ -41,6 +42,7 @@ export function repoFactsFromModel(model: RepoModel): RepoFacts | undefined {
   // The same replacement and vendor facts as sync reads from disk.
   const shape = moduleShape(chosen, model.gowork?.work, read);
   return {
+    ...keptFileFacts(read, model.spec?.loaded?.spec.keep),
     modules,
     workspace: model.gowork ? { hasSum: read("go.work.sum") !== undefined } : undefined,
     ...(shape.replacements.length > 0 ? { replacements: shape.replacements } : {}),

@@ -1,5 +1,11 @@
 import type { RepoModel, Rule, RuleFinding, StructuredFile } from "../../types.js";
-import { composeServices, isDatabaseImage, isRecord, serviceImage } from "./util/compose.js";
+import {
+  composeServices,
+  isDatabaseImage,
+  isIdle,
+  isRecord,
+  serviceImage,
+} from "./util/compose.js";
 
 export const CP003: Rule = {
   id: "CP003",
@@ -24,6 +30,9 @@ export const CP003: Rule = {
     for (const compose of model.composes) {
       const isDatabase = databaseLookup(model, compose);
       for (const service of composeServices(compose)) {
+        // A container that only sleeps (a dev container) connects to nothing at start-up: for
+        // it, started is ready enough, and a kept database may have no healthcheck to wait for.
+        if (isIdle(service)) continue;
         const deps = service.data.depends_on;
         const base = ["services", service.name, "depends_on"];
         const report = (dep: string, path: (string | number)[], how: string) => {

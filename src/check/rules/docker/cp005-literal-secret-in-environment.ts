@@ -1,6 +1,26 @@
-import type { Rule, RuleFinding } from "../../types.js";
+import { hasMarker } from "../../../generate/marker.js";
+import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
 import { composeServices, environmentEntries, isLiteralValue } from "./util/compose.js";
-import { hasUrlPassword, isSecretName } from "./util/secrets.js";
+import { hasUrlPassword, isSecretName, urlPasswords } from "./util/secrets.js";
+
+/**
+ * Literal secrets the repo's own compose files commit. gopave's dev container joins a kept
+ * compose file and repeats its credentials; such a copy is no new exposure, and the finding
+ * stays where the repo wrote the secret.
+ */
+function committedSecrets(composes: readonly StructuredFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const compose of composes) {
+    if (hasMarker(compose.text)) continue;
+    for (const service of composeServices(compose)) {
+      for (const e of environmentEntries(service.data.environment)) {
+        if (isSecretName(e.key) && isLiteralValue(e.value)) out.add(String(e.value));
+        if (typeof e.value === "string") for (const p of urlPasswords(e.value)) out.add(p);
+      }
+    }
+  }
+  return out;
+}
 
 export const CP005: Rule = {
   id: "CP005",
@@ -23,12 +43,21 @@ export const CP005: Rule = {
   },
   check({ model }) {
     const out: RuleFinding[] = [];
+    const committed = committedSecrets(model.composes);
     for (const compose of model.composes) {
+      const copy = hasMarker(compose.text);
       for (const service of composeServices(compose)) {
         for (const e of environmentEntries(service.data.environment)) {
           const secret = isSecretName(e.key) && isLiteralValue(e.value);
           const url = typeof e.value === "string" && hasUrlPassword(e.value, true);
           if (!secret && !url) continue;
+          if (
+            copy &&
+            (secret
+              ? committed.has(String(e.value))
+              : urlPasswords(String(e.value)).every((p) => committed.has(p)))
+          )
+            continue;
           out.push({
             file: compose.path,
             line: compose.lineOf(["services", service.name, "environment", ...e.path]),

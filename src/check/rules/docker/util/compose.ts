@@ -41,6 +41,7 @@ const DATABASE_IMAGES = new Set([
   "mysql",
   "mariadb",
   "percona-server",
+  "percona",
   "redis",
   "redis-stack",
   "redis-stack-server",
@@ -62,12 +63,17 @@ const DATABASE_IMAGES = new Set([
   "scylla",
   "cockroach",
   "clickhouse-server",
+  "clickhouse",
   "zookeeper",
   "cp-zookeeper",
   "etcd",
   "couchdb",
   "influxdb",
   "neo4j",
+  "mysql-server",
+  "pgvector",
+  "timescaledb-ha",
+  "minio",
 ]);
 
 export function isDatabaseImage(image: string): boolean {
@@ -86,6 +92,15 @@ export function hasHealthcheck(service: ComposeService): boolean {
   if (hc.disable === true) return false;
   const test = hc.test;
   return !(Array.isArray(test) && test[0] === "NONE");
+}
+
+/**
+ * A container that only sleeps (a dev container's service): it connects to nothing when it
+ * starts, so it may start beside a database that is not ready yet.
+ */
+export function isIdle(service: ComposeService): boolean {
+  const cmd = words(service.data.command) ?? words(service.data.entrypoint);
+  return cmd !== undefined && cmd[0] === "sleep" && cmd[1] === "infinity" && cmd.length === 2;
 }
 
 /** `command` / `entrypoint` as words (a string is split on spaces as Compose does). */
@@ -177,9 +192,13 @@ export function environmentEntries(env: unknown): EnvEntry[] {
   });
 }
 
-/** Names of the services a compose file's services depend on. */
+/**
+ * Names of the services a compose file's services depend on. A container that only sleeps (a dev
+ * container) waits for nothing to be ready, so its dependencies do not count.
+ */
 export function dependedOn(file: StructuredFile): string[] {
   return composeServices(file).flatMap((svc) => {
+    if (isIdle(svc)) return [];
     const deps = svc.data.depends_on;
     if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
     return isRecord(deps) ? Object.keys(deps) : [];

@@ -75,6 +75,18 @@ export function hasUrlPassword(value: string, literalOnly = false): boolean {
   return false;
 }
 
+/** The literal passwords in the URLs of a value (none for `$VAR` ones). */
+export function urlPasswords(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^/\s@,|]*)@/gi)) {
+    const info = m[1] ?? "";
+    const colon = info.indexOf(":");
+    const password = colon === -1 ? "" : info.slice(colon + 1);
+    if (password !== "" && !password.includes("$")) out.push(password);
+  }
+  return out;
+}
+
 /** A URL with any user info: in GOPROXY even a bare token as the user name is a credential. */
 export function hasUrlUserInfo(value: string): boolean {
   return /[a-z][a-z0-9+.-]*:\/\/[^/\s@,|]+@/i.test(value);
