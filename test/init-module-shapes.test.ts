@@ -59,6 +59,13 @@ it("init says a replacement outside the repo needs a named build context", async
       "example.com/shared (go.mod:8) is replaced by ../shared, outside the repo",
     );
     expect(init.stdout).toContain("docker build --build-context gomod-shared=../shared .");
+    // compose passes the same named context to every app's build.
+    const compose = parseYaml(readFileSync(join(dir, "repo", "compose.yaml"), "utf8")) as {
+      services: Record<string, { build?: { additional_contexts?: Record<string, string> } }>;
+    };
+    const builds = Object.values(compose.services).flatMap((s) => (s.build ? [s.build] : []));
+    expect(builds.length).toBeGreaterThan(0);
+    for (const b of builds) expect(b.additional_contexts).toEqual({ "gomod-shared": "../shared" });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

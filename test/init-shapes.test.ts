@@ -146,9 +146,21 @@ describe("init on real-repo shapes", () => {
     const dir = shape("app-dockerfile");
     const { spec } = await initShape(dir);
     expect(spec.keep).toMatchObject({ dockerfile: "cmd/api/Dockerfile" });
-    expect(spec.apps).toEqual([{ name: "orders", main: "./cmd/api", port: 8443 }]);
+    expect(spec.apps).toEqual([
+      { name: "orders", main: "./cmd/api", port: 8443, dockerfile: "cmd/api/Dockerfile" },
+    ]);
     expect(existsSync(join(dir, "Dockerfile"))).toBe(false);
     expect(existsSync(join(dir, ".dockerignore"))).toBe(false);
+    // compose builds the app with its own Dockerfile; the debug targets exist only in gopave's.
+    const compose = parse(read(dir, "compose.yaml")) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(compose.services)).toEqual(["orders"]);
+    expect(compose.services.orders?.build).toEqual({
+      context: ".",
+      dockerfile: "cmd/api/Dockerfile",
+    });
+    expect(read(dir, ".vscode/launch.json")).not.toContain('"request": "attach"');
   });
 
   it("a module below the top of its git checkout gets no CI file there", async () => {

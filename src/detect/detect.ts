@@ -151,6 +151,26 @@ function withAppDockerfiles(
   return { ...kept, dockerfile: unique[0] as string, notes: [...kept.notes, ...notes] };
 }
 
+/**
+ * The repo's Dockerfile that builds one app's image: one that builds it, else one beside its main
+ * package, else the kept root Dockerfile when it is the only app.
+ */
+function appDockerfile(
+  root: string,
+  kept: KeptFiles,
+  app: AppCandidate,
+  appCount: number,
+): string | undefined {
+  if (kept.dockerfile === undefined) return undefined;
+  const built = app.builds.find((b) => b.source === "dockerfile")?.file;
+  if (built) return built;
+  const own = ["Dockerfile", "Containerfile"]
+    .map((f) => (app.pkg.dir === "." ? f : `${app.pkg.dir.slice(2)}/${f}`))
+    .find((p) => existsSync(join(root, p)));
+  if (own) return own;
+  return appCount === 1 && !kept.dockerfile.includes("/") ? kept.dockerfile : undefined;
+}
+
 /** Exact or floating-minor Go versions the repo's own files name (not go.mod, not gopave.yaml). */
 function keptGoPins(model: RepoModel): KeptGoPin[] {
   const own = new Set(["go-line", "toolchain", "spec", "spec-builder"]);
@@ -232,9 +252,11 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     timeoutMs,
   );
   const kept = withAppDockerfiles(root, findKeptFiles(root, model), selection.apps);
-  const apps = selection.apps.map((a) =>
-    appDetails(root, model, graph, a.pkg, a.builds, kept.compose),
-  );
+  const apps = selection.apps.map((a) => {
+    const details = appDetails(root, model, graph, a.pkg, a.builds, kept.compose);
+    const dockerfile = appDockerfile(root, kept, a, selection.apps.length);
+    return dockerfile ? { ...details, dockerfile } : details;
+  });
   const keptCompose = kept.compose === undefined ? undefined : readKeptCompose(root, kept.compose);
   const facts = toRepoFacts(repo);
   const services = servicesOf(

@@ -56,6 +56,7 @@ const PRIVATE_SUFFIXES = [
   ".home.arpa",
   ".localhost",
 ];
+const PRIVATE_LABELS = new Set(["internal", "corp", "intranet", "intra", "private", "lan"]);
 const FORGE_PREFIXES = ["git.", "gitlab.", "gitea.", "bitbucket.", "code.", "scm."];
 
 export function moduleHost(path: string): string {
@@ -74,6 +75,8 @@ export function hostHeuristic(path: string): "certain" | "likely" | undefined {
   const host = moduleHost(path);
   if (!host.includes(".")) return "certain";
   if (PRIVATE_SUFFIXES.some((s) => host.endsWith(s))) return "certain";
+  // A label that says so ("git.internal.example.com", "go.corp.example.net").
+  if (host.split(".").some((l) => PRIVATE_LABELS.has(l))) return "certain";
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return "certain";
   const shared = [...SHARED_FORGES].some((d) => host === d || host.endsWith(`.${d}`));
   if (!shared && FORGE_PREFIXES.some((p) => host.startsWith(p))) return "likely";

@@ -34,6 +34,8 @@ export interface DetectedApp {
   evidence: string[];
   /** The binary's name, when the repo's release config names it. */
   binary: string | undefined;
+  /** The repo's own Dockerfile that builds its image, when gopave keeps the repo's Dockerfiles. */
+  dockerfile?: string;
   port: PortEvidence | undefined;
   /** An HTTP health route found in its sources (only for apps with a port). */
   health: string | undefined;

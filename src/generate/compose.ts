@@ -1,9 +1,15 @@
 import type { AppSpec, Spec } from "../spec/schema.js";
 import { SERVICE_CATALOG } from "../spec/services.js";
-import { debugTarget, DELVE_CONTAINER_PORT } from "./container/names.js";
+import {
+  buildContextNames,
+  debugTarget,
+  DELVE_CONTAINER_PORT,
+  outsideDirs,
+} from "./container/names.js";
 import { resolveServices, serviceConnectionEnv } from "./service-env.js";
 import type { ResolvedService } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
+import { hasDebugTargets } from "./vscode-tasks.js";
 
 // Backing services start in seconds; ten tries bound a broken one to about a minute.
 const SERVICE_HEALTH = { interval: "5s", timeout: "3s", retries: 10, start_period: "10s" } as const;
@@ -39,11 +45,41 @@ function appHealthcheck(spec: Spec, app: AppSpec): ComposeService | undefined {
   };
 }
 
-function appService(spec: Spec, app: AppSpec, services: ResolvedService[]): ComposeService {
+/**
+ * How compose builds an app's image: the app's own Dockerfile when the repo keeps its Dockerfiles,
+ * else the generated Dockerfile's target, with the named build contexts it copies module
+ * directories outside the repo from. Undefined: a kept Dockerfile that does not build this app.
+ */
+function appBuild(ctx: GenerateContext, app: AppSpec): ComposeService | undefined {
+  if (app.dockerfile !== undefined) return { context: ".", dockerfile: app.dockerfile };
+  if (ctx.spec.keep.dockerfile !== undefined) return undefined;
+  return { context: ".", target: app.name, ...namedContexts(ctx) };
+}
+
+/** The named build contexts the generated Dockerfile copies outside module directories from. */
+function namedContexts(ctx: GenerateContext): ComposeService {
+  const outside = buildContextNames(
+    outsideDirs(
+      ctx.repo.modules.map((m) => m.dir),
+      ctx.repo.replacements ?? [],
+    ),
+  );
+  if (outside.size === 0) return {};
+  return {
+    additional_contexts: Object.fromEntries([...outside].map(([dir, name]) => [name, dir])),
+  };
+}
+
+function appService(
+  spec: Spec,
+  app: AppSpec,
+  build: ComposeService,
+  services: ResolvedService[],
+): ComposeService {
   const healthcheck = appHealthcheck(spec, app);
   const deps = dependsOn(services);
   return {
-    build: { context: ".", target: app.name },
+    build,
     ...(app.port !== undefined ? { ports: [`${app.port}:${app.port}`] } : {}),
     environment: appEnvironment(spec, app),
     ...(deps ? { depends_on: deps } : {}),
@@ -57,6 +93,7 @@ function appService(spec: Spec, app: AppSpec, services: ResolvedService[]): Comp
  * ptrace needs SYS_PTRACE and a seccomp profile that allows it.
  */
 function debugService(
+  ctx: GenerateContext,
   spec: Spec,
   app: AppSpec,
   index: number,
@@ -72,7 +109,7 @@ function debugService(
   }
   return {
     profiles: ["debug"],
-    build: { context: ".", target: debugTarget(app.name) },
+    build: { context: ".", target: debugTarget(app.name), ...namedContexts(ctx) },
     ports,
     environment: appEnvironment(spec, app),
     ...(deps ? { depends_on: deps } : {}),
@@ -112,17 +149,24 @@ export function volumeName(s: ResolvedService): string {
  * and the backing services with health checks. Secrets come from .env by `${VAR:?...}`.
  */
 export const generateCompose: Generator = (ctx: GenerateContext): GeneratedFile[] => {
-  const { spec, tools } = ctx;
+  const { spec } = ctx;
   const services = resolveServices(spec);
   if (spec.keep.compose !== undefined) return [];
   if (spec.apps.length === 0 && services.length === 0) return [];
-  const debug = tools.some((t) => t.name === "dlv");
+  const debug = hasDebugTargets(ctx);
+  const built = spec.apps.flatMap((a) => {
+    const build = appBuild(ctx, a);
+    return build ? [{ app: a, build }] : [];
+  });
   const entries: [string, ComposeService][] = [
-    ...spec.apps.map((a): [string, ComposeService] => [a.name, appService(spec, a, services)]),
+    ...built.map(({ app, build }): [string, ComposeService] => [
+      app.name,
+      appService(spec, app, build, services),
+    ]),
     ...(debug
       ? spec.apps.map((a, i): [string, ComposeService] => [
           debugTarget(a.name),
-          debugService(spec, a, i, services),
+          debugService(ctx, spec, a, i, services),
         ])
       : []),
     ...services.map((s): [string, ComposeService] => [s.name, backingService(s)]),

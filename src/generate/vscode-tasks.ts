@@ -10,8 +10,18 @@ export function debugTaskLabel(app: string): string {
 }
 
 /** Whether the debug containers exist: the Dockerfile's debug targets need a pinned Delve. */
+/**
+ * The `<app>-debug` compose services: they build the generated Dockerfile's debug targets and live
+ * in the generated compose.yaml, so the repo must keep neither its own Dockerfile nor compose file.
+ */
 export function hasDebugTargets(ctx: GenerateContext): boolean {
-  return ctx.spec.apps.length > 0 && ctx.tools.some((t) => t.name === "dlv");
+  const { spec } = ctx;
+  return (
+    spec.apps.length > 0 &&
+    ctx.tools.some((t) => t.name === "dlv") &&
+    spec.keep.dockerfile === undefined &&
+    spec.keep.compose === undefined
+  );
 }
 
 export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {

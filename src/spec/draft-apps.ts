@@ -115,6 +115,7 @@ export function draftApps(d: Detection, comments: SpecComments, notes: string[])
       ...(cgo !== undefined ? { cgo } : {}),
       ...(a.tags.length > 0 ? { tags: a.tags } : {}),
       ...(a.ldflags !== undefined ? { ldflags: a.ldflags } : {}),
+      ...(a.dockerfile !== undefined ? { dockerfile: a.dockerfile } : {}),
     };
   });
   notes.push(...cgoNotes(d.cgo, apps));

@@ -89,6 +89,10 @@ const appName = z.string().regex(/^[a-z][a-z0-9-]*$/, {
   message: "lower-case letters, digits and '-', starting with a letter",
 });
 
+const repoPath = z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\s]+$/, {
+  message: 'a path relative to the repo root, e.g. "docker-compose.yml"',
+});
+
 const appSection = z.strictObject({
   name: appName.describe("Image target, compose service and binary name."),
   main: z
@@ -126,6 +130,11 @@ const appSection = z.strictObject({
     .optional()
     .describe(
       'Extra linker flags (go build -ldflags), after gopave\'s own "-s", e.g. "-X main.version=1.2.3".',
+    ),
+  dockerfile: repoPath
+    .optional()
+    .describe(
+      "The repo's own Dockerfile that builds this app's image (with keep.dockerfile); compose builds it with the repo root as context.",
     ),
 });
 
@@ -242,10 +251,6 @@ const overrideSection = z.strictObject({
     .string()
     .optional()
     .describe("Text appended to a text file (Dockerfile, scripts, .dockerignore)."),
-});
-
-const repoPath = z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\s]+$/, {
-  message: 'a path relative to the repo root, e.g. "docker-compose.yml"',
 });
 
 /**

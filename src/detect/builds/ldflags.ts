@@ -25,13 +25,21 @@ export function keptLdflags(value: string | undefined): string | undefined {
     if (!resolved(w)) continue;
     kept.push(w);
   }
-  return kept.length > 0 ? kept.map(quoteWord).join(" ") : undefined;
+  const quoted = kept.map(quoteWord);
+  if (quoted.some((w) => w === undefined)) return undefined;
+  return quoted.length > 0 ? quoted.join(" ") : undefined;
 }
 
 function resolved(word: string): boolean {
   return !word.includes("\u0000") && !/\$[({A-Za-z_]/.test(word);
 }
 
-function quoteWord(w: string): string {
-  return /^[A-Za-z0-9_./=:,+@%-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`;
+/**
+ * A word as the go command splits -ldflags (cmd/internal/quoted): double quotes keep spaces
+ * together. The spec allows no ', $, ` or \, so a word that needs them cannot be kept.
+ */
+function quoteWord(w: string): string | undefined {
+  if (/^[A-Za-z0-9_./=:,+@%-]+$/.test(w)) return w;
+  if (/['"$`\\\n\r]/.test(w)) return undefined;
+  return `"${w}"`;
 }
