@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { goodOSArchFile, matchTag } from "./build-context.js";
-import { headerAllows, parseGoFileHeader } from "./go-file-header.js";
 import { parseImports } from "./go-imports.js";
+import { packageSources } from "./package-sources.js";
 
 /** Directory (or binary) names that say what a main package is for, when it is not deployed. */
 const REASONS: [RegExp, string][] = [
@@ -46,13 +44,7 @@ export function toolingReason(root: string, dir: string): string | undefined {
 }
 
 function importsTesting(absDir: string): boolean {
-  try {
-    return readdirSync(absDir)
-      .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
-      .some((f) => parseImports(readFileSync(join(absDir, f), "utf8")).includes("testing"));
-  } catch {
-    return false;
-  }
+  return packageSources(absDir).some((f) => parseImports(f.text).includes("testing"));
 }
 
 /**
@@ -60,15 +52,5 @@ function importsTesting(absDir: string): boolean {
  * whose main is in a `//go:build ignore` file, builds nothing.
  */
 export function hasFuncMain(absDir: string): boolean {
-  try {
-    return readdirSync(absDir)
-      .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go") && goodOSArchFile(f))
-      .some((f) => {
-        const src = readFileSync(join(absDir, f), "utf8");
-        if (!/^func\s+main\s*\(\s*\)/m.test(src)) return false;
-        return headerAllows(parseGoFileHeader(src), (t) => matchTag(t, undefined));
-      });
-  } catch {
-    return false;
-  }
+  return packageSources(absDir).some((f) => /^func\s+main\s*\(\s*\)/m.test(f.text));
 }

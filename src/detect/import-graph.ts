@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { goodOSArchFile, matchTag } from "./build-context.js";
-import { headerAllows, parseGoFileHeader } from "./go-file-header.js";
 import { parseImports } from "./go-imports.js";
+import { packageSources } from "./package-sources.js";
 import { goListOffline, modulesInRepo } from "./go-list.js";
 import type { LoadedRepo } from "./repo-files.js";
 import { relDir } from "./repo-files.js";
@@ -83,34 +82,19 @@ function repoRoots(repo: LoadedRepo): { path: string; absDir: string }[] {
   return roots.sort((a, b) => b.path.length - a.path.length);
 }
 
-/** Non-test Go files of a directory that build in the list context, with their imports. */
+/** Imports of a directory's Go files that build in the list context; undefined without any. */
 function dirImports(absDir: string): { imports: string[]; cgo: boolean } | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(absDir).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"));
-  } catch {
-    return undefined;
-  }
+  const sources = packageSources(absDir);
+  if (sources.length === 0) return undefined;
   const imports = new Set<string>();
   let cgo = false;
-  let any = false;
-  for (const name of names) {
-    if (name.startsWith("_") || name.startsWith(".") || !goodOSArchFile(name)) continue;
-    let src: string;
-    try {
-      src = readFileSync(join(absDir, name), "utf8");
-    } catch {
-      continue;
-    }
-    const h = parseGoFileHeader(src);
-    if (!headerAllows(h, (t) => matchTag(t, undefined))) continue;
-    any = true;
-    for (const p of parseImports(src)) {
+  for (const { text } of sources) {
+    for (const p of parseImports(text)) {
       if (p === "C") cgo = true;
       else imports.add(p);
     }
   }
-  return any ? { imports: [...imports].sort(), cgo } : undefined;
+  return { imports: [...imports].sort(), cgo };
 }
 
 /** Standard library paths have no dot in their first element (as the go command decides). */

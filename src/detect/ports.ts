@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { packageSources } from "./package-sources.js";
 
 /** Where an app's port was found. */
 export interface PortEvidence {
@@ -52,16 +52,6 @@ interface Candidate extends PortEvidence {
   secondary: boolean;
 }
 
-function goFiles(absDir: string): string[] {
-  try {
-    return readdirSync(absDir)
-      .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 function usable(port: number): boolean {
   return port >= 80 && port <= 65535 && !SERVICE_PORTS.has(port);
 }
@@ -102,13 +92,7 @@ function namedPort(
 /** Candidates in one directory, in file and line order. */
 function dirCandidates(root: string, dir: string, fields: boolean): Candidate[] {
   const out: Candidate[] = [];
-  for (const f of goFiles(join(root, dir))) {
-    let text: string;
-    try {
-      text = readFileSync(join(root, dir, f), "utf8");
-    } catch {
-      continue;
-    }
+  for (const { name: f, text } of packageSources(join(root, dir))) {
     const file = `${dir}/${f}`.replace(/^\.\//, "");
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
@@ -172,13 +156,7 @@ export function findHealthPath(root: string, dirs: readonly string[]): string | 
   const order = ["/healthz", "/health", "/livez", "/readyz", "/-/healthy", "/ping"];
   let best: number | undefined;
   for (const dir of dirs) {
-    for (const f of goFiles(join(root, dir))) {
-      let text: string;
-      try {
-        text = readFileSync(join(root, dir, f), "utf8");
-      } catch {
-        continue;
-      }
+    for (const { text } of packageSources(join(root, dir))) {
       for (const m of text.matchAll(
         /"(?:GET )?(\/(?:healthz|health|livez|readyz|-\/healthy|ping))"/g,
       )) {
