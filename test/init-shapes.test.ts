@@ -147,7 +147,13 @@ describe("init on real-repo shapes", () => {
     const { spec } = await initShape(dir);
     expect(spec.keep).toMatchObject({ dockerfile: "cmd/api/Dockerfile" });
     expect(spec.apps).toEqual([
-      { name: "orders", main: "./cmd/api", port: 8443, dockerfile: "cmd/api/Dockerfile" },
+      {
+        name: "orders",
+        main: "./cmd/api",
+        port: 8443,
+        dockerfile: "cmd/api/Dockerfile",
+        target: "release",
+      },
     ]);
     expect(existsSync(join(dir, "Dockerfile"))).toBe(false);
     expect(existsSync(join(dir, ".dockerignore"))).toBe(false);
@@ -159,6 +165,7 @@ describe("init on real-repo shapes", () => {
     expect(compose.services.orders?.build).toEqual({
       context: ".",
       dockerfile: "cmd/api/Dockerfile",
+      target: "release",
     });
     expect(read(dir, ".vscode/launch.json")).not.toContain('"request": "attach"');
   });

@@ -12,7 +12,7 @@ import { GopaveError } from "../util/errors.js";
 import { appDetails, matchesChoice } from "./app-details.js";
 import { selectApps } from "./apps.js";
 import type { AppCandidate, LeftOut } from "./apps.js";
-import { shippedBuilds } from "./builds/index.js";
+import { imageStage, shippedBuilds } from "./builds/index.js";
 import { defaultBranch } from "./default-branch.js";
 import { chooseGoVersion, releaseFromGoVersion } from "./go-version-choice.js";
 import type { KeptGoPin } from "./go-version-choice.js";
@@ -255,7 +255,10 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
   const apps = selection.apps.map((a) => {
     const details = appDetails(root, model, graph, a.pkg, a.builds, kept.compose);
     const dockerfile = appDockerfile(root, kept, a, selection.apps.length);
-    return dockerfile ? { ...details, dockerfile } : details;
+    if (!dockerfile) return details;
+    const file = model.dockerfiles.find((d) => d.path === dockerfile);
+    const target = file ? imageStage(file).target : undefined;
+    return { ...details, dockerfile, ...(target ? { target } : {}) };
   });
   const keptCompose = kept.compose === undefined ? undefined : readKeptCompose(root, kept.compose);
   const facts = toRepoFacts(repo);

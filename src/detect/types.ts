@@ -36,6 +36,8 @@ export interface DetectedApp {
   binary: string | undefined;
   /** The repo's own Dockerfile that builds its image, when gopave keeps the repo's Dockerfiles. */
   dockerfile?: string;
+  /** Its stage that is the image, when that is not the last one (the last one runs Delve). */
+  target?: string;
   port: PortEvidence | undefined;
   /** An HTTP health route found in its sources (only for apps with a port). */
   health: string | undefined;

@@ -51,7 +51,13 @@ function appHealthcheck(spec: Spec, app: AppSpec): ComposeService | undefined {
  * directories outside the repo from. Undefined: a kept Dockerfile that does not build this app.
  */
 function appBuild(ctx: GenerateContext, app: AppSpec): ComposeService | undefined {
-  if (app.dockerfile !== undefined) return { context: ".", dockerfile: app.dockerfile };
+  if (app.dockerfile !== undefined) {
+    return {
+      context: ".",
+      dockerfile: app.dockerfile,
+      ...(app.target !== undefined ? { target: app.target } : {}),
+    };
+  }
   if (ctx.spec.keep.dockerfile !== undefined) return undefined;
   return { context: ".", target: app.name, ...namedContexts(ctx) };
 }

@@ -116,6 +116,7 @@ export function draftApps(d: Detection, comments: SpecComments, notes: string[])
       ...(a.tags.length > 0 ? { tags: a.tags } : {}),
       ...(a.ldflags !== undefined ? { ldflags: a.ldflags } : {}),
       ...(a.dockerfile !== undefined ? { dockerfile: a.dockerfile } : {}),
+      ...(a.target !== undefined ? { target: a.target } : {}),
     };
   });
   notes.push(...cgoNotes(d.cgo, apps));

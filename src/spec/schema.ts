@@ -136,6 +136,11 @@ const appSection = z.strictObject({
     .describe(
       "The repo's own Dockerfile that builds this app's image (with keep.dockerfile); compose builds it with the repo root as context.",
     ),
+  target: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: "a Dockerfile stage name" })
+    .optional()
+    .describe("The stage of apps[].dockerfile that is the app's image, when it is not the last."),
 });
 
 const imageSection = z.strictObject({

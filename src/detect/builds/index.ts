@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isDevContainerDockerfile } from "../../check/rules/docker/util/repo.js";
+import {
+  imageCommand,
+  isDevContainerDockerfile,
+  runsDelve,
+} from "../../check/rules/docker/util/repo.js";
+import type { Stage } from "../../check/rules/docker/util/stages.js";
 import { finalStage, lineOf, stageGraph } from "../../check/rules/docker/util/stages.js";
 import type { DockerfileModel, RepoModel } from "../../check/types.js";
 import { dockerfileBuilds } from "./dockerfile.js";
@@ -43,9 +48,21 @@ export function shippedBuilds(
   return [...fromGoreleaser, ...fromDockerfiles, ...fromMakefiles];
 }
 
-/** The ports a Dockerfile's final image EXPOSEs, in order, with their lines. */
+/**
+ * The stage a Dockerfile builds the app's image in: the last one that does not start Delve (a
+ * repo's Dockerfile may end in a debug stage), with its name when it is not the last stage, since
+ * a build must then name it as its target.
+ */
+export function imageStage(file: DockerfileModel): { stage: Stage | undefined; target?: string } {
+  const graph = stageGraph(file);
+  const last = finalStage(graph);
+  const stage = [...graph.stages].reverse().find((s) => !runsDelve(imageCommand(s))) ?? last;
+  return stage && stage !== last && stage.name ? { stage, target: stage.name } : { stage };
+}
+
+/** The ports the app's image stage EXPOSEs (imageStage), in order, with their lines. */
 export function exposedPorts(file: DockerfileModel): { port: number; line: number }[] {
-  const stage = finalStage(stageGraph(file));
+  const { stage } = imageStage(file);
   return (stage?.instructions ?? [])
     .filter((i) => i.getKeyword() === "EXPOSE")
     .flatMap((i) =>
