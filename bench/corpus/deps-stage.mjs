@@ -157,7 +157,7 @@ function quietHome(cacheDir) {
 }
 
 /** The download's environment: a clean one plus the stage's non-empty ARG/ENV values. */
-function stageEnv(vars, { tmp, cacheDir }) {
+function stageEnv(vars, { tmp, cacheDir, toolchain }) {
   const declared = Object.fromEntries([...vars].filter(([, v]) => v !== ""));
   return {
     PATH: process.env.PATH ?? "",
@@ -169,7 +169,9 @@ function stageEnv(vars, { tmp, cacheDir }) {
     GIT_TERMINAL_PROMPT: "0",
     ...declared,
     GOMODCACHE: join(cacheDir, "gomodcache"),
-    GOTOOLCHAIN: "local",
+    // The golang image's GOTOOLCHAIN=local; a newer Go than this machine's comes from the module
+    // proxy as a toolchain module (see --toolchain).
+    GOTOOLCHAIN: toolchain ?? "local",
   };
 }
 
@@ -213,11 +215,18 @@ export async function runDepsStage({
   timeoutMs,
   redact,
   keep,
+  newerToolchain,
   tmpRoot = tmpdir(),
 }) {
+  let toolchain;
   if (specGo && goVersionLess(localGo, specGo)) {
-    return { status: "skip", detail: `needs go ${specGo}` };
+    // A newer Go from the module proxy stands in for the image's, when it is new enough.
+    const newer = newerToolchain?.replace(/^go/, "");
+    if (!newer || goVersionLess(newer, specGo))
+      return { status: "skip", detail: `needs go ${specGo}` };
+    toolchain = `go${newer}`;
   }
+
   const stage = depsStage(dockerfileText);
   if (stage.error && /-mod=vendor\b/.test(dockerfileText)) {
     return { status: "vendored", detail: "vendor/ holds every dependency: nothing to download" };
@@ -228,13 +237,27 @@ export async function runDepsStage({
     const contexts = new Map(
       [...dockerfileText.matchAll(/--build-context\s+([\w.-]+)=(\S+)/g)].map((m) => [m[1], m[2]]),
     );
-    return await runSteps(stage, { contextDir, contexts, tmp, cacheDir, timeoutMs, redact });
+    const result = await runSteps(stage, {
+      contextDir,
+      contexts,
+      tmp,
+      cacheDir,
+      timeoutMs,
+      redact,
+      toolchain,
+    });
+    return toolchain && result.status === "ok"
+      ? { ...result, status: `ok (${toolchain})` }
+      : result;
   } finally {
     if (!keep) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-async function runSteps(stage, { contextDir, contexts, tmp, cacheDir, timeoutMs, redact }) {
+async function runSteps(
+  stage,
+  { contextDir, contexts, tmp, cacheDir, timeoutMs, redact, toolchain },
+) {
   const fsRoot = join(tmp, "root");
   const ctx = { contextDir, contexts, fsRoot, workdir: "/", ignored: dockerignore(contextDir) };
   const notes = stage.ignored.map((l) => `not run: ${l}`);
@@ -249,7 +272,7 @@ async function runSteps(stage, { contextDir, contexts, tmp, cacheDir, timeoutMs,
       mkdirSync(join(fsRoot, ctx.workdir), { recursive: true });
       const result = await run(step.command, {
         cwd: join(fsRoot, ctx.workdir),
-        env: stageEnv(stage.vars, { tmp, cacheDir }),
+        env: stageEnv(stage.vars, { tmp, cacheDir, toolchain }),
         timeoutMs,
       });
       // Paths in the stage's file system read as they would in the image (/src/...).

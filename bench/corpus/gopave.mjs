@@ -48,8 +48,8 @@ export function gopaveCli(bin) {
       return error ? { exit: r.code, error } : { exit: r.code, findings: json.findings ?? [] };
     },
     /** {exit, ms, result} (init's JSON) or {exit, ms, error}. */
-    async init(dir) {
-      const r = await gopave(["init", "--yes", "--offline", "--json"], dir);
+    async init(dir, extra = []) {
+      const r = await gopave(["init", "--yes", "--offline", "--json", ...extra], dir);
       if (r.code !== 0) {
         return { exit: r.code, ms: r.ms, error: failure(r) };
       }

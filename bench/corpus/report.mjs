@@ -37,10 +37,10 @@ function newCell(r) {
 }
 
 function depsCell(r) {
-  const d = r.deps;
-  if (!d) return "—";
-  if (d.status === "skip") return `skip (${d.detail})`;
-  return d.status;
+  const cell = (d) => (d.status === "skip" ? `skip (${d.detail})` : d.status);
+  if (!r.deps) return "—";
+  // With the repo's Dockerfile kept, the stage shown is that of gopave's own (init --force).
+  return r.depsForced ? `kept; own: ${cell(r.depsForced)}` : cell(r.deps);
 }
 
 function appsCell(r) {
@@ -135,6 +135,12 @@ function detailLines(r) {
   }
   if (r.after?.error) out.push(`check after init: ${r.after.error}`);
   for (const g of groupFindings(r.newFindings ?? [])) out.push(`new finding: ${g}`);
+  if (r.depsForced && !r.depsForced.status.startsWith("ok")) {
+    out.push(
+      `deps stage of gopave's own Dockerfile ${r.depsForced.status}: ${r.depsForced.detail ?? ""}`,
+    );
+    if (r.depsForced.refused?.length) out.push(`  refused: ${r.depsForced.refused.join(", ")}`);
+  }
   if (r.deps && !["ok", "none", "kept"].includes(r.deps.status)) {
     out.push(`deps stage ${r.deps.status}: ${r.deps.detail ?? ""}`);
     if (r.deps.refused?.length) out.push(`  refused: ${r.deps.refused.join(", ")}`);
