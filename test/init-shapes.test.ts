@@ -207,3 +207,21 @@ describe("init on a terminal", () => {
     ]);
   });
 });
+
+describe("init where the modules are below the folder", () => {
+  it("says where they are and how to make them one workspace (exit 2, nothing written)", async () => {
+    const dir = shape("gen-main", "main", "monorepo");
+    execFileSync(
+      "sh",
+      ["-c", "mkdir -p services/a && mv go.mod generate.go cmd internal services/a/"],
+      {
+        cwd: dir,
+      },
+    );
+    const r = await gopave(dir, ["init", "--yes"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no go.mod or go.work in");
+    expect(r.stderr).toContain("go work init ./services/a");
+    expect(existsSync(join(dir, "gopave.yaml"))).toBe(false);
+  });
+});

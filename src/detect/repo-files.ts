@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { RepoFacts } from "../generate/types.js";
 import { parseGoMod } from "../gomod/gomod-file.js";
@@ -6,6 +7,7 @@ import type { GoModFile } from "../gomod/gomod-file.js";
 import { parseGoWork } from "../gomod/gowork-file.js";
 import type { GoWorkFile } from "../gomod/gowork-file.js";
 import { GopaveError } from "../util/errors.js";
+import { isSkippedDirName } from "./source-scan.js";
 import { buildContextNames, outsideDirs } from "../generate/container/names.js";
 import { moduleShape } from "./module-shape.js";
 import type { ModuleShape } from "./module-shape.js";
@@ -62,6 +64,28 @@ function loadModule(root: string, absDir: string): LoadedModule | undefined {
   };
 }
 
+/** go.mod files up to three folders down (not vendor/, testdata/ or hidden folders), by dir. */
+function nestedModules(root: string): string[] {
+  const out: string[] = [];
+  const walk = (abs: string, rel: string, depth: number) => {
+    if (depth > 3) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || isSkippedDirName(e.name)) continue;
+      const childRel = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (existsSync(join(abs, e.name, "go.mod"))) out.push(childRel);
+      else walk(join(abs, e.name), childRel, depth + 1);
+    }
+  };
+  walk(root, "", 1);
+  return out.sort();
+}
+
 /** Parses the root go.mod and go.work (and the go.mod of each `use`). No go command, no network. */
 export function loadRepo(rootIn: string): LoadedRepo {
   const root = resolve(rootIn);
@@ -89,8 +113,13 @@ export function loadRepo(rootIn: string): LoadedRepo {
     if (m) modules.push(m);
   }
   if (!work && modules.length === 0) {
+    const nested = nestedModules(root);
     throw new GopaveError("GOMOD_MISSING", `no go.mod or go.work in ${root}`, {
-      hint: "run gopave init in a Go module root (where go.mod is)",
+      hint:
+        nested.length > 0
+          ? `the modules are below it (${nested.slice(0, 6).join(", ")}${nested.length > 6 ? ", …" : ""}): ` +
+            `run gopave init in one of them, or make them one workspace first: go work init ${nested.map((d) => `./${d}`).join(" ")}`
+          : "run gopave init in a Go module root (where go.mod is)",
     });
   }
   if (modules.length === 0) {
