@@ -1,11 +1,7 @@
 import type { AppSpec, Spec } from "../spec/schema.js";
 import { SERVICE_CATALOG } from "../spec/services.js";
-import {
-  buildContextNames,
-  debugTarget,
-  DELVE_CONTAINER_PORT,
-  outsideDirs,
-} from "./container/names.js";
+import { debugTarget, DELVE_CONTAINER_PORT } from "./container/names.js";
+import { outsideContexts } from "./container/stages.js";
 import { resolveServices, serviceConnectionEnv } from "./service-env.js";
 import type { ResolvedService } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
@@ -64,12 +60,8 @@ function appBuild(ctx: GenerateContext, app: AppSpec): ComposeService | undefine
 
 /** The named build contexts the generated Dockerfile copies outside module directories from. */
 function namedContexts(ctx: GenerateContext): ComposeService {
-  const outside = buildContextNames(
-    outsideDirs(
-      ctx.repo.modules.map((m) => m.dir),
-      ctx.repo.replacements ?? [],
-    ),
-  );
+  // Exactly the contexts the generated Dockerfile copies from.
+  const outside = outsideContexts(ctx.repo);
   if (outside.size === 0) return {};
   return {
     additional_contexts: Object.fromEntries([...outside].map(([dir, name]) => [name, dir])),

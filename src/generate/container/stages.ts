@@ -84,7 +84,7 @@ function imagePath(dir: string): string {
  * Named build contexts for module directories outside the repo, by dir. vendor/ holds copies of
  * the replacements, but not of go.work's own modules.
  */
-function outsideContexts(repo: RepoFacts): Map<string, string> {
+export function outsideContexts(repo: RepoFacts): Map<string, string> {
   return buildContextNames(
     outsideDirs(
       repo.modules.map((m) => m.dir),
