@@ -136,6 +136,16 @@ function versionCheck(
   return lines;
 }
 
+/** Settings that conflict with the spec stop the script before anything is checked further. */
+const STOP_ON_CONFLICTS = [
+  'if [ "$conflicts" -gt 0 ]; then',
+  "  printf '%s' \"$rows\"",
+  '  echo "setup-go-env: fix the conflicts above and re-run." >&2',
+  "  exit 1",
+  "fi",
+  "",
+];
+
 /**
  * Without go.toolchain the script writes no GOTOOLCHAIN, so what matters is the Go this repo
  * gets with the developer's own setting (a go.mod toolchain line may switch to it). When that is
@@ -143,12 +153,7 @@ function versionCheck(
  */
 function repoGoCheck(want: string): string[] {
   return [
-    'if [ "$conflicts" -gt 0 ]; then',
-    "  printf '%s' \"$rows\"",
-    '  echo "setup-go-env: fix the conflicts above and re-run." >&2',
-    "  exit 1",
-    "fi",
-    "",
+    ...STOP_ON_CONFLICTS,
     "# The Go the go command runs in this repo, with this machine's own GOTOOLCHAIN (left as it is).",
     'eff_go=$(cd "$repo" && go env GOVERSION) || eff_go="none (go env failed in $repo)"',
     'if [ "$eff_go" != "$want_go" ]; then',
@@ -191,12 +196,7 @@ const ENV_FUNCTIONS = [
 
 function effectiveCheck(want: string, policy: "local" | "auto" | "path"): string[] {
   return [
-    'if [ "$conflicts" -gt 0 ]; then',
-    "  printf '%s' \"$rows\"",
-    '  echo "setup-go-env: fix the conflicts above and re-run." >&2',
-    "  exit 1",
-    "fi",
-    "",
+    ...STOP_ON_CONFLICTS,
     "# What the go command now runs by default, after any toolchain switch.",
     "eff_go=$(go env GOVERSION)",
     'if [ "$eff_go" != "$want_go" ]; then',

@@ -58,6 +58,14 @@ const SQL_ROLES = ["url", "dsn", "addr", "host", "port", "user", "password", "da
 const ADDR_ROLES = ["addr", "host", "port"] as const;
 const HTTP_ROLES = ["url", "addr", "host", "port"] as const;
 
+/** Elasticsearch and OpenSearch ship curl; yellow is healthy for one node (no replicas placed). */
+const CLUSTER_HEALTH = [
+  "CMD",
+  "curl",
+  "-fsS",
+  "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s",
+];
+
 export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
   postgres: {
     image: "postgres",
@@ -230,12 +238,7 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     port: 9200,
     dataPath: "/usr/share/elasticsearch/data",
     // The image ships curl. Yellow is healthy for a single node (replicas cannot be placed).
-    healthcheck: [
-      "CMD",
-      "curl",
-      "-fsS",
-      "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s",
-    ],
+    healthcheck: CLUSTER_HEALTH,
     startPeriod: "60s",
     // One node, no TLS or users: a development server on 127.0.0.1, with a bounded heap.
     environment: {
@@ -257,12 +260,7 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     port: 9200,
     dataPath: "/usr/share/opensearch/data",
     // The image ships curl.
-    healthcheck: [
-      "CMD",
-      "curl",
-      "-fsS",
-      "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s",
-    ],
+    healthcheck: CLUSTER_HEALTH,
     startPeriod: "60s",
     // Without the security plugin no admin password is needed (and no demo certificates).
     environment: {
