@@ -20,7 +20,9 @@ function initCell(r) {
 function validCell(r) {
   if (!r.validation) return "—";
   const ok = r.validation.filter((v) => v.ok).length;
-  return `${ok}/${r.validation.length}`;
+  // A sibling that shadows one of the repo's own files makes the row fail here too.
+  const shadows = r.shadowing?.length ? `, ${r.shadowing.length} shadowing` : "";
+  return `${ok}/${r.validation.length}${shadows}`;
 }
 
 function syncCell(r) {
@@ -127,6 +129,7 @@ function detailLines(r) {
     out.push(`invalid ${v.path} (${v.kind}): ${v.errors.join(" / ")}${more}`);
   }
   for (const m of r.misplaced ?? []) out.push(`misplaced: ${m}`);
+  for (const m of r.shadowing ?? []) out.push(`shadows the repo's own: ${m}`);
   if (r.sync?.error) out.push(`sync --check: ${r.sync.error}`);
   else if (r.sync && !r.sync.clean) {
     out.push(

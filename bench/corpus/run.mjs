@@ -86,6 +86,36 @@ function misplaced(subdir, written) {
     .map((p) => `${subdir}/${p} (CI reads it only at the repository root)`);
 }
 
+/**
+ * Files a tool reads for one purpose, where the first found wins (compose, golangci-lint, the dev
+ * container) or all count (CI workflows that run the tests).
+ */
+const PURPOSES = [
+  ["compose", ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"]],
+  ["golangci-lint", [".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"]],
+  ["dev container", [".devcontainer/devcontainer.json", ".devcontainer.json"]],
+  ["Dockerfile", ["Dockerfile", "Containerfile"]],
+];
+
+/**
+ * Files init wrote beside a file the repo had for the same purpose, which a tool would read
+ * instead or in addition; and a test workflow written next to the repo's kept CI.
+ */
+function shadowing(dir, written, spec) {
+  const out = [];
+  for (const [purpose, names] of PURPOSES) {
+    const mine = names.filter((n) => written.includes(n));
+    const theirs = names.filter((n) => !written.includes(n) && existsSync(join(dir, n)));
+    if (mine.length > 0 && theirs.length > 0) {
+      out.push(`${purpose}: wrote ${mine.join(", ")} beside the repo's ${theirs.join(", ")}`);
+    }
+  }
+  if ((spec?.keep.ci ?? []).length > 0 && written.includes(".github/workflows/ci.yml")) {
+    out.push(`CI: wrote .github/workflows/ci.yml beside ${spec.keep.ci.join(", ")}`);
+  }
+  return out;
+}
+
 async function validateAll(ctx, dir, paths) {
   const out = [];
   for (const path of paths) {
@@ -129,6 +159,7 @@ async function measureCopy(ctx, dir, rec) {
   step(`validate ${written.length} written files`);
   rec.validation = await validateAll(ctx, dir, written);
   rec.misplaced = misplaced(rec.subdir, written);
+  rec.shadowing = shadowing(dir, written, rec.spec);
   step("sync --check");
   rec.sync = await ctx.cli.syncCheck(dir);
   step("check (after)");
