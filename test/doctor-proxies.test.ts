@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Check } from "../src/doctor/types.js";
@@ -151,6 +151,23 @@ describe("GOPROXY entries", () => {
     });
     expect(d.get("proxy.1").status).toBe("warn");
     expect(d.get("proxy.1").detail).toContain("falls through to the next entry (|)");
+  });
+
+  it("keeps its command deadline when the request deadline is short (a go slow to start)", async () => {
+    const m = machine();
+    // The go command takes longer to start than the request deadline, as on a loaded machine.
+    const wrapper = join(m.bin, "go");
+    writeFileSync(
+      wrapper,
+      readFileSync(wrapper, "utf8").replace("#!/bin/sh\n", "#!/bin/sh\nsleep 0.5\n"),
+    );
+    const d = await doctor(m, {
+      GOPROXY: `${hang.url}|${ok.url}`,
+      GOSUMDB: "off",
+      GOPAVE_DOCTOR_TIMEOUT_MS: "200",
+    });
+    expect(d.get("env.GOPROXY")).toBeDefined();
+    expect(d.get("proxy.1").status).toBe("warn");
   });
 
   it("fails a refused connection", async () => {

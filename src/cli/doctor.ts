@@ -16,7 +16,7 @@ export interface DoctorOptions {
   json?: boolean | undefined;
   fix?: boolean | undefined;
   explain?: string | undefined;
-  /** Per-request / per-command deadline; default GOPAVE_DOCTOR_TIMEOUT_MS, else 5 s. */
+  /** Per-request deadline; default GOPAVE_DOCTOR_TIMEOUT_MS, else 5 s. */
   timeoutMs?: number | undefined;
   /** Reads standard input for `--explain -` (injectable for tests). */
   readStdin?: (() => Promise<string>) | undefined;

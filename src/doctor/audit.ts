@@ -23,7 +23,7 @@ const PROBES: Probe[] = [
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
-/** GOPAVE_DOCTOR_TIMEOUT_MS overrides the per-request and per-command deadline. */
+/** GOPAVE_DOCTOR_TIMEOUT_MS overrides the per-request deadline (local commands keep theirs). */
 export function timeoutFrom(env: NodeJS.ProcessEnv, explicit?: number): number {
   if (explicit !== undefined) return explicit;
   const n = Number(env.GOPAVE_DOCTOR_TIMEOUT_MS);
@@ -34,13 +34,17 @@ export interface AuditInput {
   root: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** Default: DEFAULT_TIMEOUT_MS, or the request deadline when that is longer. */
+  commandTimeoutMs?: number;
   target: Target;
 }
 
 /** Runs every probe in parallel; a probe that throws becomes a failed check, not a crash. */
 export async function audit(input: AuditInput): Promise<Finding[]> {
-  const machine = await inspectMachine(input.root, input.env, input.timeoutMs);
-  const ctx: DoctorContext = { ...input, machine };
+  const commandTimeoutMs =
+    input.commandTimeoutMs ?? Math.max(DEFAULT_TIMEOUT_MS, input.timeoutMs);
+  const machine = await inspectMachine(input.root, input.env, commandTimeoutMs);
+  const ctx: DoctorContext = { ...input, commandTimeoutMs, machine };
   const results = await Promise.all(
     PROBES.map((probe) =>
       probe(ctx).catch((err: unknown): Finding[] => [

@@ -57,7 +57,13 @@ export interface DoctorContext {
   root: string;
   /** The user's environment, unchanged (source attribution needs the real one). */
   env: NodeJS.ProcessEnv;
+  /** Deadline of each network request (proxies, checksum database). */
   timeoutMs: number;
+  /**
+   * Deadline of each local command (go env, go version -m, git, docker): a separate one, so a
+   * short network deadline never cuts off a command that is only slow to start on a busy machine.
+   */
+  commandTimeoutMs: number;
   target: Target;
   machine: Machine;
 }

@@ -42,7 +42,7 @@ interface GitFacts {
 }
 
 async function readGit(ctx: DoctorContext): Promise<GitFacts> {
-  const opts = { cwd: ctx.root, env: ctx.env, timeoutMs: ctx.timeoutMs };
+  const opts = { cwd: ctx.root, env: ctx.env, timeoutMs: ctx.commandTimeoutMs };
   const [rewrites, helpers] = await Promise.all([
     run("git", ["config", "--get-regexp", "^url\\..*\\.insteadof$"], opts),
     run("git", ["config", "--get-regexp", "^credential\\..*helper$"], opts),

@@ -3,7 +3,7 @@ import type { Finding, Probe } from "../types.js";
 
 /** docker and the compose plugin: needed for services and image builds, never a failure. */
 export const dockerProbe: Probe = async (ctx) => {
-  const opts = { cwd: ctx.root, env: ctx.env, timeoutMs: ctx.timeoutMs };
+  const opts = { cwd: ctx.root, env: ctx.env, timeoutMs: ctx.commandTimeoutMs };
   const [docker, compose] = await Promise.all([
     run("docker", ["--version"], opts),
     run("docker", ["compose", "version"], opts),

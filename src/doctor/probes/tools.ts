@@ -59,7 +59,7 @@ async function readBuildInfo(ctx: DoctorContext, file: string): Promise<BuildInf
   const r = await run("go", ["version", "-m", file], {
     cwd: ctx.root,
     env: goCommandEnv(ctx.env),
-    timeoutMs: ctx.timeoutMs,
+    timeoutMs: ctx.commandTimeoutMs,
   });
   if (!r.ok) return firstLine(r.stderr) || "go version -m failed";
   return parseBuildInfo(r.stdout) ?? "no build info in go version -m output";
