@@ -238,6 +238,7 @@ describe("the go command through gopave (examples/orders, local upstream)", () =
       );
 
       expect(privateUpstream.count(modulePath(PRIVATE.path, PRIVATE.version, "zip"))).toBe(1);
+      await gopave.proxy.settled();
       expect(existsSync(storedFile(gopave, PRIVATE, "zip"))).toBe(true);
       // gopave's verifier trusts only the example's go.sum lines: had it checked this module,
       // it would have refused it. The route is private, so it did not.
@@ -312,6 +313,8 @@ describe("a tampered upstream zip", () => {
         2,
       );
 
+      // Verified files are written to storage in the background: wait for those writes.
+      await gopave.proxy.settled();
       for (const m of [flipped, swapped]) {
         expect(existsSync(storedFile(gopave, m, "zip")), m.path).toBe(false);
         // The go.mod was genuine, so that one is stored.
