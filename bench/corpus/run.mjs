@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runDepsStage } from "./deps-stage.mjs";
+import { judge, precisionSection, readVerdicts } from "./verdicts.mjs";
 import { gopaveCli, newFindings, readSpec } from "./gopave.mjs";
 import { assertBuilt, findTools, redactor, schemasDir } from "./preflight.mjs";
 import { killRunning, run } from "./proc.mjs";
@@ -273,7 +274,10 @@ async function main(argv) {
   }
   log(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
   const date = new Date().toISOString().slice(0, 10);
-  process.stdout.write(`${table(records)}\n\n## Details\n\n${details(records)}`);
+  const precision = judge(records, readVerdicts(join(HERE, "verdicts.tsv")));
+  process.stdout.write(
+    `${table(records)}\n\n${precisionSection(precision)}\n## Details\n\n${details(records)}`,
+  );
   if (opts.json) {
     const out = {
       date,
@@ -281,6 +285,7 @@ async function main(argv) {
       node: process.version,
       gopave: opts.bin,
       repos: records.map(summarize),
+      precision,
     };
     writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`);
   }
