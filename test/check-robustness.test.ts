@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { modelFromFiles } from "../src/check/model/index.js";
 import { checkProblems } from "./helpers/check-fuzz/oracle.js";
 
 /**
@@ -41,5 +42,27 @@ const REPRODUCERS: [string, Record<string, string>][] = [
 describe("check on repos that once broke it", () => {
   it.each(REPRODUCERS)("%s", async (_name, files) => {
     expect(await checkProblems(files)).toEqual([]);
+  });
+});
+
+describe("YAML the library only warns about", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("reads a map used as a key and GitLab's !reference tag without a Node warning on stderr", () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    const model = modelFromFiles({
+      "compose.yaml":
+        "services:\n  a:\n    image: postgres:17\n    labels:\n      ? {a: 1}\n      : x\n",
+      ".gitlab-ci.yml":
+        ".setup:\n  script: [go version]\njob:\n  script:\n    - !reference [.setup, script]\n",
+    });
+    expect(model.malformed).toEqual([]);
+    expect(model.gitlab?.data).toEqual({
+      ".setup": { script: ["go version"] },
+      job: { script: [[".setup", "script"]] },
+    });
+    expect(warn).not.toHaveBeenCalled();
   });
 });

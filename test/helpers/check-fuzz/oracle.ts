@@ -34,7 +34,9 @@ const validateSarif = (() => {
 })();
 
 const plain = colors({ cwd: "/", env: {}, stdout: () => {}, stderr: () => {}, isTTY: false });
-const noProxy = async () => undefined;
+/** What the public proxy would say: corp hosts are private, GitHub modules public, others unknown. */
+const proxyAnswer = async (path: string) =>
+  /\.(?:internal|corp)\b/.test(path) ? false : path.startsWith("github.com/") ? true : undefined;
 
 function lineCount(text: string): number {
   return text.split(/\r?\n/).length;
@@ -68,7 +70,10 @@ function jsonProblems(text: string): string[] {
 export async function checkProblems(files: Files): Promise<string[]> {
   let findings: Finding[];
   try {
-    findings = await runChecks(modelFromFiles(files), { rules: RULES, isPublicModule: noProxy });
+    findings = await runChecks(modelFromFiles(files), {
+      rules: RULES,
+      isPublicModule: proxyAnswer,
+    });
   } catch (err) {
     return [`check threw: ${(err as Error).stack ?? String(err)}`];
   }
