@@ -90,7 +90,13 @@ class Tracer {
     return {
       get: (target, key, receiver) => {
         const v: unknown = Reflect.get(target, key, receiver);
-        if (typeof key !== "string" || !Object.hasOwn(target, key) || fixed(target, key)) return v;
+        if (typeof key !== "string" || fixed(target, key)) return v;
+        if (!Object.hasOwn(target, key)) {
+          // A key the value lacks (`service.image` on a service without one) or a method: the
+          // rule is still reading this value.
+          if (path) this.touch({ file, path });
+          return v;
+        }
         const seg = Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key;
         const at = path ? [...path, seg] : undefined;
         if (at) this.touch({ file, path: at });
