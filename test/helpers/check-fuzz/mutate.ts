@@ -117,7 +117,9 @@ function setAt(root: unknown, path: Path, value: unknown, remove: boolean): unkn
 export function mutateStructure(r: Rand, text: string, json: boolean): string {
   let data: unknown;
   try {
-    data = json ? (parseJsonc(text) as unknown) : (parseYaml(text, { merge: true }) as unknown);
+    data = json
+      ? (parseJsonc(text) as unknown)
+      : (parseYaml(text, { merge: true, logLevel: "error" }) as unknown);
   } catch {
     return mutateText(r, text);
   }
