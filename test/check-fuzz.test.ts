@@ -16,7 +16,7 @@ import { REPO_ROOT } from "./helpers/cli.js";
  * A failure prints the case shrunk to what still fails: add it to a regular test when fixing it.
  */
 const SEED = Number(process.env["GOPAVE_FUZZ_SEED"] ?? 0x5eed9);
-const COUNT = Number(process.env["GOPAVE_FUZZ_COUNT"] ?? 800);
+const COUNT = Number(process.env["GOPAVE_FUZZ_COUNT"] ?? 600);
 const MAX_REPORTED = 3;
 
 describe("gopave check fuzz", () => {
