@@ -128,16 +128,24 @@ describe("runChecks", () => {
     expect(findings[0]?.message).toBe("true");
   });
 
-  it("rethrows a rule's exception naming the rule: it is a gopave bug, not a finding", async () => {
-    const model = modelFromFiles({});
+  it("turns a rule's exception into one PA002 finding and runs every other rule", async () => {
+    const model = modelFromFiles({ "go.mod": "module x\n\ngo 1.26.8\n" });
     const broken: Rule = {
       ...rule("BR001", []),
       check: () => {
         throw new TypeError("boom");
       },
     };
-    await expect(runChecks(model, { rules: [broken], isPublicModule: noProxy })).rejects.toThrow(
-      /rule BR001 failed: boom/,
+    const findings = await runChecks(model, {
+      rules: [broken, rule("OK001", [{ file: "go.mod", line: 3, message: "fine" }])],
+      isPublicModule: noProxy,
+    });
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.severity}`)).toEqual([
+      "go.mod:1 PA002 error",
+      "go.mod:3 OK001 warning",
+    ]);
+    expect(findings[0]?.message).toMatch(
+      /^gopave rule BR001 failed on go\.mod: TypeError: boom \(check-core-runner\.test\.ts:\d+\) — a bug in gopave, please report it$/,
     );
   });
 

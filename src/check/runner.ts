@@ -1,4 +1,15 @@
-import type { Finding, RepoModel, Rule, RuleContext, TextFile } from "./types.js";
+import { ruleFailure } from "./failure/finding.js";
+import { modelFiles } from "./model-files.js";
+import { PA002 } from "./rules/core/pa002-rule-failed.js";
+import type {
+  Finding,
+  Related,
+  RepoModel,
+  Rule,
+  RuleContext,
+  RuleFinding,
+  Severity,
+} from "./types.js";
 
 export interface RunOptions {
   rules: readonly Rule[];
@@ -14,7 +25,8 @@ export function disabledBySpec(model: RepoModel): string[] {
 
 /**
  * Runs every enabled rule and returns the findings sorted by file, line, rule. A rule that throws
- * is a bug in gopave, not in the repo: the error is rethrown naming the rule.
+ * (or returns something that is not a list of findings) is a bug in gopave, not in the repo: it
+ * becomes one PA002 finding where the rule was when it failed, and every other rule still runs.
  */
 export async function runChecks(model: RepoModel, opts: RunOptions): Promise<Finding[]> {
   const off = new Set([...(opts.disabled ?? []), ...disabledBySpec(model)]);
@@ -23,27 +35,56 @@ export async function runChecks(model: RepoModel, opts: RunOptions): Promise<Fin
     opts.rules
       .filter((r) => !off.has(r.id))
       .map(async (rule): Promise<Finding[]> => {
-        let found;
         try {
-          found = await rule.check(ctx);
+          return normalize(rule, await rule.check(ctx));
         } catch (err) {
-          const e = new Error(`rule ${rule.id} failed: ${(err as Error).message}`, { cause: err });
-          throw e;
+          if (off.has(PA002.id)) return [];
+          return [await ruleFailure(rule, err, ctx)];
         }
-        return found.map((f) => ({
-          rule: rule.id,
-          severity: f.severity ?? rule.severity,
-          file: f.file,
-          // Output formats need a real 1-based line; a rule's off-by-one must not break SARIF.
-          line: Number.isFinite(f.line) && f.line >= 1 ? Math.floor(f.line) : 1,
-          message: f.message,
-          ...(f.related && f.related.length > 0 ? { related: f.related } : {}),
-        }));
       }),
   );
   const lines = fileLines(model);
   const kept = perRule.flat().filter((f) => !isIgnoredInline(f, lines));
   return kept.sort(compareFindings);
+}
+
+const SEVERITIES = new Set<unknown>(["error", "warning", "note"]);
+
+/** Adds rule id and severity; a finding without a file or message is the rule's bug (throws). */
+function normalize(rule: Rule, found: unknown): Finding[] {
+  if (!Array.isArray(found))
+    throw new TypeError(`returned ${typeof found}, not a list of findings`);
+  return found.map((f: Partial<RuleFinding> | null | undefined): Finding => {
+    if (typeof f?.file !== "string" || f.file === "" || typeof f.message !== "string") {
+      throw new TypeError(`returned a finding without a file or message: ${JSON.stringify(f)}`);
+    }
+    return {
+      rule: rule.id,
+      severity: SEVERITIES.has(f.severity) ? (f.severity as Severity) : rule.severity,
+      file: f.file,
+      line: oneBased(f.line),
+      message: f.message,
+      ...(Array.isArray(f.related) && f.related.length > 0
+        ? { related: f.related.map(relatedSpot) }
+        : {}),
+    };
+  });
+}
+
+function relatedSpot(r: Partial<Related> | null | undefined): Related {
+  if (typeof r?.file !== "string" || r.file === "") {
+    throw new TypeError(`returned a related location without a file: ${JSON.stringify(r)}`);
+  }
+  return {
+    file: r.file,
+    line: oneBased(r.line),
+    ...(typeof r.message === "string" ? { message: r.message } : {}),
+  };
+}
+
+/** Output formats need a real 1-based line; a rule's off-by-one must not break SARIF. */
+function oneBased(line: unknown): number {
+  return typeof line === "number" && Number.isFinite(line) && line >= 1 ? Math.floor(line) : 1;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -57,21 +98,7 @@ function cmp(a: string, b: string): number {
 /** Lines of every file the model read, falling back to `readFile` for the rest (e.g. drift). */
 function fileLines(model: RepoModel): (path: string) => readonly string[] | undefined {
   const known = new Map<string, readonly string[]>();
-  const add = (f: TextFile | undefined) => {
-    if (f) known.set(f.path, f.lines);
-  };
-  [
-    ...model.gomods,
-    ...model.dockerfiles,
-    ...model.dockerignores,
-    ...model.devcontainers,
-    ...model.composes,
-    ...model.workflows,
-    ...model.launches,
-    ...model.versionPins,
-    ...model.scripts,
-  ].forEach(add);
-  [model.gowork, model.gitlab, model.golangci, model.spec].forEach(add);
+  for (const f of modelFiles(model)) known.set(f.path, f.lines);
   return (path) => {
     if (!known.has(path)) {
       const text = model.readFile?.(path);

@@ -6,6 +6,7 @@ import { hasShellShebang, readScript } from "./scripts.js";
 import { readSpec } from "./spec.js";
 import { parseJsoncFile, parseYamlFile } from "./structured.js";
 import type { Parsed } from "./structured.js";
+import { readerFailure } from "./text-file.js";
 import type { Malformed } from "./text-file.js";
 import { readGoVersionFile, readMiseToml, readToolVersions } from "./version-pins.js";
 
@@ -50,7 +51,7 @@ export function assembleModel(
   const golangci: StructuredFile[] = [];
   const gitlab: StructuredFile[] = [];
 
-  for (const { path, kind, text } of [...sources].sort(byPath)) {
+  const read = ({ path, kind, text }: SourceFile): void => {
     switch (kind) {
       case "gomod": {
         const r = readGoMod(path, text);
@@ -112,6 +113,14 @@ export function assembleModel(
       case "spec":
         model.spec = readSpec(path, text);
         break;
+    }
+  };
+  for (const source of [...sources].sort(byPath)) {
+    try {
+      read(source);
+    } catch (err) {
+      // A reader that throws is a bug in gopave: that file is reported, the others still read.
+      bad(readerFailure(source.path, err));
     }
   }
   // golangci-lint's own lookup order when several configs exist.

@@ -2,10 +2,15 @@ import { DockerfileParser } from "dockerfile-ast";
 import type { DockerfileModel, DockerignoreModel } from "../types.js";
 import { textFile } from "./text-file.js";
 
-/** dockerfile-ast is error-tolerant, as BuildKit's own parser is: a Dockerfile never fails to read. */
+/**
+ * dockerfile-ast is error-tolerant, as BuildKit's own parser is: a Dockerfile never fails to read.
+ * BuildKit splits lines on LF only (a CR before it is dropped); dockerfile-ast also breaks lines at
+ * a lone CR, which would put every later instruction on a line the file does not have. A lone CR
+ * is mid-line text to BuildKit, so the parser sees a space there instead.
+ */
 export function readDockerfile(path: string, text: string): DockerfileModel {
   const base = textFile(path, text);
-  return { ...base, ast: DockerfileParser.parse(base.text) };
+  return { ...base, ast: DockerfileParser.parse(base.text.replace(/\r(?!\n)/g, " ")) };
 }
 
 /**

@@ -22,6 +22,9 @@ export function parseYamlFile(path: string, text: string): Parsed<StructuredFile
     prettyErrors: false,
     merge: true,
     uniqueKeys: true,
+    // The library's warnings (a map used as a key, an unknown tag such as GitLab's !reference)
+    // would go to stderr as Node process warnings, mid-output; errors still reach doc.errors.
+    logLevel: "error",
   });
   const err = doc.errors[0];
   if (err) {

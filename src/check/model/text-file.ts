@@ -32,3 +32,18 @@ export interface Malformed {
   line: number;
   message: string;
 }
+
+/** The PA001 entry for a file whose reader threw: a bug in gopave, reported instead of a crash. */
+export function readerFailure(path: string, err: unknown): Malformed {
+  let what: string;
+  try {
+    what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  } catch {
+    what = `thrown ${typeof err}`;
+  }
+  return {
+    path,
+    line: 1,
+    message: `gopave could not read this file (${what.replace(/\s+/g, " ")}) — a bug in gopave, please report it`,
+  };
+}

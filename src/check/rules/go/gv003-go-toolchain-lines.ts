@@ -31,7 +31,7 @@ function check(f: ModLines): RuleFinding[] {
         `go${tv}.1, …, so when the go command has to switch to it the download fails with ` +
         `"toolchain not available"; write toolchain go${tv}.0 (or the patch release you use)`,
     });
-  } else if (tc && tv !== undefined && f.go && parseGoVersion(tv)) {
+  } else if (tc && tv !== undefined && f.go && parseGoVersion(tv) && parseGoVersion(f.go.version)) {
     const need = goLineToRelease(f.go.version);
     if (compareGoVersions(tv, need) < 0) {
       out.push({

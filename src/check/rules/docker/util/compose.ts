@@ -106,8 +106,16 @@ export function isIdle(service: ComposeService): boolean {
 /** `command` / `entrypoint` as words (a string is split on spaces as Compose does). */
 export function words(v: unknown): string[] | undefined {
   if (typeof v === "string") return v.split(/\s+/).filter((w) => w !== "");
-  if (Array.isArray(v)) return v.map((x) => String(x));
+  // Items that are not scalars (a map in a list) are no word Compose would pass.
+  if (Array.isArray(v)) return v.map((x) => scalarText(x) ?? "");
   return undefined;
+}
+
+/** A YAML scalar as text; undefined for maps, lists and null, which have no text of their own. */
+function scalarText(v: unknown): string | undefined {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+    ? String(v)
+    : undefined;
 }
 
 export interface PortMapping {
@@ -124,9 +132,10 @@ export function portMappings(ports: unknown): PortMapping[] {
   const out: PortMapping[] = [];
   ports.forEach((p, index) => {
     if (isRecord(p)) {
-      if (p.target === undefined) return;
+      const target = scalarText(p.target);
+      if (target === undefined) return;
       const hostIp = typeof p.host_ip === "string" ? p.host_ip : undefined;
-      out.push({ index, hostIp, target: String(p.target) });
+      out.push({ index, hostIp, target });
       return;
     }
     if (typeof p !== "string" && typeof p !== "number") return;

@@ -47,23 +47,62 @@ export function execForm(text: string): string[] | undefined {
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh"]);
 const basename = (w: string) => w.slice(w.lastIndexOf("/") + 1);
 
-/** Simple commands of a RUN, heredoc bodies included when a shell runs them. */
+/** `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` as a word of its own, as BuildKit finds heredocs. */
+const HEREDOC_RE = /(?<=^|\s)<<(-?)\s*(["']?)([A-Za-z0-9_.-]+)\2/g;
+const MARK = (i: number) => `__gopave_heredoc_${i}__`;
+
+/**
+ * Simple commands of a RUN, heredoc bodies included when a shell runs them: `RUN <<EOF` alone
+ * (BuildKit runs the body as the script, with the shell unless a `#!` line names another
+ * interpreter), or a shell reading a heredoc as its script (`RUN bash <<EOF`, `RUN <<A cat >x &&
+ * <<B sh`). Other heredocs are input to a program (`python3 <<EOF`, `cat <<EOF >file`).
+ */
 export function runCommands(ins: Instruction): string[][] {
   const content = ins.getArgumentsContent() ?? "";
   const exec = execForm(content);
   if (exec) return [exec];
-  const lines = content.split("\n");
+  // BuildKit splits lines on LF and drops a CR before it (CRLF files).
+  const lines = content.split(/\r?\n/);
   const head = lines[0] ?? "";
-  const heredoc = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/.exec(head);
-  if (!heredoc) return lines.flatMap((l) => shellCommands(l));
-  const headCommands = shellCommands(head.replace(heredoc[0], " "));
-  const runner = headCommands[0]?.[0];
-  const commands = headCommands.filter((c) => c.length > 0);
-  // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `RUN python3 <<EOF` does not.
-  if (runner !== undefined && !SHELLS.has(basename(runner))) return commands;
-  const end = lines.findIndex((l, i) => i > 0 && l.trim() === heredoc[2]);
-  const body = lines.slice(1, end === -1 ? undefined : end);
-  return [...commands, ...logicalLines(body).flatMap((l) => shellCommands(l.text))];
+  const docs = [...head.matchAll(HEREDOC_RE)];
+  if (docs.length === 0) return lines.flatMap((l) => shellCommands(l));
+  // The bodies follow the first line, in the order the heredocs are named there.
+  const bodies: string[][] = [];
+  let at = 1;
+  for (const d of docs) {
+    const end = lines.findIndex((l, i) => i >= at && l.trim() === d[3]);
+    const stop = end === -1 ? lines.length : end;
+    bodies.push(lines.slice(at, stop));
+    at = stop + 1;
+  }
+  let n = 0;
+  const marked = head.replace(HEREDOC_RE, () => ` ${MARK(n++)} `);
+  const onlyHeredoc = docs.length === 1 && head.trim() === docs[0]?.[0];
+  const out: string[][] = [];
+  for (const words of shellCommands(marked)) {
+    const own = bodies.filter((_, i) => words.includes(MARK(i)));
+    const plain = words.filter((w) => !/^__gopave_heredoc_\d+__$/.test(w));
+    if (plain.length > 0) out.push(plain);
+    const program = plain.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    const shellReadsIt =
+      (onlyHeredoc && program === undefined) ||
+      (program !== undefined && SHELLS.has(basename(program)) && !plain.includes("-c"));
+    if (!shellReadsIt) continue;
+    for (const body of own) {
+      if (!runsAsShell(body)) continue;
+      out.push(...logicalLines(body).flatMap((l) => shellCommands(l.text)));
+    }
+  }
+  return out;
+}
+
+/** A script without a `#!` line, or with one naming a shell (`#!/usr/bin/env bash`). */
+function runsAsShell(body: readonly string[]): boolean {
+  const first = body[0]?.trim() ?? "";
+  if (!first.startsWith("#!")) return true;
+  const words = first.slice(2).trim().split(/\s+/);
+  const interpreter = basename(words[0] ?? "") === "env" ? words[1] : words[0];
+  return interpreter !== undefined && SHELLS.has(basename(interpreter));
 }
 
 /** CMD/ENTRYPOINT words: the array in exec form, the shell words otherwise. */

@@ -12,6 +12,11 @@ export interface GoMinimum {
   line: number;
 }
 
+/**
+ * Go lines that name a Go version. modfile's syntax also admits lines no Go version comparison
+ * understands (`go 1.22xyz1`, `go 1.22.1rc1`): nothing can be compared with those, so they are
+ * left out rather than guessed at.
+ */
 function minimums(model: RepoModel): (GoMinimum & { dir: string })[] {
   // go.work first: it governs a workspace, so it wins a tie with one of its modules.
   const w = model.gowork;
@@ -22,7 +27,7 @@ function minimums(model: RepoModel): (GoMinimum & { dir: string })[] {
     if (m.mod.go)
       out.push({ version: m.mod.go.version, file: m.path, line: m.mod.go.line, dir: m.dir });
   }
-  return out;
+  return out.filter((m) => parseGoVersion(m.version) !== undefined);
 }
 
 /**
