@@ -41,8 +41,7 @@ export interface AuditInput {
 
 /** Runs every probe in parallel; a probe that throws becomes a failed check, not a crash. */
 export async function audit(input: AuditInput): Promise<Finding[]> {
-  const commandTimeoutMs =
-    input.commandTimeoutMs ?? Math.max(DEFAULT_TIMEOUT_MS, input.timeoutMs);
+  const commandTimeoutMs = input.commandTimeoutMs ?? Math.max(DEFAULT_TIMEOUT_MS, input.timeoutMs);
   const machine = await inspectMachine(input.root, input.env, commandTimeoutMs);
   const ctx: DoctorContext = { ...input, commandTimeoutMs, machine };
   const results = await Promise.all(
