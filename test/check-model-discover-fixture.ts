@@ -69,6 +69,15 @@ export const DISCOVER_REPO: Record<string, string> = {
     "  db:",
     "    image: postgres:17",
   ),
+  // An override merged with `-f`: it only changes services quickstart.yml defines.
+  "quickstart-debug.yml": lines(
+    "services:",
+    "  kratos:",
+    "    environment:",
+    "      - LOG_LEVEL=trace",
+  ),
+  "config/ports.yml": lines("services:", "  web:", "    ports: ['80:80']"),
+  "tools/.golangci.yml": lines('version: "2"'),
   "deploy/stack.yaml": lines(
     "name: prod",
     "x-common: &common",
@@ -248,9 +257,11 @@ export const DISCOVER_FILES = [
   ["go.mod", "gomod"],
   ["goreleaser.Dockerfile", "dockerfile"],
   ["keep.local.yml", "compose"],
+  ["quickstart-debug.yml", "compose"],
   ["quickstart.yml", "compose"],
   ["scripts/release.sh", "shell"],
   ["services/api/Dockerfile", "dockerfile"],
+  ["tools/.golangci.yml", "golangci"],
   ["tools/dev.dockerfile", "dockerfile"],
 ].map(([path, kind]) => ({ path, kind }));
 

@@ -81,13 +81,28 @@ describe("discovery reads every environment file, wherever and however named", (
     ]);
   });
 
-  it("reads compose files by content, and Helm values, CI services and manifests not as compose", () => {
+  it("reads compose files by content (overrides of services defined beside them too), and Helm values, CI services and manifests not as compose", () => {
     const m = modelFromFiles(DISCOVER_REPO);
     expect(m.composes.map((c) => c.path)).toEqual([
       "compose.yaml",
       "deploy/stack.yaml",
       "keep.local.yml",
+      "quickstart-debug.yml",
       "quickstart.yml",
+    ]);
+  });
+
+  it("reads the golangci-lint config of each directory that has one, in its lookup order, root first", () => {
+    const m = modelFromFiles({
+      ".golangci.yaml": "version: '2'\n",
+      ".golangci.yml": "version: '2'\n",
+      "backend/.golangci.yml": "linters: {}\n",
+      "backend/.golangci.bck.yml": "linters: {}\n",
+    });
+    expect(m.golangci?.path).toBe(".golangci.yml");
+    expect(m.golangciConfigs.map((f) => f.path)).toEqual([
+      ".golangci.yml",
+      "backend/.golangci.yml",
     ]);
   });
 

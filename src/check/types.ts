@@ -239,8 +239,10 @@ export interface RepoModel {
   builds: DockerBuild[];
   /** .vscode/launch.json (JSONC) */
   launches: StructuredFile[];
-  /** .golangci.y(a)ml / .golangci.json */
+  /** The root's .golangci.y(a)ml / .golangci.json, the first in golangci-lint's lookup order. */
   golangci: StructuredFile | undefined;
+  /** The config golangci-lint uses in each directory that has one (root first), modules below too. */
+  golangciConfigs: StructuredFile[];
   versionPins: VersionPinFile[];
   scripts: ScriptModel[];
   spec: SpecModel | undefined;

@@ -1,8 +1,9 @@
+import { posix } from "node:path";
 import type { ReadFileEntry, RepoModel, StructuredFile } from "../types.js";
 import { resolveBuilds } from "./builds/index.js";
 import { hasFromInstruction } from "./classify.js";
 import type { FileKind } from "./classify.js";
-import { isComposeData, mayBeCompose } from "./compose-shape.js";
+import { composeShape, mayBeCompose, serviceNames } from "./compose-shape.js";
 import { readDockerfile, readDockerignore } from "./dockerfile.js";
 import { resolveGitlabIncludes } from "./gitlab-includes.js";
 import { readGoMod, readGoWork } from "./gomod.js";
@@ -50,6 +51,7 @@ export function assembleModel(
     builds: [],
     launches: [],
     golangci: undefined,
+    golangciConfigs: [],
     versionPins: [],
     scripts: [],
     spec: undefined,
@@ -165,9 +167,15 @@ export function assembleModel(
     }
   }
   // golangci-lint's own lookup order when several configs exist; GitLab reads one pipeline file.
-  model.golangci = golangciOrder.map((p) => golangci.find((f) => f.path === p)).find(Boolean);
+  for (const dir of new Set(golangci.map((f) => posix.dirname(f.path)))) {
+    const first = golangciOrder
+      .map((name) => golangci.find((f) => f.path === (dir === "." ? name : `${dir}/${name}`)))
+      .find(Boolean);
+    if (first) model.golangciConfigs.push(first);
+  }
+  model.golangci = model.golangciConfigs.find((f) => posix.dirname(f.path) === ".");
   model.gitlab = gitlab[0];
-  if (model.golangci) files.push({ path: model.golangci.path, kind: "golangci" });
+  for (const f of model.golangciConfigs) files.push({ path: f.path, kind: "golangci" });
   if (model.gitlab) files.push({ path: model.gitlab.path, kind: "gitlab" });
   readByContent(model, yaml, files, bad);
   model.composes.sort(byPath);
@@ -214,12 +222,27 @@ function readByContent(
     files.push({ path, kind: "gitlab" });
   }
   const taken = new Set(included);
+  const overrides: StructuredFile[] = [];
   for (const s of yaml) {
     if (taken.has(s.path) || !mayBeCompose(s.text)) continue;
     const r = parse(s);
-    if (r.ok && isComposeData(r.file.data)) {
-      model.composes.push(r.file);
-      files.push({ path: s.path, kind: "compose" });
+    const shape = r.ok ? composeShape(r.file.data) : undefined;
+    if (!r.ok || !shape) continue;
+    if (shape === "override") {
+      overrides.push(r.file);
+      continue;
+    }
+    model.composes.push(r.file);
+    files.push({ path: s.path, kind: "compose" });
+  }
+  // An override is a compose file when the services it changes are defined beside it.
+  const defined = new Set(
+    model.composes.flatMap((c) => serviceNames(c.data).map((n) => `${posix.dirname(c.path)}/${n}`)),
+  );
+  for (const o of overrides) {
+    if (serviceNames(o.data).every((n) => defined.has(`${posix.dirname(o.path)}/${n}`))) {
+      model.composes.push(o);
+      files.push({ path: o.path, kind: "compose" });
     }
   }
 }

@@ -48,13 +48,14 @@ const ROOT_FILES: Record<string, FileKind> = {
   ".devcontainer/devcontainer.json": "devcontainer",
   ".gitlab-ci.yml": "gitlab",
   ".gitlab-ci.yaml": "gitlab",
-  ".golangci.yml": "golangci",
-  ".golangci.yaml": "golangci",
-  ".golangci.json": "golangci",
   "gopave.yaml": "spec",
 };
 
 const BASENAMES: Record<string, FileKind> = {
+  // golangci-lint looks in the directory it runs in: a module below the root may have its own.
+  ".golangci.yml": "golangci",
+  ".golangci.yaml": "golangci",
+  ".golangci.json": "golangci",
   "go.mod": "gomod",
   ".dockerignore": "dockerignore",
   ".go-version": "go-version",

@@ -46,17 +46,19 @@ export function mayBeCompose(text: string): boolean {
 /**
  * A compose file: only compose's top-level keys, a `services` map of service maps with only
  * service keys, and at least one service that runs an image or builds one (`image` a string,
- * `build` a path or a build map). Helm's `image: {repository, tag}` is not an image name.
+ * `build` a path or a build map; Helm's `image: {repository, tag}` is not an image name).
+ * `override`: the same shape with no service that says what it runs — an override merged into
+ * another file with `-f` (quickstart-debug.yml setting LOG_LEVEL on quickstart.yml's services).
  */
-export function isComposeData(data: unknown): boolean {
-  if (!isRecord(data) || !allowed(TOP_LEVEL, data)) return false;
+export function composeShape(data: unknown): "compose" | "override" | undefined {
+  if (!isRecord(data) || !allowed(TOP_LEVEL, data)) return undefined;
   const services = data["services"];
-  if (!isRecord(services)) return false;
+  if (!isRecord(services)) return undefined;
   const list = Object.values(services);
   if (list.length === 0 || !list.every((s) => isRecord(s) && allowed(SERVICE_KEYS, s))) {
-    return false;
+    return undefined;
   }
-  return list.some(
+  const runs = list.some(
     (s) =>
       isRecord(s) &&
       (typeof s["image"] === "string" ||
@@ -64,4 +66,10 @@ export function isComposeData(data: unknown): boolean {
         isRecord(s["build"]) ||
         isRecord(s["extends"])),
   );
+  return runs ? "compose" : "override";
+}
+
+export function serviceNames(data: unknown): string[] {
+  const services = isRecord(data) ? data["services"] : undefined;
+  return isRecord(services) ? Object.keys(services) : [];
 }
