@@ -253,7 +253,7 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
     ]);
   });
 
-  it("resolves a merged compose override from the repo root, and assumes nothing for a deeper Dockerfile nothing builds", () => {
+  it("resolves a compose file merged into another from the directory above it where the Dockerfile is, and assumes nothing for a deeper Dockerfile nothing builds", () => {
     const m = modelFromFiles({
       "Dockerfile.dev": "FROM golang:1.24.2\n",
       ".devcontainer/devcontainer.json":
@@ -263,9 +263,14 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
       "compose.yaml": "services:\n  db:\n    image: postgres:17\n",
       "deploy/Dockerfile": "FROM scratch\nCOPY . .\n",
       "deploy/.dockerignore": ".git\n",
+      // Run as `docker compose -f example/pam/compose.yml ...` from suites/: paths are from there.
+      "suites/example/pam/Dockerfile": "FROM scratch\n",
+      "suites/example/pam/compose.yml":
+        "services:\n  pam:\n    build: { context: example/pam, dockerfile: Dockerfile }\n",
     });
     expect(builds(m)).toEqual([
       "Dockerfile.dev <- . [-] (compose .devcontainer/compose.extend.yaml:3)",
+      "suites/example/pam/Dockerfile <- suites/example/pam [-] (compose suites/example/pam/compose.yml:3)",
     ]);
   });
 

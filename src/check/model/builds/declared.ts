@@ -31,9 +31,11 @@ function composeDefaults(s: string): string {
 
 /**
  * A service's `build`: `context` (default ".") relative to the compose file's directory and
- * `dockerfile` (default "Dockerfile") relative to the context. An override file merged into a
- * root compose file (a dev container's compose files are) resolves from the repo root instead:
- * the first base where the Dockerfile exists wins.
+ * `dockerfile` (default "Dockerfile") relative to the context. Compose resolves them from the
+ * project directory: the first file's directory, or `--project-directory`. A file merged into
+ * another with `-f` (a dev container's compose files, a test suite's per-service files) so
+ * resolves from a directory above its own: the nearest directory, from its own up to the repo
+ * root, where the Dockerfile exists wins.
  */
 export function composeBuilds(composes: readonly StructuredFile[], has: (p: string) => boolean) {
   const out: Declared[] = [];
@@ -51,7 +53,7 @@ export function composeBuilds(composes: readonly StructuredFile[], has: (p: stri
       if (isRemoteContext(context)) continue;
       const line = file.lineOf(["services", name, "build"]);
       const target = str(spec["target"]);
-      const candidates = [posix.dirname(file.path), "."].flatMap((base) => {
+      const candidates = ancestors(posix.dirname(file.path)).flatMap((base) => {
         const ctx = repoPath(base, context);
         const df = ctx === undefined ? undefined : repoPath(ctx, dockerfile);
         return ctx !== undefined && df !== undefined ? [{ ctx, df }] : [];
@@ -66,6 +68,14 @@ export function composeBuilds(composes: readonly StructuredFile[], has: (p: stri
       });
     }
   }
+  return out;
+}
+
+/** `a/b/c` -> [a/b/c, a/b, a, .] */
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; d !== "." && d !== ""; d = posix.dirname(d)) out.push(d);
+  out.push(".");
   return out;
 }
 
