@@ -215,11 +215,11 @@ export interface RepoModel {
   gomods: GoModModel[];
   gowork: GoWorkModel | undefined;
   /**
-   * Dockerfile and Containerfile anywhere, and Dockerfile.*, Dockerfile-*, *.Dockerfile,
-   * *.dockerfile (any case) with a FROM line.
+   * Dockerfile and Containerfile anywhere, and Dockerfile.*, Dockerfile-*, Dockerfile_*,
+   * *.Dockerfile, *.dockerfile (any case) with a FROM line.
    */
   dockerfiles: DockerfileModel[];
-  /** .dockerignore files (and <name>.Dockerfile.dockerignore). */
+  /** .dockerignore files, and `<Dockerfile>.dockerignore` beside a Dockerfile. */
   dockerignores: DockerignoreModel[];
   /** .devcontainer/devcontainer.json, .devcontainer.json, .devcontainer/<x>/devcontainer.json (JSONC). */
   devcontainers: StructuredFile[];
@@ -248,7 +248,10 @@ export interface RepoModel {
   spec: SpecModel | undefined;
   /** Every file read, sorted by path, with what it was read as (compose, dockerfile...). */
   files: ReadFileEntry[];
-  /** How the files were found; `truncated` when a walk limit stopped discovery early. */
+  /**
+   * How the files were found: `git ls-files` in a work tree, the .gitignore-aware walk, or the
+   * files given to modelFromFiles; `truncated` when a limit stopped discovery early.
+   */
   discovery: { method: "git" | "walk" | "files"; truncated: boolean };
   /** Files that could not be parsed: reported by rule PA001, never a crash. */
   malformed: { path: string; line: number; message: string }[];
