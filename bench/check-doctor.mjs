@@ -1,5 +1,7 @@
 // Benchmarks for `gopave check` on a 20,000-file repo and `gopave doctor` with six pinned tools.
-// Wall time per command, Node start-up included, median of N runs, beside `node -e 0`.
+// Wall time per command, Node start-up included, median of N runs, beside `node -e 0`. check runs
+// twice: on a plain directory (files found by the .gitignore-aware walk) and on the same repo as
+// a git work tree (files listed by `git ls-files`).
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -83,7 +85,27 @@ function sixTools() {
   return { dir, gobin };
 }
 
+/** The repo made a git work tree with everything committed, as a clone is. */
+function gitRepo(dir) {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+  };
+  for (const args of [
+    ["init", "-q"],
+    ["add", "-A"],
+    ["commit", "-qm", "bench"],
+  ]) {
+    execFileSync("git", args, { cwd: dir, env, stdio: "ignore" });
+  }
+  return dir;
+}
+
 const checkRepo = bigRepo(20_000);
+const checkGitRepo = gitRepo(bigRepo(20_000));
 const tools = sixTools();
 const results = [
   bench("node -e 0 (baseline)", ["-e", "0"], root, {}, undefined),
@@ -91,6 +113,13 @@ const results = [
     "gopave check (20,000 files, offline)",
     [bin, "check", "--offline"],
     checkRepo,
+    { GOPAVE_OFFLINE: "1" },
+    2000,
+  ),
+  bench(
+    "gopave check (20,000 files, git work tree, offline)",
+    [bin, "check", "--offline"],
+    checkGitRepo,
     { GOPAVE_OFFLINE: "1" },
     2000,
   ),

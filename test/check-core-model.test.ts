@@ -22,8 +22,8 @@ describe("classifyPath", () => {
     ["svc/go.mod", "gomod"],
     ["go.work", "gowork"],
     ["Dockerfile", "dockerfile"],
-    ["build/api.Dockerfile", "dockerfile"],
-    ["Dockerfile.dev", "dockerfile"],
+    ["build/api.Dockerfile", "maybe-dockerfile"],
+    ["Dockerfile.dev", "maybe-dockerfile"],
     ["Containerfile", "dockerfile"],
     [".devcontainer/Dockerfile", "dockerfile"],
     [".dockerignore", "dockerignore"],
@@ -50,16 +50,15 @@ describe("classifyPath", () => {
     expect(classifyPath(path)).toBe(kind);
   });
 
-  it.each([
-    "README.md",
-    "main.go",
-    ".github/dependabot.yml",
-    "sub/gopave.yaml",
-    "x.yaml",
-    "composer.yaml",
-    "Dockerfile.md",
-    "Dockerfile.tmpl",
-  ])("%s is not read", (path) => expect(classifyPath(path)).toBeUndefined());
+  it.each(["README.md", "main.go", "Dockerfile.md", "Dockerfile.tmpl", "dockerfile.min.js"])(
+    "%s is not read",
+    (path) => expect(classifyPath(path)).toBeUndefined(),
+  );
+
+  it.each([".github/dependabot.yml", "sub/gopave.yaml", "x.yaml", "composer.yaml"])(
+    "%s is read only if its content says what it is",
+    (path) => expect(classifyPath(path)).toBe("yaml"),
+  );
 });
 
 describe("modelFromFiles readers", () => {
@@ -324,6 +323,7 @@ describe("buildModel", () => {
       ".github/workflows/ci.yml": "on: push\n",
       ".git/config": "[core]\n",
       ".idea/Dockerfile": "FROM x\n",
+      ".gitignore": "/.idea/\n",
       "vendor/modules.txt": "",
       "vendor/x/go.mod": "module x\n",
       "scripts/setup": "#!/bin/sh\ngo env -w GOFLAGS=-mod=mod\n",

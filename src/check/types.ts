@@ -109,6 +109,101 @@ export interface ScriptModel extends TextFile {
   exports: { name: string; value: string; line: number }[];
 }
 
+/** One `builds` entry of a GoReleaser config (Go builder), as GoReleaser runs it. */
+export interface GoReleaserBuild {
+  /** Index in `builds` and the line of the entry. */
+  index: number;
+  line: number;
+  id: string | undefined;
+  /** `go` unless `builder` says otherwise (rust, zig, prebuilt...). */
+  builder: string;
+  skip: boolean;
+  /** Main package or file (default "."), and `dir`, the working directory (default "."). */
+  main: string;
+  dir: string;
+  binary: string | undefined;
+  /**
+   * The go command the build runs: `tool` (GoReleaser v2.5+), `gobinary` (before) or
+   * `go_version`, e.g. "go1.22.5"; undefined when it is `go` from PATH.
+   */
+  goBinary: { value: string; key: string; line: number } | undefined;
+  flags: string[];
+  ldflags: string[];
+  tags: string[];
+  /** `env` entries, NAME=value (templated values kept as written). */
+  env: { name: string; value: string; line: number }[];
+  goos: string[];
+  goarch: string[];
+}
+
+/** One `dockers` or `dockers_v2` entry: an image GoReleaser builds from its own binaries. */
+export interface GoReleaserDocker {
+  section: "dockers" | "dockers_v2";
+  index: number;
+  line: number;
+  /** As written (default "Dockerfile"), relative to where GoReleaser runs. */
+  dockerfile: string;
+  /** `image_templates` (dockers), or `images` with each of `tags` (dockers_v2). */
+  images: string[];
+  /** `build_flag_templates` (dockers), or `--build-arg K=V` from `build_args` (dockers_v2). */
+  buildFlags: string[];
+  /** `extra_files` / `files`: repo files copied into the build context beside the binaries. */
+  extraFiles: string[];
+  /** Build ids whose binaries go into the image (all when empty). */
+  ids: string[];
+}
+
+/** .goreleaser.y(a)ml, goreleaser.y(a)ml, .config/goreleaser.yaml or a named variant. */
+export interface GoReleaserModel extends StructuredFile {
+  /** `version: 2` for GoReleaser v2 configs; undefined before. */
+  version: number | undefined;
+  /** Top-level `env`, applied to every build. */
+  env: { name: string; value: string; line: number }[];
+  builds: GoReleaserBuild[];
+  dockers: GoReleaserDocker[];
+}
+
+/** Where the model learnt that a Dockerfile is built with a context. */
+export type BuildSourceKind =
+  | "compose"
+  | "devcontainer"
+  | "workflow"
+  | "gitlab"
+  | "makefile"
+  | "script"
+  | "goreleaser"
+  | "default";
+
+/**
+ * One way the repo builds an image: a Dockerfile, the context it is built with and the ignore
+ * file Docker applies to that context. Rules judge a .dockerignore only through these.
+ */
+export interface DockerBuild {
+  /** A Dockerfile of `model.dockerfiles`. */
+  dockerfile: string;
+  /**
+   * The context directory relative to the repo root ("." for the root); undefined when the
+   * context is not a directory of the repo — GoReleaser builds in a staging directory that holds
+   * only its binaries and `extra_files`.
+   */
+  context: string | undefined;
+  /**
+   * The ignore file Docker reads for this build, when there is one: `<Dockerfile>.dockerignore`
+   * beside the Dockerfile, which wins, else `<context>/.dockerignore`.
+   */
+  dockerignore: string | undefined;
+  /** The file and line that build it (the Dockerfile itself for the default). */
+  source: { kind: BuildSourceKind; file: string; line: number };
+  /** The stage built, when the source names one (`--target`, compose `target`). */
+  target?: string;
+}
+
+/** A file the model read, and what it read it as (the files list of `check --format json`). */
+export interface ReadFileEntry {
+  path: string;
+  kind: string;
+}
+
 export interface SpecModel extends TextFile {
   loaded: LoadedSpec | undefined;
   error: GopaveError | undefined;
@@ -119,24 +214,45 @@ export interface RepoModel {
   /** Every go.mod of the repo (root first, then by dir), excluding vendor/ and testdata/. */
   gomods: GoModModel[];
   gowork: GoWorkModel | undefined;
-  /** Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile anywhere. */
+  /**
+   * Dockerfile and Containerfile anywhere, and Dockerfile.*, Dockerfile-*, Dockerfile_*,
+   * *.Dockerfile, *.dockerfile (any case) with a FROM line.
+   */
   dockerfiles: DockerfileModel[];
-  /** .dockerignore files (and <name>.Dockerfile.dockerignore). */
+  /** .dockerignore files, and `<Dockerfile>.dockerignore` beside a Dockerfile. */
   dockerignores: DockerignoreModel[];
   /** .devcontainer/devcontainer.json, .devcontainer.json, .devcontainer/<x>/devcontainer.json (JSONC). */
   devcontainers: StructuredFile[];
-  /** compose*.y(a)ml and docker-compose*.y(a)ml. */
+  /** compose*.y(a)ml and docker-compose*.y(a)ml, and any YAML file whose content is compose. */
   composes: StructuredFile[];
   /** .github/workflows/*.y(a)ml */
   workflows: StructuredFile[];
+  /** The repo's own composite actions, .github/actions/<name>/action.y(a)ml. */
+  actions: StructuredFile[];
+  /** .gitlab-ci.yml (or .yaml) at the root. */
   gitlab: StructuredFile | undefined;
+  /** Files .gitlab-ci.yml includes with `include: local` (nested includes too), in include order. */
+  gitlabIncludes: StructuredFile[];
+  /** GoReleaser configs (usually one). */
+  goreleasers: GoReleaserModel[];
+  /** Which Dockerfile is built with which context and .dockerignore, from every source found. */
+  builds: DockerBuild[];
   /** .vscode/launch.json (JSONC) */
   launches: StructuredFile[];
-  /** .golangci.y(a)ml / .golangci.json */
+  /** The root's .golangci.y(a)ml / .golangci.json, the first in golangci-lint's lookup order. */
   golangci: StructuredFile | undefined;
+  /** The config golangci-lint uses in each directory that has one (root first), modules below too. */
+  golangciConfigs: StructuredFile[];
   versionPins: VersionPinFile[];
   scripts: ScriptModel[];
   spec: SpecModel | undefined;
+  /** Every file read, sorted by path, with what it was read as (compose, dockerfile...). */
+  files: ReadFileEntry[];
+  /**
+   * How the files were found: `git ls-files` in a work tree, the .gitignore-aware walk, or the
+   * files given to modelFromFiles; `truncated` when a limit stopped discovery early.
+   */
+  discovery: { method: "git" | "walk" | "files"; truncated: boolean };
   /** Files that could not be parsed: reported by rule PA001, never a crash. */
   malformed: { path: string; line: number; message: string }[];
   /**

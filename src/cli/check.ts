@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildModel } from "../check/model/index.js";
+import { buildModel, WALK_LIMITS } from "../check/model/index.js";
 import { formatJson } from "../check/output/json.js";
 import { formatSarif } from "../check/output/sarif.js";
 import { formatText } from "../check/output/text.js";
@@ -34,6 +34,12 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
     });
   }
   const model = await buildModel(root);
+  if (model.discovery.truncated) {
+    // Files past the limit were never looked at: say so rather than pass in silence.
+    io.stderr(
+      `${c.yellow("gopave check:")} stopped looking for files after ${WALK_LIMITS.entries} entries or ${WALK_LIMITS.depth} directories deep; run it at the repository's root\n`,
+    );
+  }
   const known = new Set(RULES.map((r) => r.id));
   for (const id of disabledBySpec(model).filter((x) => !known.has(x))) {
     const guess = didYouMean(id, [...known]);
@@ -52,7 +58,7 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
   });
   publicModules.save();
 
-  if (opts.format === "json") io.stdout(formatJson(findings));
+  if (opts.format === "json") io.stdout(formatJson(findings, model.files));
   else if (opts.format === "sarif") io.stdout(formatSarif(findings, RULES, gopaveVersion()));
   else io.stdout(formatText(findings, c));
   return findings.some((f) => f.severity !== "note") ? 1 : 0;

@@ -5,11 +5,16 @@ export type FileKind =
   | "gomod"
   | "gowork"
   | "dockerfile"
+  /** Named like a Dockerfile but not exactly `Dockerfile`/`Containerfile`: one if it has a FROM. */
+  | "maybe-dockerfile"
   | "dockerignore"
   | "devcontainer"
   | "compose"
   | "workflow"
+  /** A composite action of the repo's own (.github/actions/<name>/action.yml). */
+  | "action"
   | "gitlab"
+  | "goreleaser"
   | "launch"
   | "golangci"
   | "go-version"
@@ -19,15 +24,22 @@ export type FileKind =
   | "makefile"
   /** Extension-less file under a scripts/ directory: a shell script only if its shebang says so. */
   | "maybe-shell"
+  /**
+   * Any other YAML file: a compose file when its content is one (a top-level `services` map of
+   * images and builds), whatever its name, or GitLab CI when .gitlab-ci.yml includes it.
+   */
+  | "yaml"
   | "spec";
 
-/** Directories never worth descending into: VCS data, dependencies, fixtures of Go tests. */
-const SKIP_DIRS = new Set(["node_modules", "vendor", "testdata"]);
-const DOT_DIRS_KEPT = new Set([".github", ".devcontainer", ".vscode", ".gopave"]);
+/**
+ * Directories never worth descending into: VCS data, dependencies, fixtures of Go tests. Every
+ * other dot directory is walked (.docker/, .github/, .gitlab/, .circleci/, .devcontainer/<x>/):
+ * repos keep build files there, and .gitignore says what is not the repo's.
+ */
+const SKIP_DIRS = new Set([".git", ".hg", ".svn", ".jj", "node_modules", "vendor", "testdata"]);
 
 export function skipDir(name: string): boolean {
-  if (SKIP_DIRS.has(name)) return true;
-  return name.startsWith(".") && !DOT_DIRS_KEPT.has(name);
+  return SKIP_DIRS.has(name);
 }
 
 const ROOT_FILES: Record<string, FileKind> = {
@@ -36,13 +48,14 @@ const ROOT_FILES: Record<string, FileKind> = {
   ".devcontainer/devcontainer.json": "devcontainer",
   ".gitlab-ci.yml": "gitlab",
   ".gitlab-ci.yaml": "gitlab",
-  ".golangci.yml": "golangci",
-  ".golangci.yaml": "golangci",
-  ".golangci.json": "golangci",
   "gopave.yaml": "spec",
 };
 
 const BASENAMES: Record<string, FileKind> = {
+  // golangci-lint looks in the directory it runs in: a module below the root may have its own.
+  ".golangci.yml": "golangci",
+  ".golangci.yaml": "golangci",
+  ".golangci.json": "golangci",
   "go.mod": "gomod",
   ".dockerignore": "dockerignore",
   ".go-version": "go-version",
@@ -61,23 +74,42 @@ export function classifyPath(path: string): FileKind | undefined {
   const dir = posix.dirname(path);
   if (/^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(path)) return "devcontainer";
   if (dir === ".github/workflows" && /\.ya?ml$/.test(base)) return "workflow";
+  if (/^\.github\/actions\/.+\/action\.ya?ml$/.test(path)) return "action";
   if (base === "launch.json" && (dir === ".vscode" || dir.endsWith("/.vscode"))) return "launch";
   if (/^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/.test(base)) return "compose";
+  if (/^\.?goreleaser(?:[._-][^/]*)?\.ya?ml$/i.test(base)) return "goreleaser";
   if (base.endsWith(".dockerignore")) return "dockerignore";
-  if (isDockerfileName(base)) return "dockerfile";
+  const dockerfile = dockerfileName(base);
+  if (dockerfile) return dockerfile;
   if (/\.(?:sh|bash)$/.test(base)) return "shell";
   if (isMakefileName(path)) return "makefile";
   if (!base.includes(".") && /(?:^|\/)scripts(?:\/|$)/.test(dir)) return "maybe-shell";
+  if (/\.ya?ml$/i.test(base)) return "yaml";
   return undefined;
 }
 
-/** Docs, editor leftovers and templates (whose `{{ }}` is not Dockerfile syntax) are not builds. */
-const NOT_A_DOCKERFILE = /\.(?:md|txt|orig|bak|rej|swp|tmpl|tpl|j2|jinja2?|gotmpl|erb)$/i;
+/** Docs, editor leftovers, templates (whose `{{ }}` is not Dockerfile syntax) and code are not builds. */
+const NOT_A_DOCKERFILE =
+  /\.(?:md|txt|orig|bak|rej|swp|tmpl|tpl|j2|jinja2?|gotmpl|erb|js|mjs|cjs|ts|json|go|py|rb|ya?ml|toml|html?|css|svg|png|lock|sum|patch|diff)$/i;
 
-function isDockerfileName(base: string): boolean {
-  if (NOT_A_DOCKERFILE.test(base)) return false;
-  // docker build -f takes any name; these are the ones people give Dockerfiles.
-  return /^(?:Dockerfile|Containerfile)(?:[.-][^/]+)?$|^[^/]+\.(?:Dockerfile|Containerfile)$/i.test(
+/**
+ * docker build -f takes any name; these are the ones people give Dockerfiles: Dockerfile and
+ * Containerfile, with a `.x`, `-x` or `_x` suffix (Dockerfile.dev, Dockerfile-build,
+ * Dockerfile_debug), or as an extension (api.Dockerfile, dev.dockerfile), in any case. Only the
+ * exact names are taken on their name alone; the others must have a FROM line (a
+ * `dockerfile.min.js` syntax highlighter is not a build).
+ */
+function dockerfileName(base: string): "dockerfile" | "maybe-dockerfile" | undefined {
+  if (/^(?:Dockerfile|Containerfile)$/i.test(base)) return "dockerfile";
+  if (NOT_A_DOCKERFILE.test(base)) return undefined;
+  return /^(?:Dockerfile|Containerfile)[._-][^/]+$|^[^/]+[.-](?:Dockerfile|Containerfile)$/i.test(
     base,
-  );
+  )
+    ? "maybe-dockerfile"
+    : undefined;
+}
+
+/** A Dockerfile has a FROM instruction at the start of a line (instructions are case-insensitive). */
+export function hasFromInstruction(text: string): boolean {
+  return /^[ \t]*FROM[ \t]+\S/im.test(text);
 }

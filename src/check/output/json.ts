@@ -1,7 +1,11 @@
-import type { Finding } from "../types.js";
+import type { Finding, ReadFileEntry } from "../types.js";
 
-/** `{"findings":[{"rule","severity","file","line","message","related"?}]}`: an API, keys in this order. */
-export function formatJson(findings: readonly Finding[]): string {
+/**
+ * `{"findings":[{"rule","severity","file","line","message","related"?}], "files":[{"path","kind"}]}`:
+ * an API, keys in this order. `files` lists every file the check read and what it read it as,
+ * so a user can see a file that was missed (or taken for something it is not).
+ */
+export function formatJson(findings: readonly Finding[], files?: readonly ReadFileEntry[]): string {
   const list = findings.map((f) => ({
     rule: f.rule,
     severity: f.severity,
@@ -18,5 +22,8 @@ export function formatJson(findings: readonly Finding[]): string {
         }
       : {}),
   }));
-  return `${JSON.stringify({ findings: list }, null, 2)}\n`;
+  const out = files
+    ? { findings: list, files: files.map((f) => ({ path: f.path, kind: f.kind })) }
+    : { findings: list };
+  return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -6,9 +6,7 @@ import type {
   Rule,
   RuleFinding,
 } from "../../types.js";
-import { composeServices } from "./util/compose.js";
 import { decidingPattern } from "./util/dockerignore-match.js";
-import { serviceBuild } from "./util/repo.js";
 import { copiesWholeContext } from "./util/sources.js";
 import { lineOf } from "./util/stages.js";
 
@@ -37,63 +35,70 @@ export const DF010: Rule = {
       const copy = file.ast.getInstructions().find(copiesWholeContext);
       if (!copy) continue;
       const copyLine = lineOf(copy);
-      const ignore = ignoreFileFor(model, file);
-      if (!ignore) {
-        out.set(`${file.path}:${copyLine}`, {
-          file: file.path,
-          line: copyLine,
-          message:
-            "COPY of the whole build context with no .dockerignore: .git, local .env files and " +
-            "build output go into the build; add a .dockerignore that lists at least .git",
+      for (const ignore of ignoreFilesFor(model, file)) {
+        if (!ignore) {
+          out.set(`${file.path}:${copyLine}`, {
+            file: file.path,
+            line: copyLine,
+            message:
+              "COPY of the whole build context with no .dockerignore: .git, local .env files and " +
+              "build output go into the build; add a .dockerignore that lists at least .git",
+          });
+          continue;
+        }
+        const decided = decidingPattern(ignore, ".git/HEAD");
+        if (decided && !decided.negated) continue;
+        const line = decided?.line ?? 1;
+        const key = `${ignore.path}:${line}`;
+        const related = { file: file.path, line: copyLine, message: "copies the whole context" };
+        const existing = out.get(key);
+        if (existing) {
+          existing.related?.push(related);
+          continue;
+        }
+        out.set(key, {
+          file: ignore.path,
+          line,
+          message: decided
+            ? `\`!${decided.pattern}\` re-includes .git in the build context that ${file.path} copies whole; remove it or narrow it`
+            : `${ignore.path} does not exclude .git, and ${file.path} copies the whole build context; add \`.git\``,
+          related: [related],
         });
-        continue;
       }
-      const decided = decidingPattern(ignore, ".git/HEAD");
-      if (decided && !decided.negated) continue;
-      const line = decided?.line ?? 1;
-      const key = `${ignore.path}:${line}`;
-      const related = { file: file.path, line: copyLine, message: "copies the whole context" };
-      const existing = out.get(key);
-      if (existing) {
-        existing.related?.push(related);
-        continue;
-      }
-      out.set(key, {
-        file: ignore.path,
-        line,
-        message: decided
-          ? `\`!${decided.pattern}\` re-includes .git in the build context that ${file.path} copies whole; remove it or narrow it`
-          : `${ignore.path} does not exclude .git, and ${file.path} copies the whole build context; add \`.git\``,
-        related: [related],
-      });
     }
     return [...out.values()];
   },
 };
 
 /**
- * The ignore file a build of this Dockerfile uses: `<Dockerfile>.dockerignore` beside it, else
- * `.dockerignore` at the context root — the contexts compose gives it, or else its own directory
- * and the repo root (the common `docker build -f build/Dockerfile .`).
+ * The ignore files the builds of this Dockerfile use (model.builds: from compose, workflows,
+ * Makefiles, scripts, the dev container; a root Dockerfile with the root as context), with
+ * `undefined` for a build whose context has none. A context that is not a repo directory
+ * (GoReleaser's staging directory) has no .git to leak. For a Dockerfile no file builds, the
+ * context is unknown: `<Dockerfile>.dockerignore` applies whatever it is; otherwise the finding
+ * holds only when no directory that could be the context (its own, or one above) has a
+ * .dockerignore at all.
  */
-function ignoreFileFor(model: RepoModel, file: DockerfileModel): DockerignoreModel | undefined {
+function ignoreFilesFor(
+  model: RepoModel,
+  file: DockerfileModel,
+): (DockerignoreModel | undefined)[] {
   const byPath = (p: string) => model.dockerignores.find((d) => d.path === p);
-  const specific = byPath(`${file.path}.dockerignore`);
-  if (specific) return specific;
-  const contexts = new Set<string>();
-  for (const compose of model.composes) {
-    for (const service of composeServices(compose)) {
-      const build = serviceBuild(model, compose, service);
-      if (build?.dockerfile === file) contexts.add(build.context);
+  const builds = model.builds.filter((b) => b.dockerfile === file.path);
+  if (builds.length > 0) {
+    const used = new Map<string, DockerignoreModel | undefined>();
+    for (const b of builds) {
+      if (b.context === undefined) continue;
+      used.set(b.dockerignore ?? "", b.dockerignore ? byPath(b.dockerignore) : undefined);
     }
+    return [...used.values()];
   }
-  if (contexts.size === 0) {
-    contexts.add(posix.dirname(file.path));
-    contexts.add(".");
+  const specific = byPath(`${file.path}.dockerignore`);
+  if (specific) return [specific];
+  const dirs = posix.dirname(file.path).split("/");
+  for (let n = dirs.length; n >= 0; n--) {
+    const dir = n === 0 || dirs[0] === "." ? "." : dirs.slice(0, n).join("/");
+    if (byPath(dir === "." ? ".dockerignore" : `${dir}/.dockerignore`)) return [];
   }
-  for (const ctx of contexts) {
-    const found = byPath(ctx === "." ? ".dockerignore" : `${ctx}/.dockerignore`);
-    if (found) return found;
-  }
-  return undefined;
+  return [undefined];
 }
