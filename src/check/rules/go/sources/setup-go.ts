@@ -1,7 +1,8 @@
 import { posix } from "node:path";
-import { goLineToRelease } from "../../../../gomod/go-version.js";
 import type { RepoModel, RuleFinding } from "../../../types.js";
 import { versionPrecision } from "./go-image.js";
+import { belowGoLineEffect } from "./below-go-line.js";
+import type { ToolchainMode } from "./below-go-line.js";
 import { pinBelow, pinsAgree, requiredGo } from "./go-lines.js";
 import type { GoMinimum } from "./go-lines.js";
 import { SETUP_GO, workflowJobs } from "./workflows.js";
@@ -106,22 +107,35 @@ export function setupGoSteps(model: RepoModel): SetupGoStep[] {
   );
 }
 
+/**
+ * How GOTOOLCHAIN is set for a setup-go step's job: setup-go v6+ exports GOTOOLCHAIN=local for
+ * the rest of the job (actions/setup-go src/main.ts setGoToolchain, since v6.0.0); earlier
+ * majors leave Go's default, auto. A workflow that sets GOTOOLCHAIN itself is not second-guessed.
+ */
+function toolchainMode(step: SetupGoStep): ToolchainMode {
+  if (/\bGOTOOLCHAIN\b/.test(step.job.file.text)) return "unknown";
+  const major = step.step.major;
+  if (major === undefined) return "unknown";
+  return major >= 6 ? "local" : "auto";
+}
+
 function checkSelected(
   sel: Selected,
   file: string,
   line: number,
   need: GoMinimum | undefined,
   exact: ExactPin | undefined,
+  mode: ToolchainMode,
 ): RuleFinding | undefined {
   const what = sel.precision === "minor" ? `Go ${sel.version}.x` : `Go ${sel.version}`;
   if (need && pinBelow(sel.version, sel.precision, need.version)) {
+    const effect = belowGoLineEffect(sel, need.version, mode, "setup-go v6+ exports it");
     return {
       file,
       line,
       message:
-        `setup-go installs ${what} (${sel.how}), below the go line \`go ${need.version}\` in ${need.file}: ` +
-        `Go refuses to build the module with it — with GOTOOLCHAIN=local the job fails, otherwise every ` +
-        `go command first downloads go${goLineToRelease(need.version)} and CI never runs ${what}`,
+        `setup-go installs ${what} (${sel.how}), below the go line \`go ${need.version}\` in ` +
+        `${need.file}: ${effect}`,
       related: [
         ...sel.related,
         { file: need.file, line: need.line, message: `go ${need.version}` },
@@ -146,7 +160,9 @@ function checkSelected(
 export function setupGoProblems(model: RepoModel): RuleFinding[] {
   const exact = exactPin(model);
   const out: RuleFinding[] = [];
-  for (const { job, step } of setupGoSteps(model)) {
+  for (const setup of setupGoSteps(model)) {
+    const { job, step } = setup;
+    const mode = toolchainMode(setup);
     const file = job.file.path;
     const need = requiredGo(model, file);
     const rawVersion = step.with["go-version"];
@@ -171,6 +187,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
         line,
         need,
         exact,
+        mode,
       );
       if (f) out.push(f);
       continue;
@@ -188,7 +205,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
       });
       continue;
     }
-    const f = checkSelected(sel, file, line, need, exact);
+    const f = checkSelected(sel, file, line, need, exact, mode);
     if (f) out.push(f);
   }
   return out;
