@@ -80,3 +80,17 @@ describe("DF010 reads only the make targets the build runs", () => {
     expect(where(await runRule(DF010, files("RUN make")))).toEqual([".dockerignore:1"]);
   });
 });
+
+describe("DF010 and builder images that build when they run", () => {
+  it("reads the script the image's CMD runs from the copied context", async () => {
+    const files = {
+      "packaging/debian/Dockerfile": lines(
+        "FROM golang:1.26.8",
+        "ADD . /src",
+        'CMD ["/src/packaging/debian/build.sh"]',
+      ),
+      "packaging/debian/build.sh": lines("#!/bin/sh", "V=$(cd /src && git describe --tags)"),
+    };
+    expect(await runRule(DF010, files)).toEqual([]);
+  });
+});

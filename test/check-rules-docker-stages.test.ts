@@ -162,3 +162,17 @@ describe("DF004 and module caches that move between stages", () => {
     expect(f[0]?.message).toContain("build cache");
   });
 });
+
+describe("DF004 and tools installed at a version", () => {
+  it("still asks for the module cache for go install pkg@version in a vendored module", async () => {
+    const df = lines(
+      "FROM golang:1.26.8",
+      "RUN go install github.com/go-delve/delve/cmd/dlv@v1.27.1",
+    );
+    const f = await runRule(
+      DF004,
+      repo(df, { "vendor/modules.txt": "# github.com/google/uuid v1.6.0\n" }),
+    );
+    expect(f[0]?.message).toContain("the module cache (/go/pkg/mod)");
+  });
+});

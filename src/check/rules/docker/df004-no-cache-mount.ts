@@ -2,7 +2,7 @@ import type { Rule, RuleFinding } from "../../types.js";
 import { builtModule, isVendored } from "./util/built-module.js";
 import { cacheTargets, coversBuildCache, coversModCache, lookupIn } from "./util/cache-mounts.js";
 import { modCacheCopy, modCacheDir, modCacheExporters } from "./util/module-cache.js";
-import { runGoCalls } from "./util/run-script.js";
+import { packageArgs, runGoCalls } from "./util/run-script.js";
 import { lineOf, stageGraph, walkChain } from "./util/stages.js";
 
 /** Subcommands that download modules, and those that also compile. */
@@ -54,10 +54,10 @@ export const DF004: Rule = {
           const targets = cacheTargets(ins, scope);
           for (const call of calls) {
             const env = lookupIn(call.env, scope);
+            // `go install pkg@version` downloads pkg's module whatever the main module has.
+            const remote = packageArgs(call.args).some((a) => a.includes("@"));
             const noModCache =
-              vendored ||
-              modulesCopied ||
-              call.args.includes("-mod=vendor") ||
+              (!remote && (vendored || modulesCopied || call.args.includes("-mod=vendor"))) ||
               (call.sub === "mod download" && exporters.has(stage));
             if (DOWNLOADS.has(call.sub) && !noModCache && !coversModCache(targets, env)) {
               missing.add(`the module cache (${modCacheDir(env)})`);

@@ -1,9 +1,11 @@
 import { posix } from "node:path";
 import type { DockerfileModel, RepoModel } from "../../../types.js";
 import { composeServices } from "./compose.js";
-import { serviceBuild } from "./repo.js";
+import { imageEntrypointCmd, serviceBuild } from "./repo.js";
 import { runCommands } from "./run-script.js";
-import { stageGraph } from "./stages.js";
+import { copiesWholeContext } from "./sources.js";
+import { chainOf, finalStage, stageGraph } from "./stages.js";
+import type { StageGraph } from "./stages.js";
 
 /**
  * Whether a build reads the repository's git history: `git describe`, `git rev-parse` and the
@@ -20,7 +22,17 @@ export function buildNeedsGit(model: RepoModel, file: DockerfileModel): string |
   const contexts = likelyContexts(model, file);
   const read = (ctx: string, p: string) =>
     model.readFile?.(posix.normalize(posix.join(ctx, p.replace(/^\.\//, ""))));
-  for (const stage of stageGraph(file).stages) {
+  const graph = stageGraph(file);
+  const runtime = runtimeScript(graph);
+  if (runtime) {
+    for (const ctx of contexts) {
+      const text = read(ctx, runtime);
+      if (text !== undefined && GIT_READ.test(text)) {
+        return `${posix.normalize(posix.join(ctx, runtime))}, which the image runs, reads git`;
+      }
+    }
+  }
+  for (const stage of graph.stages) {
     for (const ins of stage.instructions) {
       if (ins.getKeyword() !== "RUN") continue;
       const commands = runCommands(ins);
@@ -58,6 +70,27 @@ export function buildNeedsGit(model: RepoModel, file: DockerfileModel): string |
           }
         }
       }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The context script a builder image runs when it starts: `ADD . /src` then
+ * `CMD ["/src/packaging/debian/build.sh"]` builds from the copied checkout at run time.
+ */
+function runtimeScript(graph: StageGraph): string | undefined {
+  const last = finalStage(graph);
+  if (!last) return undefined;
+  const { entrypoint, cmd } = imageEntrypointCmd(last);
+  const first = [...entrypoint, ...cmd][0];
+  if (first === undefined || !first.startsWith("/")) return undefined;
+  for (const s of chainOf(last)) {
+    for (const ins of s.instructions) {
+      if (!copiesWholeContext(ins)) continue;
+      const args = ins.getArgumentsContent()?.trim().split(/\s+/) ?? [];
+      const dest = (args.at(-1) ?? "").replace(/\/+$/, "");
+      if (dest !== "" && first.startsWith(`${dest}/`)) return first.slice(dest.length + 1);
     }
   }
   return undefined;
