@@ -91,3 +91,31 @@ describe("DF006 and DF001 hold only deployed images to production rules", () => 
     expect(where(await runRule(DF001, { "test/Dockerfile": prod }))).toEqual([]);
   });
 });
+
+describe("DF006 reads how an image runs", () => {
+  it("skips an image whose entrypoint script switches user with su -c", async () => {
+    const files = {
+      Dockerfile: lines(
+        "FROM alpine:3.24",
+        "RUN apk add --no-cache shadow && adduser -S app",
+        "COPY docker/entrypoint.sh ./docker/entrypoint.sh",
+        'ENTRYPOINT ["./docker/entrypoint.sh"]',
+      ),
+      "docker/entrypoint.sh": lines(
+        "#!/bin/sh",
+        "chown -R app /data",
+        'exec su app -c "/app/server"',
+      ),
+    };
+    expect(await runRule(DF006, files)).toEqual([]);
+    const plain = { ...files, "docker/entrypoint.sh": lines("#!/bin/sh", "exec /app/server") };
+    expect(where(await runRule(DF006, plain))).toEqual(["Dockerfile:1"]);
+  });
+
+  it("skips development-mode images and local emulators", async () => {
+    const web = lines("FROM node:24-alpine", "ENV NODE_ENV development", 'CMD ["/start.sh"]');
+    expect(await runRule(DF006, { "docker/web/Dockerfile": web })).toEqual([]);
+    const emulator = lines("FROM node:24-alpine", 'ENTRYPOINT ["./start.sh"]');
+    expect(await runRule(DF006, { "docker/firestore-emulator/Dockerfile": emulator })).toEqual([]);
+  });
+});

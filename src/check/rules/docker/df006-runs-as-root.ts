@@ -43,7 +43,8 @@ export const DF006: Rule = {
       if (user) {
         const e = expandVars(user.getArgumentsContent() ?? "", scopeAtEnd(graph, last));
         const name = (e.value.trim().split(":")[0] ?? "").trim();
-        if (!e.resolved || (name !== "root" && name !== "0") || dropsPrivileges(file)) continue;
+        if (!e.resolved || (name !== "root" && name !== "0") || dropsPrivileges(model, file))
+          continue;
         out.push({
           file: file.path,
           line: lineOf(user),
@@ -53,7 +54,7 @@ export const DF006: Rule = {
       }
       const root = rootOf(last);
       const image = root.image;
-      if (!image || isNonrootVariant(image) || dropsPrivileges(file)) continue;
+      if (!image || isNonrootVariant(image) || dropsPrivileges(model, file)) continue;
       const why = isScratch(image)
         ? "scratch has no users, so without USER the process runs as uid 0"
         : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;

@@ -37,7 +37,17 @@ const TEST_WORDS = new Set([
   "fixtures",
   "coverage",
 ]);
-const DEV_WORDS = new Set(["dev", "devel", "develop", "development", "devcontainer", "gitpod"]);
+/** A local emulator stands in for a cloud service on a developer's machine. */
+const DEV_WORDS = new Set([
+  "dev",
+  "devel",
+  "develop",
+  "development",
+  "devcontainer",
+  "gitpod",
+  "emulator",
+  "emulators",
+]);
 const DEBUG_WORDS = new Set(["debug"]);
 /** Directories of development tooling, as init reads them too. */
 const TOOLING_DIRS = new Set(["tools", "hack", "packaging"]);
