@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CP001 } from "../src/check/rules/docker/cp001-unpinned-service-image.js";
+import { CP002 } from "../src/check/rules/docker/cp002-database-without-healthcheck.js";
 import { CP005 } from "../src/check/rules/docker/cp005-literal-secret-in-environment.js";
 import { DF008 } from "../src/check/rules/docker/df008-credentials-in-env-arg.js";
 import { lines, runRule, where } from "./check-rules-docker-helpers.js";
@@ -123,5 +124,28 @@ describe("CP001 counts only pulled images", () => {
       "compose.yaml": compose,
     });
     expect(where(f)).toEqual(["compose.yaml:3"]);
+  });
+});
+
+describe("CP002 and one-shot clients of a database image", () => {
+  it("skips an init job that runs the database image's CLI against the server", async () => {
+    const compose = lines(
+      "services:",
+      "  redpanda:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    command: redpanda start",
+      "  redpanda-init:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    depends_on: [redpanda]",
+      '    entrypoint: ["/bin/bash", "-c"]',
+      '    command: ["rpk topic create traces"]',
+      "  topics:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    depends_on: [redpanda]",
+      '    entrypoint: ["/bin/sh", "-c"]',
+      '    command: ["rpk topic create logs"]',
+    );
+    const f = await runRule(CP002, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:2"]);
   });
 });
