@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DF012 } from "../src/check/rules/docker/df012-golang-image-older-than-go-mod.js";
 import { CI001 } from "../src/check/rules/go/ci001-setup-go-version.js";
+import { MS003 } from "../src/check/rules/go/ms003-module-settings-disagree.js";
 import { GV002 } from "../src/check/rules/go/gv002-pin-below-go-line.js";
 import { GV003 } from "../src/check/rules/go/gv003-go-toolchain-lines.js";
 import { belowGoLineEffect } from "../src/check/rules/go/sources/below-go-line.js";
@@ -82,5 +83,24 @@ describe("GV002 and DF012 wording per version", () => {
     const f = await check(GV003, { "go.mod": gomod("1.26") });
     expect(f[0]?.message).toContain("downloads go1.26.0 since Go 1.23 (golang/go#62278)");
     expect(f[0]?.message).not.toContain("Go 1.22 and later");
+  });
+});
+
+describe("MS003 and make conditionals", () => {
+  it("does not compare values set on different branches of one ifeq", async () => {
+    const mk = [
+      "ifeq ($(UNAME_S),Linux)",
+      "export GOFLAGS=-tags=linux",
+      "else",
+      "export GOFLAGS=-mod=readonly",
+      "endif",
+      "",
+    ].join("\n");
+    expect(await check(MS003, { Makefile: mk })).toEqual([]);
+    const both = "export GOFLAGS=-tags=linux\nexport GOFLAGS=-mod=readonly\n";
+    expect(where(await check(MS003, { Makefile: both }))).toEqual([
+      "MS003 Makefile:1",
+      "MS003 Makefile:2",
+    ]);
   });
 });
