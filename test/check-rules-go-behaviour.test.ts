@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DF012 } from "../src/check/rules/docker/df012-golang-image-older-than-go-mod.js";
 import { CI001 } from "../src/check/rules/go/ci001-setup-go-version.js";
+import { MS005 } from "../src/check/rules/go/ms005-malformed-goflags.js";
 import { MS003 } from "../src/check/rules/go/ms003-module-settings-disagree.js";
 import { GV002 } from "../src/check/rules/go/gv002-pin-below-go-line.js";
 import { GV003 } from "../src/check/rules/go/gv003-go-toolchain-lines.js";
@@ -102,5 +103,14 @@ describe("MS003 and make conditionals", () => {
       "MS003 Makefile:1",
       "MS003 Makefile:2",
     ]);
+  });
+});
+
+describe("MS005 and make variables", () => {
+  it('reads a non-exported GOFLAGS="" as the empty value the recipe shell sees', async () => {
+    const mk = 'GOFLAGS=""\nlint:\n\tGOFLAGS=$(GOFLAGS) go vet ./...\n';
+    expect(await check(MS005, { Makefile: mk })).toEqual([]);
+    const exported = 'export GOFLAGS=""\n';
+    expect(where(await check(MS005, { Makefile: exported }))).toEqual(["MS005 Makefile:1"]);
   });
 });
