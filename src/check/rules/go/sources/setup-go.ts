@@ -9,7 +9,7 @@ import { SETUP_GO, workflowJobs } from "./workflows.js";
 import type { WorkflowJob, WorkflowStep } from "./workflows.js";
 import { scalarString } from "./values.js";
 
-interface ExactPin {
+export interface ExactPin {
   version: string;
   file: string;
   line: number;
@@ -17,7 +17,7 @@ interface ExactPin {
 }
 
 /** The release the repo pins exactly: gopave.yaml, else the governing toolchain line (as GV001). */
-function exactPin(model: RepoModel): ExactPin | undefined {
+export function exactPin(model: RepoModel): ExactPin | undefined {
   const loaded = model.spec?.loaded;
   if (model.spec && loaded) {
     const version = loaded.spec.go.version;
@@ -112,7 +112,7 @@ export function setupGoSteps(model: RepoModel): SetupGoStep[] {
  * the rest of the job (actions/setup-go src/main.ts setGoToolchain, since v6.0.0); earlier
  * majors leave Go's default, auto. A workflow that sets GOTOOLCHAIN itself is not second-guessed.
  */
-function toolchainMode(step: SetupGoStep): ToolchainMode {
+export function toolchainMode(step: SetupGoStep): ToolchainMode {
   if (/\bGOTOOLCHAIN\b/.test(step.job.file.text)) return "unknown";
   const major = step.step.major;
   if (major === undefined) return "unknown";
