@@ -149,3 +149,20 @@ describe("CP002 and one-shot clients of a database image", () => {
     expect(where(f)).toEqual(["compose.yaml:2"]);
   });
 });
+
+describe("CP005 numbers", () => {
+  it("calls a number a password when the name ends in one, a setting otherwise", async () => {
+    const compose = lines(
+      "services:",
+      "  app:",
+      "    image: example/app:1.0",
+      "    environment:",
+      "      GITEA__database__PASSWD: 123456",
+      "      SECRET: 12345",
+      "      TOKEN_REFRESH_INTERVAL: 3600",
+      "      MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'",
+    );
+    const f = await runRule(CP005, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:5", "compose.yaml:6"]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Env } from "dockerfile-ast";
 import type { Rule, RuleFinding } from "../../types.js";
-import { isNonSecretValue } from "./util/secret-values.js";
+import { endsInSecret, isNonSecretValue } from "./util/secret-values.js";
 import { hasUrlPassword, hasUrlUserInfo, isSecretName } from "./util/secrets.js";
 import { argDeclarations, lineOf } from "./util/stages.js";
 
@@ -66,7 +66,8 @@ function credentialProblem(
   const fix = "pass it with RUN --mount=type=secret instead";
   // An ENV with an empty default or a setting-shaped value (24h, a plain URL) stores no secret; an
   // ARG is recorded when a RUN uses it, whatever its default, and `ENV X=${ARG}` copies it in.
-  const settingValue = keyword === "ENV" && isNonSecretValue(value ?? "", false);
+  const settingValue =
+    keyword === "ENV" && isNonSecretValue(value ?? "", false, !endsInSecret(name));
   if (isSecretName(name) && !isNetrcPath(name, value) && !settingValue) {
     return `${keyword} ${name} looks like a credential and ${where}; ${fix}`;
   }

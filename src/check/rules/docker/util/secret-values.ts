@@ -19,19 +19,39 @@ const FILE_NAME =
   /^[\w.-]+\.(?:jks|p12|pfx|pem|key|crt|json|txt|conf|creds)$|^\w+_(?:creds|credentials)$/i;
 
 /**
- * A value no secret looks like: a duration, a number, a boolean, a URL without a password, a
- * path, or a `${VAR}` reference when `references` allows it (compose interpolates those from the
- * environment; in a Dockerfile ENV a `${ARG}` copies the build argument in, so it does not).
+ * A value no secret looks like: a duration, a boolean, a URL without a password, a path, a
+ * number (unless `numbers` is false: `PASSWD: 123456` is a password), or a `${VAR}` reference
+ * when `references` allows it (compose interpolates those from the environment; in a Dockerfile
+ * ENV a `${ARG}` copies the build argument in, so it does not).
  */
-export function isNonSecretValue(value: unknown, references: boolean): boolean {
+export function isNonSecretValue(value: unknown, references: boolean, numbers = true): boolean {
   if (value === null || value === undefined) return true;
-  if (typeof value === "number" || typeof value === "boolean") return true;
+  if (typeof value === "boolean") return true;
+  if (typeof value === "number") return numbers;
   if (typeof value !== "string") return true;
   const v = value.trim();
   if (v === "") return true;
   if (references && /\$(?:\{|[A-Za-z_])/.test(v.replace(/\$\$/g, ""))) return true;
-  if (DURATION.test(v) || BOOLEAN.test(v) || NUMBER.test(v) || PATH.test(v)) return true;
+  if (numbers && NUMBER.test(v)) return true;
+  if (DURATION.test(v) || BOOLEAN.test(v) || PATH.test(v)) return true;
   return URL.test(v) && !hasUrlPassword(v);
+}
+
+/** A name that ends in one of these holds the secret itself, whatever its shape. */
+const SECRET_LAST_WORDS = new Set([
+  "PASSWORD",
+  "PASSWD",
+  "PASS",
+  "PWD",
+  "SECRET",
+  "TOKEN",
+  "APIKEY",
+  "KEY",
+]);
+
+/** `PASSWD: 123456` is a password; `TOKEN_REFRESH: 3600` is a setting about one. */
+export function endsInSecret(name: string): boolean {
+  return SECRET_LAST_WORDS.has(words(name).at(-1) ?? "");
 }
 
 const words = (name: string) =>
@@ -53,8 +73,8 @@ export function isLiteralSecret(
   siblings: readonly string[],
   references = true,
 ): boolean {
-  if (!isSecretName(name) || isNonSecretValue(value, references)) return false;
   const w = words(name);
+  if (!isSecretName(name) || isNonSecretValue(value, references, !endsInSecret(name))) return false;
   const text = typeof value === "string" ? value.trim() : "";
   if (w.at(-1)?.startsWith("CREDENTIAL") && FILE_NAME.test(text)) return false;
   const accessKey = w.includes("ACCESS") && w.at(-1) === "KEY" && !w.includes("SECRET");
