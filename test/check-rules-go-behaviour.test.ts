@@ -73,7 +73,7 @@ describe("GV002 and DF012 wording per version", () => {
   });
 
   it("a .go-version below the go line downloads under the default auto", async () => {
-    const f = await check(GV002, { "go.mod": gomod("1.26"), ".go-version": "1.21.1\n" });
+    const f = await check(GV002, { "go.mod": gomod("1.26.0"), ".go-version": "1.21.1\n" });
     expect(where(f)).toEqual(["GV002 .go-version:1"]);
     expect(f[0]?.message).toContain(
       "GOTOOLCHAIN=auto (the default) the go command downloads go1.26.0",
@@ -112,5 +112,21 @@ describe("MS005 and make variables", () => {
     expect(await check(MS005, { Makefile: mk })).toEqual([]);
     const exported = 'export GOFLAGS=""\n';
     expect(where(await check(MS005, { Makefile: exported }))).toEqual(["MS005 Makefile:1"]);
+  });
+});
+
+describe("a language-version go line and an old go command", () => {
+  it("Go 1.21/1.22 under auto ask for the nonexistent go1.26", () => {
+    const r = { version: "1.21.1", precision: "exact" } as const;
+    expect(belowGoLineEffect(r, "1.26", "auto")).toContain('tries to download "go1.26"');
+    expect(belowGoLineEffect(r, "1.26.0", "auto")).toContain("downloads go1.26.0");
+    const newer = { version: "1.24.2", precision: "exact" } as const;
+    expect(belowGoLineEffect(newer, "1.26", "auto")).toContain("downloads go1.26.0");
+  });
+
+  it("CI001 reads go-version-file inside an actions/checkout path", async () => {
+    const wf =
+      "on: push\njobs:\n  vuln:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          path: head\n      - uses: actions/setup-go@v6\n        with:\n          go-version-file: head/go.mod\n";
+    expect(await check(CI001, { "go.mod": gomod("1.25.0"), [CI]: wf })).toEqual([]);
   });
 });

@@ -75,7 +75,15 @@ export function belowGoLineEffect(
   const fails =
     `the go command stops with "go.mod requires go >= ${goLine} (running go ${run}; ` +
     'GOTOOLCHAIN=local)"';
-  const switches = `the go command downloads go${release} and runs it instead, so Go ${run} never runs`;
+  // A language-version go line (`go 1.26`) names no toolchain; the go command learned to ask
+  // for 1.26.0 instead in Go 1.23 (golang/go#62278): Go 1.21 and 1.22 ask for "go1.26".
+  const line = parseGoVersion(goLine);
+  const languageOnly = !!line && line.patch === undefined && line.pre === undefined;
+  const switches =
+    languageOnly && !atLeast(runner, "1.23")
+      ? `a go command from before Go 1.23 tries to download "go${goLine}", which does not ` +
+        'exist ("toolchain not available"; golang/go#62278), so the job fails'
+      : `the go command downloads go${release} and runs it instead, so Go ${run} never runs`;
   const local = `with GOTOOLCHAIN=local${localBy ? ` (${localBy})` : ""}`;
   if (mode === "local") return `${local} ${fails}`;
   if (mode === "auto") return `with GOTOOLCHAIN=auto (the default) ${switches}`;

@@ -156,6 +156,22 @@ function checkSelected(
   return undefined;
 }
 
+/**
+ * A path as the repo knows it: `actions/checkout` with `path: head` puts the repo under head/,
+ * so `go-version-file: head/go.mod` is the repo's go.mod.
+ */
+function inCheckout(job: WorkflowJob, step: WorkflowStep, file: string): string {
+  const norm = posix.normalize(file.replace(/^\.\//, ""));
+  for (const s of job.steps) {
+    if (s.index >= step.index || s.action !== "actions/checkout") continue;
+    const dir = scalarString(s.with["path"]);
+    const prefix = dir && posix.normalize(dir.replace(/^\.\//, "")).replace(/\/+$/, "");
+    if (prefix && prefix !== "." && norm.startsWith(`${prefix}/`))
+      return norm.slice(prefix.length + 1);
+  }
+  return norm;
+}
+
 /** CI001's findings; GV001/GV002 leave these locations to it. */
 export function setupGoProblems(model: RepoModel): RuleFinding[] {
   const exact = exactPin(model);
@@ -195,7 +211,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
     const vf = scalarString(step.with["go-version-file"]);
     if (vf === undefined || vf === "" || vf.includes("${{")) continue;
     const line = job.file.lineOf([...step.path, "with", "go-version-file"]);
-    const sel = fromVersionFile(model, vf, step.major);
+    const sel = fromVersionFile(model, inCheckout(job, step, vf), step.major);
     if (!sel) continue;
     if ("missing" in sel) {
       out.push({
