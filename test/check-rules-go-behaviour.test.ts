@@ -130,3 +130,11 @@ describe("a language-version go line and an old go command", () => {
     expect(await check(CI001, { "go.mod": gomod("1.25.0"), [CI]: wf })).toEqual([]);
   });
 });
+
+describe("GV003 and language-version go lines that never trigger the download", () => {
+  it("skips go 1.21 and a go line a toolchain line overrides", async () => {
+    expect(await check(GV003, { "go.mod": gomod("1.21") })).toEqual([]);
+    expect(await check(GV003, { "go.mod": gomod("1.26", "go1.26.8") })).toEqual([]);
+    expect(where(await check(GV003, { "go.mod": gomod("1.22") }))).toEqual(["GV003 go.mod:3"]);
+  });
+});

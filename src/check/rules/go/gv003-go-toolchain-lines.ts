@@ -46,7 +46,14 @@ function check(f: ModLines): RuleFinding[] {
       });
     }
   }
-  if (f.go && isLanguageOnly(f.go.version)) {
+  // A go command switches to the toolchain line when it names a release at or above the go
+  // line, and never asks for "go1.N" then; `go 1.21` itself is met by every go command that can
+  // switch toolchains (1.21 sorts before 1.21rc1 and 1.21.0), so only 1.22 and later matter.
+  const switchesToToolchain =
+    tc !== undefined && tv !== undefined && !isLanguageOnly(tv) && parseGoVersion(tv) !== undefined;
+  const line = f.go && parseGoVersion(f.go.version);
+  const needsSwitch = !!line && (line.major > 1 || line.minor >= 22);
+  if (f.go && isLanguageOnly(f.go.version) && needsSwitch && !switchesToToolchain) {
     out.push({
       file: f.file,
       line: f.go.line,
