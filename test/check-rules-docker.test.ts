@@ -304,10 +304,11 @@ describe("DF005 cgo not disabled for a static runtime", () => {
 
 describe("DF006 final image runs as root", () => {
   it("fires on a last USER root or 0, at the USER", async () => {
-    const df = lines("FROM alpine:3.22", "USER app", "RUN true", "USER 0:0");
+    const df = lines("FROM alpine:3.22", "USER app", "RUN true", "USER 0:0", 'CMD ["/app"]');
     const f = await runRule(DF006, repo(df));
     expect(where(f)).toEqual(["Dockerfile:4"]);
-    const named = await runRule(DF006, repo(lines("FROM alpine:3.22", "USER root")));
+    const root = lines("FROM alpine:3.22", "USER root", 'CMD ["/app"]');
+    const named = await runRule(DF006, repo(root));
     expect(where(named)).toEqual(["Dockerfile:2"]);
   });
 

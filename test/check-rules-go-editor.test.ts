@@ -41,7 +41,7 @@ describe("VS001 remote attach without dlv-dap", () => {
 
 describe("VS002 remote attach without substitutePath under -trimpath", () => {
   const dockerfile =
-    "FROM golang:1.26.8\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -o /app .\n";
+    'FROM golang:1.26.8\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -gcflags="all=-N -l" -o /app .\n';
 
   it("fires when a Dockerfile builds with -trimpath", async () => {
     const findings = await check(VS002, {
@@ -52,6 +52,15 @@ describe("VS002 remote attach without substitutePath under -trimpath", () => {
     expect(where(findings)).toEqual([`VS002 ${LAUNCH}:3`]);
     expect(findings[0]?.message).toContain('map "${workspaceFolder}" to "example.com/app"');
     expect(findings[0]?.related).toEqual([{ file: "Dockerfile", line: 4, message: "-trimpath" }]);
+  });
+
+  it("ignores a -trimpath release build: the debugged binary is another build", async () => {
+    const findings = await check(VS002, {
+      "go.mod": gomod("1.26.0"),
+      Dockerfile: "FROM golang:1.26.8\nCOPY . .\nRUN go build -trimpath -o /app .\n",
+      [LAUNCH]: launch({ ...attach, debugAdapter: "dlv-dap" }),
+    });
+    expect(findings).toEqual([]);
   });
 
   it("fires when GOFLAGS carries -trimpath", async () => {

@@ -18,7 +18,7 @@ describe("Go rules", () => {
     const ids = GO_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of GO_RULES) {
-      expect(r.id).toMatch(/^(GV|MS|CI|VS|DC|SH)\d{3}$/);
+      expect(r.id).toMatch(/^(GV|MS|CI|VS|DC|SH|GR)\d{3}$/);
       expect(r.title).not.toContain("\n");
       expect(r.doc.why.length, r.id).toBeGreaterThan(80);
       expect(r.doc.fix.length, r.id).toBeGreaterThan(20);

@@ -1,7 +1,7 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from "jsonc-parser";
 import type { Node as JsonNode, ParseError } from "jsonc-parser";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
-import type { Document, Node as YamlNode } from "yaml";
+import type { Document, Pair, Node as YamlNode } from "yaml";
 import type { StructuredFile } from "../types.js";
 import { lineLocator, textFile } from "./text-file.js";
 import type { Malformed } from "./text-file.js";
@@ -58,15 +58,43 @@ function deref(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+/**
+ * The pair for `key` in a map: its own, else the one a `<<: *anchor` (or `<<: [*a, *b]`) merge
+ * brings in — the first source wins, as YAML's merge key says — so a finding on a merged value
+ * points at the line in the anchor where the value is written.
+ */
+function findPair(
+  doc: Document,
+  map: unknown,
+  key: string,
+  seen = new Set<unknown>(),
+): Pair | undefined {
+  if (!isMap(map) || seen.has(map)) return undefined;
+  seen.add(map);
+  const own = map.items.find(
+    (it) => isScalar(it.key) && typeof it.key.value !== "symbol" && String(it.key.value) === key,
+  );
+  if (own) return own;
+  for (const it of map.items) {
+    // With `merge: true` the parser gives the merge key the value Symbol(<<), not the string.
+    const k = isScalar(it.key) ? it.key.value : undefined;
+    if (k !== "<<" && !(typeof k === "symbol" && k.description === "<<")) continue;
+    const sources = isSeq(it.value) ? it.value.items : [it.value];
+    for (const src of sources) {
+      const found = findPair(doc, deref(doc, src), key, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function yamlLineOf(doc: Document, path: DataPath, lineAt: (offset: number) => number): number {
   let node = deref(doc, doc.contents);
   let line = (node as YamlNode | null)?.range ? lineAt((node as YamlNode).range?.[0] ?? 0) : 1;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find(
-        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg),
-      );
-      if (!pair || !isScalar(pair.key) || !pair.key.range) return line;
+      const pair = findPair(doc, node, String(seg));
+      if (!pair || !isPair(pair) || !isScalar(pair.key) || !pair.key.range) return line;
       line = lineAt(pair.key.range[0]);
       node = deref(doc, pair.value);
     } else if (isSeq(node) && typeof seg === "number") {

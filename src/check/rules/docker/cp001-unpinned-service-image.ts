@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from "../../types.js";
 import { composeServices, serviceImage } from "./util/compose.js";
 import { isUnpinned, parseImageRef } from "./util/image-ref.js";
+import { imageKey, locallyBuiltImages, namesOwnBuild } from "./util/local-images.js";
 
 export const CP001: Rule = {
   id: "CP001",
@@ -12,8 +13,10 @@ export const CP001: Rule = {
       "teammate who pulls later gets a new major version of the database, whose data directory " +
       'the old one cannot read, and "works on my machine" follows.',
     fix:
-      "Pin a version (postgres:17.6, redis:8.2.1), the same one production runs. Services that " +
-      "only `build:` an image, and images chosen through ${VARIABLES}, are not reported.",
+      "Pin a version (postgres:17.6, redis:8.2.1), the same one production runs. Only pulled " +
+      "images count: a service that `build:`s its image, an image another service builds or a " +
+      "script tags with `docker build -t`, and images chosen through ${VARIABLES} are not " +
+      "reported.",
     example: {
       file: "compose.yaml",
       bad: "services:\n  db:\n    image: postgres\n",
@@ -22,6 +25,7 @@ export const CP001: Rule = {
   },
   check({ model }) {
     const out: RuleFinding[] = [];
+    const built = locallyBuiltImages(model);
     for (const compose of model.composes) {
       for (const service of composeServices(compose)) {
         const image = serviceImage(service);
@@ -30,6 +34,7 @@ export const CP001: Rule = {
         const ref = parseImageRef(image);
         const interpolated = image.includes("$") && ref?.tag !== "latest";
         if (!ref || interpolated || !isUnpinned(ref)) continue;
+        if (built.has(imageKey(image)) || namesOwnBuild(model, image, compose.path)) continue;
         out.push({
           file: compose.path,
           line: compose.lineOf(["services", service.name, "image"]),

@@ -1,12 +1,37 @@
-import type { Rule, RuleFinding } from "../../types.js";
+import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
 import {
   composeServices,
   dependedOn,
   projectFiles,
   hasHealthcheck,
+  imageBaseName,
   isDatabaseImage,
+  isRecord,
   serviceImage,
+  words,
 } from "./util/compose.js";
+import type { ComposeService } from "./util/compose.js";
+
+const JOB_NAME = /[-_](?:init|setup|seed|migrate|migrations?|bootstrap|provision|job)$/i;
+
+/**
+ * A service that runs a database image as a client, once: `redpanda-init` runs `rpk topic
+ * create` against `redpanda` and exits. It accepts no connections, so it needs no healthcheck.
+ * Told apart by a job-like name, or by depending on a service of the same image while running a
+ * shell script instead of the server.
+ */
+function isOneShotClient(compose: StructuredFile, service: ComposeService): boolean {
+  if (JOB_NAME.test(service.name)) return true;
+  const entry = words(service.data.entrypoint) ?? [];
+  const shell = /(?:^|\/)(?:ba|da|a)?sh$/.test(entry[0] ?? "");
+  if (!shell) return false;
+  const deps = service.data.depends_on;
+  const names = Array.isArray(deps) ? deps.map(String) : isRecord(deps) ? Object.keys(deps) : [];
+  const base = imageBaseName(serviceImage(service) ?? "");
+  return composeServices(compose).some(
+    (s) => names.includes(s.name) && imageBaseName(serviceImage(s) ?? "") === base,
+  );
+}
 
 export const CP002: Rule = {
   id: "CP002",
@@ -42,7 +67,7 @@ export const CP002: Rule = {
         const image = serviceImage(service);
         // `extends` may supply the healthcheck from a file we do not follow.
         if (!image || !isDatabaseImage(image) || service.data.extends !== undefined) continue;
-        if (hasHealthcheck(service)) continue;
+        if (hasHealthcheck(service) || isOneShotClient(compose, service)) continue;
         const waited = waitedFor.has(service.name);
         out.push({
           ...(waited ? {} : { severity: "note" as const }),

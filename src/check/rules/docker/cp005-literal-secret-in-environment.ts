@@ -1,7 +1,21 @@
 import { hasMarker } from "../../../generate/marker.js";
 import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
-import { composeServices, environmentEntries, isLiteralValue } from "./util/compose.js";
-import { hasUrlPassword, isSecretName, urlPasswords } from "./util/secrets.js";
+import { composeServices, environmentEntries } from "./util/compose.js";
+import type { EnvEntry } from "./util/compose.js";
+import { serviceRole } from "./util/image-role.js";
+import { isLiteralSecret } from "./util/secret-values.js";
+import { hasUrlPassword, urlPasswords } from "./util/secrets.js";
+
+/** The entries of an environment that hold a literal secret, and those with a URL password. */
+function secretEntries(env: unknown): { entry: EnvEntry; secret: boolean; url: boolean }[] {
+  const entries = environmentEntries(env);
+  const names = entries.map((e) => e.key);
+  return entries.flatMap((entry) => {
+    const secret = isLiteralSecret(entry.key, entry.value, names);
+    const url = typeof entry.value === "string" && hasUrlPassword(entry.value, true);
+    return secret || url ? [{ entry, secret, url }] : [];
+  });
+}
 
 /**
  * Literal secrets the repo's own compose files commit. gopave's dev container joins a kept
@@ -13,9 +27,9 @@ function committedSecrets(composes: readonly StructuredFile[]): Set<string> {
   for (const compose of composes) {
     if (hasMarker(compose.text)) continue;
     for (const service of composeServices(compose)) {
-      for (const e of environmentEntries(service.data.environment)) {
-        if (isSecretName(e.key) && isLiteralValue(e.value)) out.add(String(e.value));
-        if (typeof e.value === "string") for (const p of urlPasswords(e.value)) out.add(p);
+      for (const { entry, secret } of secretEntries(service.data.environment)) {
+        if (secret) out.add(String(entry.value));
+        if (typeof entry.value === "string") for (const p of urlPasswords(entry.value)) out.add(p);
       }
     }
   }
@@ -30,7 +44,11 @@ export const CP005: Rule = {
     why:
       "A password written into compose.yaml is committed with it: it lands in every clone, fork " +
       "and CI log, and tends to be copied into staging and production unchanged. The same goes " +
-      "for a connection URL with user:password in it.",
+      "for a connection URL with user:password in it. A secret is recognised by its name " +
+      "(PASSWORD, SECRET, TOKEN, API_KEY...) and by its value: durations, numbers, booleans, " +
+      "paths, URLs without a password and ${VAR} references are settings, not secrets " +
+      "(JWT_TOKEN_EXPIRY: 24h). In a compose file or profile that only runs tests, a throwaway " +
+      "password is a note.",
     fix:
       "Interpolate it from the environment or an untracked .env file: " +
       "`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}`, and commit a .env.example " +
@@ -47,10 +65,8 @@ export const CP005: Rule = {
     for (const compose of model.composes) {
       const copy = hasMarker(compose.text);
       for (const service of composeServices(compose)) {
-        for (const e of environmentEntries(service.data.environment)) {
-          const secret = isSecretName(e.key) && isLiteralValue(e.value);
-          const url = typeof e.value === "string" && hasUrlPassword(e.value, true);
-          if (!secret && !url) continue;
+        const test = serviceRole(compose, service);
+        for (const { entry: e, secret } of secretEntries(service.data.environment)) {
           if (
             copy &&
             (secret
@@ -60,11 +76,14 @@ export const CP005: Rule = {
             continue;
           out.push({
             file: compose.path,
+            // The value's own line, also when a `<<: *anchor` merge brought it in.
             line: compose.lineOf(["services", service.name, "environment", ...e.path]),
             message:
               `service ${service.name} sets ${e.key} to a literal ` +
               `${secret ? "value" : "URL with a password"} (not shown); interpolate it, e.g. ` +
-              `\${${e.key}}, from an untracked .env file`,
+              `\${${e.key}}, from an untracked .env file` +
+              (test ? ` (a note: the service only runs tests — ${test.why})` : ""),
+            ...(test ? { severity: "note" as const } : {}),
           });
         }
       }

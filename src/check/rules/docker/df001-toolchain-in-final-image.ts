@@ -1,6 +1,6 @@
 import type { Rule, RuleFinding } from "../../types.js";
 import { shipsGoToolchain } from "./util/image-ref.js";
-import { imageCommand, isDevContainerDockerfile, runsDelve } from "./util/repo.js";
+import { notADeployedService } from "./util/runtime-purpose.js";
 import { buildsApp, runGoCalls } from "./util/run-script.js";
 import { finalStage, lineOf, rootOf, stageGraph } from "./util/stages.js";
 
@@ -16,8 +16,9 @@ export const DF001: Rule = {
       "it at run time.",
     fix:
       "Build in a golang stage and start a second, small stage (distroless static, scratch or " +
-      "alpine) that copies only the binary with COPY --from. Dev container and Delve debug " +
-      "images are exempt: they need the toolchain.",
+      "alpine) that copies only the binary with COPY --from. Dev containers, Delve debug " +
+      "images, test images and development images that `go run` or hot-reload the app are " +
+      "exempt: they need the toolchain, or are never deployed.",
     example: {
       file: "Dockerfile",
       bad: 'FROM golang:1.26.8\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
@@ -29,13 +30,12 @@ export const DF001: Rule = {
   check({ model }) {
     const out: RuleFinding[] = [];
     for (const file of model.dockerfiles) {
-      if (isDevContainerDockerfile(file.path)) continue;
+      // Dev, test, debug (Delve) and tool images need the toolchain, or are never deployed.
+      if (notADeployedService(model, file)) continue;
       const graph = stageGraph(file);
       const last = finalStage(graph);
       const base = last && rootOf(last).image;
       if (!last || !base || !shipsGoToolchain(base)) continue;
-      // A Delve image is a debug target on purpose: it must build and run with the toolchain.
-      if (runsDelve(imageCommand(last))) continue;
       const build = graph.stages
         .flatMap((s) => s.instructions)
         .find((ins) => runGoCalls(ins).some(buildsApp));

@@ -1,12 +1,13 @@
 import { posix } from "node:path";
 import type { Instruction } from "dockerfile-ast";
 import type { DockerfileModel, RepoModel, Rule, RuleFinding } from "../../types.js";
-import { goModFor } from "./util/repo.js";
-import { cacheTargets, coversModCache } from "./util/cache-mounts.js";
+import { builtModule, isVendored, localReplaceDirs } from "./util/built-module.js";
+import { cacheTargets, coversModCache, lookupIn } from "./util/cache-mounts.js";
+import { modCacheCopy } from "./util/module-cache.js";
 import { buildsApp, runGoCalls } from "./util/run-script.js";
 import { bindsSources, contextSources, isGoSource } from "./util/sources.js";
-import { chainOf, lineOf, stageGraph } from "./util/stages.js";
-import type { Stage } from "./util/stages.js";
+import { lineOf, stageGraph, walkChain } from "./util/stages.js";
+import type { Stage, StageGraph } from "./util/stages.js";
 
 export const DF003: Rule = {
   id: "DF003",
@@ -19,8 +20,10 @@ export const DF003: Rule = {
       "rebuild fetches all dependencies again. Copying go.mod and go.sum alone and running " +
       "`go mod download` first keeps that layer cached until the dependencies change.",
     fix:
-      "COPY go.mod go.sum first, RUN go mod download, then COPY the rest and build. A RUN that " +
-      "builds with a cache mount on the module cache needs no separate download step.",
+      "COPY go.mod go.sum first, RUN go mod download, then COPY the rest and build — in one " +
+      "stage, or in a `deps` stage the build stage starts FROM or copies /go/pkg from. A RUN " +
+      "with a cache mount on the module cache needs no separate download step, and directories " +
+      "that go.mod's local `replace` directives point into belong with go.mod.",
     example: {
       file: "Dockerfile",
       bad: "COPY . .\nRUN go mod download\nRUN go build -o /app ./cmd/app\n",
@@ -32,13 +35,15 @@ export const DF003: Rule = {
   check({ model }) {
     const out: RuleFinding[] = [];
     for (const file of model.dockerfiles) {
-      if (!hasDependencies(model, file)) continue;
+      const deps = dependencyDirs(model, file);
+      if (!deps) continue;
+      const graph = stageGraph(file);
       const reported = new Set<number>();
-      for (const stage of stageGraph(file).stages) {
+      for (const stage of graph.stages) {
         for (const ins of stage.instructions) {
           const calls = runGoCalls(ins);
           if (!calls.some(buildsApp) || calls.some((c) => c.args.includes("-mod=vendor"))) continue;
-          const f = orderFinding(file, stage, ins);
+          const f = orderFinding(file, graph, stage, ins, deps);
           if (f && !reported.has(f.line)) {
             reported.add(f.line);
             out.push(f);
@@ -50,50 +55,111 @@ export const DF003: Rule = {
   },
 };
 
-/** Modules to download: requirements in go.mod, and no vendor directory that replaces them. */
-function hasDependencies(model: RepoModel, file: DockerfileModel): boolean {
-  const gomod = goModFor(model, file.path);
-  if (!gomod) return true;
-  if (gomod.mod.requires.length === 0) return false;
-  return model.readFile?.(posix.join(gomod.dir, "vendor/modules.txt")) === undefined;
+/**
+ * The local `replace` directories of the module the Dockerfile builds (copied with go.mod, as
+ * `go mod download` needs them), or undefined when there is nothing to download: no
+ * requirements, or a vendor directory the build uses instead.
+ */
+function dependencyDirs(model: RepoModel, file: DockerfileModel): string[] | undefined {
+  const gomod = builtModule(model, file);
+  if (!gomod) return [];
+  if (gomod.mod.requires.length === 0 || isVendored(model, gomod)) return undefined;
+  return localReplaceDirs(gomod).filter((d) => !d.startsWith(".."));
 }
 
-/** Walks the build's stage chain up to the build RUN, tracking sources and downloads. */
-function orderFinding(
-  file: DockerfileModel,
+/** A COPY source that is a replace directory, inside one, or a parent of one (`COPY api/ api/`). */
+function isDependencyDir(src: string, deps: readonly string[]): boolean {
+  const p = posix.normalize(src.replace(/\/+$/, "") || ".");
+  if (p === ".") return false;
+  return deps.some((d) => d === p || d.startsWith(`${p}/`) || p.startsWith(`${d}/`));
+}
+
+function copiesSources(ins: Instruction, deps: readonly string[]): boolean {
+  return (
+    contextSources(ins).some((s) => isGoSource(s) && !isDependencyDir(s, deps)) || bindsSources(ins)
+  );
+}
+
+interface Order {
+  /** The first instruction that brought Go sources in, if any. */
+  sources: Instruction | undefined;
+  /** Modules are in place: downloaded, or copied from a stage that downloaded them. */
+  downloaded: boolean;
+  /** A download that ran after the sources, without a cache mount to keep its modules. */
+  late: { sources: Instruction; download: Instruction } | undefined;
+  /** `until` has a cache mount on the module cache. */
+  untilCached: boolean;
+}
+
+/**
+ * Walks a stage's chain up to `until` (or its end): where sources arrive and where modules do.
+ * `COPY --from=<stage>` of the module cache counts as a download when that stage downloaded
+ * before copying its own sources — a separate `modules` stage is the same layering.
+ */
+function order(
+  graph: StageGraph,
   stage: Stage,
-  build: Instruction,
-): RuleFinding | undefined {
-  let sources: Instruction | undefined;
-  let downloaded = false;
-  for (const ins of chainOf(stage).flatMap((s) => s.instructions)) {
-    if (!sources && (contextSources(ins).some(isGoSource) || bindsSources(ins))) sources = ins;
+  deps: readonly string[],
+  until?: Instruction,
+  seen = new Set<Stage>(),
+): Order {
+  const o: Order = { sources: undefined, downloaded: false, late: undefined, untilCached: false };
+  seen.add(stage);
+  let done = false;
+  walkChain(graph, stage, (ins, scope, owner) => {
+    if (done) return;
+    const copied = modCacheCopy(graph, owner, ins, scope);
+    if (copied && !seen.has(copied.from)) {
+      const inner = order(graph, copied.from, deps, undefined, seen);
+      o.late ??= inner.late;
+      if (inner.downloaded && !inner.late) o.downloaded = true;
+    }
+    if (!o.sources && copiesSources(ins, deps)) o.sources = ins;
     for (const call of runGoCalls(ins)) {
       if (call.sub !== "mod download") continue;
-      if (sources && !downloaded) {
-        return {
-          file: file.path,
-          line: lineOf(sources),
-          message:
-            "sources are copied before `go mod download`, so every source change re-downloads " +
-            "all modules; copy go.mod and go.sum first, download, then copy the rest",
-          related: [{ file: file.path, line: lineOf(ins), message: "go mod download" }],
-        };
+      const cached = coversModCache(cacheTargets(ins, scope), lookupIn(call.env, scope));
+      // With a cache mount, a re-run after a source change finds every module in the cache.
+      if (o.sources && !o.downloaded && !cached) {
+        o.late ??= { sources: o.sources, download: ins };
       }
-      downloaded = true;
+      o.downloaded = true;
     }
-    if (ins !== build) continue;
-    const cached = coversModCache(cacheTargets(ins, new Map()), () => undefined);
-    if (!sources || downloaded || cached) return undefined;
+    if (ins !== until) return;
+    done = true;
+    o.untilCached = coversModCache(
+      cacheTargets(ins, scope),
+      (name) => scope.get(name) ?? undefined,
+    );
+  });
+  return o;
+}
+
+function orderFinding(
+  file: DockerfileModel,
+  graph: StageGraph,
+  stage: Stage,
+  build: Instruction,
+  deps: readonly string[],
+): RuleFinding | undefined {
+  const o = order(graph, stage, deps, build);
+  if (o.late) {
     return {
       file: file.path,
-      line: lineOf(sources),
+      line: lineOf(o.late.sources),
       message:
-        "sources are copied and built with no `go mod download` after copying only go.mod and " +
-        "go.sum, so the dependencies are never a cached layer and every source change " +
-        "downloads them again",
-      related: [{ file: file.path, line: lineOf(ins), message: "go build" }],
+        "sources are copied before `go mod download`, so every source change re-downloads " +
+        "all modules; copy go.mod and go.sum first, download, then copy the rest",
+      related: [{ file: file.path, line: lineOf(o.late.download), message: "go mod download" }],
     };
   }
-  return undefined;
+  if (!o.sources || o.downloaded || o.untilCached) return undefined;
+  return {
+    file: file.path,
+    line: lineOf(o.sources),
+    message:
+      "sources are copied and built with no `go mod download` after copying only go.mod and " +
+      "go.sum, so the dependencies are never a cached layer and every source change " +
+      "downloads them again",
+    related: [{ file: file.path, line: lineOf(build), message: "go build" }],
+  };
 }

@@ -2,7 +2,7 @@ import type { Instruction } from "dockerfile-ast";
 import type { Rule, RuleFinding } from "../../types.js";
 import { expandVars } from "./util/expand.js";
 import { isNonrootVariant, isScratch } from "./util/image-ref.js";
-import { imageCommand, isDevContainerDockerfile, runsDelve } from "./util/repo.js";
+import { dropsPrivileges, notADeployedService } from "./util/runtime-purpose.js";
 import { chainOf, finalStage, lineOf, rootOf, scopeAtEnd, stageGraph } from "./util/stages.js";
 
 export const DF006: Rule = {
@@ -17,8 +17,11 @@ export const DF006: Rule = {
       "unless their base image sets a user (distroless :nonroot sets 65532; scratch has no users).",
     fix:
       "End the final stage with a numeric non-root USER (USER 65532:65532), or base it on a " +
-      "nonroot variant such as gcr.io/distroless/static-debian13:nonroot. Dev container " +
-      "Dockerfiles and Delve debug images are not reported.",
+      "nonroot variant such as gcr.io/distroless/static-debian13:nonroot. Images that are " +
+      "never deployed are not reported: test harnesses (under test/, e2e/, named *.test.Dockerfile, " +
+      "or built only by test compose services), dev containers and other dev or debug images, " +
+      "images under tools/ or hack/, images that name no command or only idle, and images that " +
+      "install su-exec or gosu to drop privileges in their entrypoint.",
     example: {
       file: "Dockerfile",
       bad: 'FROM gcr.io/distroless/static-debian13\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
@@ -28,17 +31,20 @@ export const DF006: Rule = {
   check({ model }) {
     const out: RuleFinding[] = [];
     for (const file of model.dockerfiles) {
-      if (isDevContainerDockerfile(file.path)) continue;
+      // Test harnesses, dev and debug images, tool images: never deployed, so root risks nothing
+      // the person running them does not already have.
+      if (notADeployedService(model, file)) continue;
       const graph = stageGraph(file);
       const last = finalStage(graph);
-      if (!last || runsDelve(imageCommand(last))) continue;
+      if (!last) continue;
       let user: Instruction | undefined;
       for (const s of chainOf(last))
         for (const ins of s.instructions) if (ins.getKeyword() === "USER") user = ins;
       if (user) {
         const e = expandVars(user.getArgumentsContent() ?? "", scopeAtEnd(graph, last));
         const name = (e.value.trim().split(":")[0] ?? "").trim();
-        if (!e.resolved || (name !== "root" && name !== "0")) continue;
+        if (!e.resolved || (name !== "root" && name !== "0") || dropsPrivileges(model, file))
+          continue;
         out.push({
           file: file.path,
           line: lineOf(user),
@@ -48,7 +54,7 @@ export const DF006: Rule = {
       }
       const root = rootOf(last);
       const image = root.image;
-      if (!image || isNonrootVariant(image)) continue;
+      if (!image || isNonrootVariant(image) || dropsPrivileges(model, file)) continue;
       const why = isScratch(image)
         ? "scratch has no users, so without USER the process runs as uid 0"
         : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;

@@ -1,5 +1,6 @@
 import type { Env } from "dockerfile-ast";
 import type { Rule, RuleFinding } from "../../types.js";
+import { endsInSecret, isNonSecretValue } from "./util/secret-values.js";
 import { hasUrlPassword, hasUrlUserInfo, isSecretName } from "./util/secrets.js";
 import { argDeclarations, lineOf } from "./util/stages.js";
 
@@ -63,7 +64,11 @@ function credentialProblem(
       ? "is stored in the image config for anyone who pulls it"
       : "is recorded in the image history and build cache";
   const fix = "pass it with RUN --mount=type=secret instead";
-  if (isSecretName(name) && !isNetrcPath(name, value)) {
+  // An ENV with an empty default or a setting-shaped value (24h, a plain URL) stores no secret; an
+  // ARG is recorded when a RUN uses it, whatever its default, and `ENV X=${ARG}` copies it in.
+  const settingValue =
+    keyword === "ENV" && isNonSecretValue(value ?? "", false, !endsInSecret(name));
+  if (isSecretName(name) && !isNetrcPath(name, value) && !settingValue) {
     return `${keyword} ${name} looks like a credential and ${where}; ${fix}`;
   }
   if (value === undefined) return undefined;

@@ -7,6 +7,7 @@ import type {
   RuleFinding,
 } from "../../types.js";
 import { decidingPattern } from "./util/dockerignore-match.js";
+import { buildNeedsGit } from "./util/needs-git.js";
 import { copiesWholeContext } from "./util/sources.js";
 import { lineOf } from "./util/stages.js";
 
@@ -22,7 +23,9 @@ export const DF010: Rule = {
       "shipped in the image.",
     fix:
       "Add a .dockerignore at the root of the build context (or <Dockerfile>.dockerignore beside " +
-      "the Dockerfile) that lists at least .git, and check that no later `!` line re-includes it.",
+      "the Dockerfile) that lists at least .git, and check that no later `!` line re-includes it. " +
+      "A build that reads git (`git describe`, `git rev-parse`, directly or in the Makefile or " +
+      "script it runs) needs .git and is not reported.",
     example: {
       file: ".dockerignore",
       bad: "bin/\n",
@@ -35,6 +38,9 @@ export const DF010: Rule = {
       const copy = file.ast.getInstructions().find(copiesWholeContext);
       if (!copy) continue;
       const copyLine = lineOf(copy);
+      // A build that stamps its version from git needs .git in the context: excluding it would
+      // break the build, so the advice does not apply.
+      if (buildNeedsGit(model, file)) continue;
       for (const ignore of ignoreFilesFor(model, file)) {
         if (!ignore) {
           out.set(`${file.path}:${copyLine}`, {

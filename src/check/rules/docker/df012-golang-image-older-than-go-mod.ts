@@ -1,5 +1,6 @@
 import { compareGoVersions, goMinor, parseGoVersion } from "../../../gomod/go-version.js";
 import type { Rule, RuleFinding } from "../../types.js";
+import { belowGoLineEffect } from "../go/sources/below-go-line.js";
 import { golangTagVersion, isGolangImage } from "./util/image-ref.js";
 import { goModFor } from "./util/repo.js";
 import { runGoCalls } from "./util/run-script.js";
@@ -12,10 +13,11 @@ export const DF012: Rule = {
   title: "golang image older than go.mod's `go` line",
   doc: {
     why:
-      "go.mod's `go` line is the oldest Go that may build the module. Elsewhere the go command " +
-      "would download a newer toolchain, but the official golang image sets GOTOOLCHAIN=local, " +
-      'so a golang:1.22 builder stops with "go.mod requires go >= 1.25.0 (running go 1.22.x; ' +
-      'GOTOOLCHAIN=local)".',
+      "go.mod's `go` line is the oldest Go that may build the module. Elsewhere a Go 1.21+ go " +
+      "command would download a newer toolchain, but the official golang image sets " +
+      'GOTOOLCHAIN=local, so a golang:1.22 builder stops with "go.mod requires go >= 1.25.0 ' +
+      '(running go 1.22.x; GOTOOLCHAIN=local)". Images before Go 1.21 build anyway (the go line ' +
+      "was advisory) unless the go line is in the `1.21.0` form they cannot parse.",
     fix:
       "Use a golang tag at or above the `go` line (an exact patch release such as " +
       "golang:1.26.8 is best), or set GOTOOLCHAIN=auto in the stage if you want the download. " +
@@ -42,13 +44,14 @@ export const DF012: Rule = {
           ? compareGoVersions(tagVersion, goLine.version) < 0
           : compareGoVersions(tagVersion, goMinor(goLine.version)) < 0;
         if (!older) continue;
+        const runner = { version: tagVersion, precision: exact ? "exact" : "minor" } as const;
+        const effect = belowGoLineEffect(runner, goLine.version, "local", "the image's default");
         out.push({
           file: file.path,
           line: stage.line,
           message:
             `${image?.raw} has Go ${tagVersion}${exact ? "" : ".x"}, older than \`go ${goLine.version}\` ` +
-            `in ${gomod.path}; the image sets GOTOOLCHAIN=local, so the build fails — use a ` +
-            `golang tag of at least ${goLine.version}`,
+            `in ${gomod.path}: ${effect} — use a golang tag of at least ${goLine.version}`,
           related: [{ file: gomod.path, line: goLine.line, message: `go ${goLine.version}` }],
         });
       }

@@ -28,8 +28,9 @@ function check(f: ModLines): RuleFinding[] {
       line: tc.line,
       message:
         `toolchain ${tc.name} is not a toolchain name: since Go 1.21 releases are named go${tv}.0, ` +
-        `go${tv}.1, …, so when the go command has to switch to it the download fails with ` +
-        `"toolchain not available"; write toolchain go${tv}.0 (or the patch release you use)`,
+        `go${tv}.1, …, so a go command that has to switch to it fails — "invalid toolchain: ` +
+        `go${tv} is a language version but not a toolchain version" since Go 1.23, "toolchain ` +
+        `not available" before; write toolchain go${tv}.0 (or the patch release you use)`,
     });
   } else if (tc && tv !== undefined && f.go && parseGoVersion(tv) && parseGoVersion(f.go.version)) {
     const need = goLineToRelease(f.go.version);
@@ -45,15 +46,23 @@ function check(f: ModLines): RuleFinding[] {
       });
     }
   }
-  if (f.go && isLanguageOnly(f.go.version)) {
+  // A go command switches to the toolchain line when it names a release at or above the go
+  // line, and never asks for "go1.N" then; `go 1.21` itself is met by every go command that can
+  // switch toolchains (1.21 sorts before 1.21rc1 and 1.21.0), so only 1.22 and later matter.
+  const switchesToToolchain =
+    tc !== undefined && tv !== undefined && !isLanguageOnly(tv) && parseGoVersion(tv) !== undefined;
+  const line = f.go && parseGoVersion(f.go.version);
+  const needsSwitch = !!line && (line.major > 1 || line.minor >= 22);
+  if (f.go && isLanguageOnly(f.go.version) && needsSwitch && !switchesToToolchain) {
     out.push({
       file: f.file,
       line: f.go.line,
       severity: "note",
       message:
-        `go ${f.go.version} has no patch number: Go 1.22 and later read it as ${f.go.version}.0, but ` +
-        `a Go 1.21.x go command that has to switch toolchains tries to download "go${f.go.version}", ` +
-        `which does not exist ("toolchain not available"); write go ${f.go.version}.0`,
+        `go ${f.go.version} has no patch number: a go command that has to switch toolchains ` +
+        `downloads go${f.go.version}.0 since Go 1.23 (golang/go#62278), but Go 1.21 and 1.22 ` +
+        `releases without that fix try to download "go${f.go.version}", which does not exist ` +
+        `("toolchain not available"); write go ${f.go.version}.0`,
     });
   }
   return out;
@@ -68,8 +77,9 @@ export const GV003: Rule = {
       "Since Go 1.21 the first release of a minor is 1.N.0 and there is no toolchain called go1.N: " +
       '`toolchain go1.26` cannot be downloaded ("toolchain not available"). A toolchain line lower ' +
       "than the go line never takes effect — the go line is the minimum — yet setup-go v6 installs it. " +
-      "A go line without a patch (`go 1.26`) is read as 1.26.0 by Go 1.22 and later, but Go 1.21.x " +
-      "tried to download the nonexistent go1.26 when it had to switch; that case is reported as a note.",
+      "A go line without a patch (`go 1.26`) makes a go command that has to switch toolchains " +
+      "download go1.26.0 since Go 1.23 (golang/go#62278), but Go 1.21 and 1.22 releases without " +
+      "that fix tried to download the nonexistent go1.26; that case is reported as a note.",
     fix:
       "Write full release names: `go 1.26.0` and `toolchain go1.26.8`, with the toolchain at or above " +
       "the go line (`go get go@1.26.0 toolchain@go1.26.8` edits both).",

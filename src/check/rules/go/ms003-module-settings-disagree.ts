@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from "../../types.js";
 import { describeSetting, moduleSettingSources } from "./sources/module-settings.js";
 import type { ModuleSetting } from "./sources/module-settings.js";
+import { exclusiveInMakefile } from "./sources/make-conditionals.js";
 import { redactProxyList } from "./sources/redact.js";
 
 const PATTERN_LISTS = new Set(["GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOINSECURE"]);
@@ -41,6 +42,12 @@ export const MS003: Rule = {
     },
   },
   check({ model }) {
+    const lines = (file: string) => model.scripts.find((f) => f.path === file);
+    /** Both set in one Makefile, on different branches of an ifeq/else: never both in effect. */
+    const exclusive = (a: ModuleSetting, b: ModuleSetting) => {
+      const script = a.file === b.file ? lines(a.file) : undefined;
+      return script?.kind === "makefile" && exclusiveInMakefile(script.lines, a.line, b.line);
+    };
     const byName = new Map<string, ModuleSetting[]>();
     for (const s of moduleSettingSources(model)) {
       if (!COMPARED.has(s.name)) continue;
@@ -50,13 +57,14 @@ export const MS003: Rule = {
     for (const [name, all] of byName) {
       if (new Set(all.map(normalise)).size < 2) continue;
       for (const s of all) {
-        const differ = all.filter((o) => normalise(o) !== normalise(s));
+        const differ = all.filter((o) => normalise(o) !== normalise(s) && !exclusive(s, o));
+        if (differ.length === 0) continue;
         out.push({
           file: s.file,
           line: s.line,
           message: `${name}=${shown(s)} here (${s.where}), but ${differ.map((o) => `${shown(o)} in ${describeSetting(o)}`).join(", ")}`,
           related: all
-            .filter((o) => o !== s)
+            .filter((o) => o !== s && !exclusive(s, o))
             .map((o) => ({
               file: o.file,
               line: o.line,

@@ -1,5 +1,18 @@
-import type { Rule, RuleFinding } from "../../types.js";
+import type { RepoModel, Rule, RuleFinding } from "../../types.js";
 import { moduleSettingSources } from "./sources/module-settings.js";
+import type { ModuleSetting } from "./sources/module-settings.js";
+
+/**
+ * The value the go command sees. A Makefile variable that is not exported reaches it only through
+ * `$(GOFLAGS)` in a recipe, where the shell removes quotes: `GOFLAGS=""` there is empty. An
+ * exported one (`export GOFLAGS=""`) goes into the environment with its quotes.
+ */
+function shellValue(model: RepoModel, s: ModuleSetting): string {
+  const script = model.scripts.find((f) => f.path === s.file);
+  const exported = /^\s*export\b/.test(script?.lines[s.line - 1] ?? "");
+  if (script?.kind !== "makefile" || exported) return s.value;
+  return s.value.replace(/"([^"]*)"|'([^']*)'/g, "$1$2");
+}
 
 export const MS005: Rule = {
   id: "MS005",
@@ -22,7 +35,9 @@ export const MS005: Rule = {
     const out: RuleFinding[] = [];
     for (const s of moduleSettingSources(model)) {
       if (s.name !== "GOFLAGS") continue;
-      const entries = s.value.split(/\s+/).filter((e) => e !== "");
+      const entries = shellValue(model, s)
+        .split(/\s+/)
+        .filter((e) => e !== "");
       const comma = entries.find((e) => /,\s*-/.test(e));
       const nonFlag = entries.find((e) => !e.startsWith("-") || e === "-" || e === "--");
       if (comma !== undefined) {

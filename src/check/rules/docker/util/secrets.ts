@@ -42,6 +42,24 @@ const POINTER_WORDS = new Set([
   "TYPE",
   "MODE",
   "ENABLED",
+  // Settings about a secret rather than the secret: JWT_TOKEN_EXPIRY, TOKEN_ISSUER, *_RESET_URI.
+  "URI",
+  "EXPIRY",
+  "EXPIRES",
+  "EXPIRATION",
+  "TTL",
+  "TIMEOUT",
+  "DURATION",
+  "LIFETIME",
+  "ISSUER",
+  "AUDIENCE",
+  "ALGORITHM",
+  "LENGTH",
+  "HEADER",
+  "PREFIX",
+  "REALM",
+  "SCOPE",
+  "SCOPES",
 ]);
 
 /** Shell and system variables that merely look like secrets. */

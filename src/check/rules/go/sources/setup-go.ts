@@ -1,14 +1,15 @@
 import { posix } from "node:path";
-import { goLineToRelease } from "../../../../gomod/go-version.js";
 import type { RepoModel, RuleFinding } from "../../../types.js";
 import { versionPrecision } from "./go-image.js";
+import { belowGoLineEffect } from "./below-go-line.js";
+import type { ToolchainMode } from "./below-go-line.js";
 import { pinBelow, pinsAgree, requiredGo } from "./go-lines.js";
 import type { GoMinimum } from "./go-lines.js";
 import { SETUP_GO, workflowJobs } from "./workflows.js";
 import type { WorkflowJob, WorkflowStep } from "./workflows.js";
 import { scalarString } from "./values.js";
 
-interface ExactPin {
+export interface ExactPin {
   version: string;
   file: string;
   line: number;
@@ -16,7 +17,7 @@ interface ExactPin {
 }
 
 /** The release the repo pins exactly: gopave.yaml, else the governing toolchain line (as GV001). */
-function exactPin(model: RepoModel): ExactPin | undefined {
+export function exactPin(model: RepoModel): ExactPin | undefined {
   const loaded = model.spec?.loaded;
   if (model.spec && loaded) {
     const version = loaded.spec.go.version;
@@ -106,22 +107,35 @@ export function setupGoSteps(model: RepoModel): SetupGoStep[] {
   );
 }
 
+/**
+ * How GOTOOLCHAIN is set for a setup-go step's job: setup-go v6+ exports GOTOOLCHAIN=local for
+ * the rest of the job (actions/setup-go src/main.ts setGoToolchain, since v6.0.0); earlier
+ * majors leave Go's default, auto. A workflow that sets GOTOOLCHAIN itself is not second-guessed.
+ */
+export function toolchainMode(step: SetupGoStep): ToolchainMode {
+  if (/\bGOTOOLCHAIN\b/.test(step.job.file.text)) return "unknown";
+  const major = step.step.major;
+  if (major === undefined) return "unknown";
+  return major >= 6 ? "local" : "auto";
+}
+
 function checkSelected(
   sel: Selected,
   file: string,
   line: number,
   need: GoMinimum | undefined,
   exact: ExactPin | undefined,
+  mode: ToolchainMode,
 ): RuleFinding | undefined {
   const what = sel.precision === "minor" ? `Go ${sel.version}.x` : `Go ${sel.version}`;
   if (need && pinBelow(sel.version, sel.precision, need.version)) {
+    const effect = belowGoLineEffect(sel, need.version, mode, "setup-go v6+ exports it");
     return {
       file,
       line,
       message:
-        `setup-go installs ${what} (${sel.how}), below the go line \`go ${need.version}\` in ${need.file}: ` +
-        `Go refuses to build the module with it — with GOTOOLCHAIN=local the job fails, otherwise every ` +
-        `go command first downloads go${goLineToRelease(need.version)} and CI never runs ${what}`,
+        `setup-go installs ${what} (${sel.how}), below the go line \`go ${need.version}\` in ` +
+        `${need.file}: ${effect}`,
       related: [
         ...sel.related,
         { file: need.file, line: need.line, message: `go ${need.version}` },
@@ -142,11 +156,29 @@ function checkSelected(
   return undefined;
 }
 
+/**
+ * A path as the repo knows it: `actions/checkout` with `path: head` puts the repo under head/,
+ * so `go-version-file: head/go.mod` is the repo's go.mod.
+ */
+function inCheckout(job: WorkflowJob, step: WorkflowStep, file: string): string {
+  const norm = posix.normalize(file.replace(/^\.\//, ""));
+  for (const s of job.steps) {
+    if (s.index >= step.index || s.action !== "actions/checkout") continue;
+    const dir = scalarString(s.with["path"]);
+    const prefix = dir && posix.normalize(dir.replace(/^\.\//, "")).replace(/\/+$/, "");
+    if (prefix && prefix !== "." && norm.startsWith(`${prefix}/`))
+      return norm.slice(prefix.length + 1);
+  }
+  return norm;
+}
+
 /** CI001's findings; GV001/GV002 leave these locations to it. */
 export function setupGoProblems(model: RepoModel): RuleFinding[] {
   const exact = exactPin(model);
   const out: RuleFinding[] = [];
-  for (const { job, step } of setupGoSteps(model)) {
+  for (const setup of setupGoSteps(model)) {
+    const { job, step } = setup;
+    const mode = toolchainMode(setup);
     const file = job.file.path;
     const need = requiredGo(model, file);
     const rawVersion = step.with["go-version"];
@@ -171,6 +203,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
         line,
         need,
         exact,
+        mode,
       );
       if (f) out.push(f);
       continue;
@@ -178,7 +211,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
     const vf = scalarString(step.with["go-version-file"]);
     if (vf === undefined || vf === "" || vf.includes("${{")) continue;
     const line = job.file.lineOf([...step.path, "with", "go-version-file"]);
-    const sel = fromVersionFile(model, vf, step.major);
+    const sel = fromVersionFile(model, inCheckout(job, step, vf), step.major);
     if (!sel) continue;
     if ("missing" in sel) {
       out.push({
@@ -188,7 +221,7 @@ export function setupGoProblems(model: RepoModel): RuleFinding[] {
       });
       continue;
     }
-    const f = checkSelected(sel, file, line, need, exact);
+    const f = checkSelected(sel, file, line, need, exact, mode);
     if (f) out.push(f);
   }
   return out;

@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { CP001 } from "../src/check/rules/docker/cp001-unpinned-service-image.js";
+import { CP002 } from "../src/check/rules/docker/cp002-database-without-healthcheck.js";
+import { CP005 } from "../src/check/rules/docker/cp005-literal-secret-in-environment.js";
+import { DF008 } from "../src/check/rules/docker/df008-credentials-in-env-arg.js";
+import { lines, runRule, where } from "./check-rules-docker-helpers.js";
+
+/** Secrets by name and value shape, on the value's line; images pulled versus built here. */
+
+describe("CP005 judges a value's shape, not the word in its name", () => {
+  it("leaves durations, numbers, booleans, plain URLs and settings about secrets alone", async () => {
+    const compose = lines(
+      "services:",
+      "  app:",
+      "    image: example/app:1.0",
+      "    environment:",
+      '      JWT_TOKEN_EXPIRY: "24h"',
+      "      TOKEN_TTL: 3600",
+      '      SESSION_SECRET_ROTATION: "false"',
+      "      PASSWORD_RESET_URI: https://auth.example.test/reset",
+      "      TOKEN_ISSUER: example-app",
+      "      GOOGLE_APPLICATION_CREDENTIALS: /run/secrets/gcp.json",
+      "      KAFKA_SSL_KEYSTORE_CREDENTIALS: broker_keystore_creds",
+      "      MINIO_ACCESS_KEY: app",
+      "      MINIO_SECRET_KEY: s3cr3t-value",
+    );
+    const f = await runRule(CP005, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:13"]);
+    expect(f[0]?.message).toContain("MINIO_SECRET_KEY");
+  });
+
+  it("points at the value's line when a merge key brings the environment in", async () => {
+    const compose = lines(
+      "x-app-env: &app-env",
+      '  JWT_SECRET: "not-a-real-secret"',
+      '  JWT_TOKEN_EXPIRY: "24h"',
+      '  PG_URL: "postgres://user:pw@db:5432/db"',
+      "",
+      "services:",
+      "  app:",
+      "    build: .",
+      "    environment:",
+      "      <<: *app-env",
+      "      LOG_LEVEL: debug",
+    );
+    const f = await runRule(CP005, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:2", "compose.yaml:4"]);
+  });
+
+  it("lowers a test-only service's secret to a note, by file name or profile", async () => {
+    const env = ["    environment:", "      POSTGRES_PASSWORD: hunter2"];
+    const test = lines("services:", "  db:", "    image: postgres:17.6", ...env);
+    const profiled = lines(
+      "services:",
+      "  db:",
+      "    image: postgres:17.6",
+      "    profiles: [e2e]",
+      ...env,
+    );
+    const f = await runRule(CP005, {
+      "docker-compose.test.yml": test,
+      "compose.yaml": profiled,
+      "deploy/compose.yaml": test,
+    });
+    expect(f.map((x) => `${x.file}:${x.line} ${x.severity ?? "warning"}`)).toEqual([
+      "compose.yaml:6 note",
+      "deploy/compose.yaml:5 warning",
+      "docker-compose.test.yml:5 note",
+    ]);
+  });
+});
+
+describe("DF008 and an empty ENV", () => {
+  it("does not call an empty default a credential, but still a copied build argument", async () => {
+    const df = lines(
+      "FROM alpine:3.22",
+      'ENV APP_DATABASE_PASSWORD="" APP_TOKEN_TTL=24h',
+      "ARG GITHUB_TOKEN",
+      "ENV GITHUB_TOKEN=${GITHUB_TOKEN}",
+    );
+    expect(where(await runRule(DF008, { Dockerfile: df }))).toEqual([
+      "Dockerfile:3",
+      "Dockerfile:4",
+    ]);
+  });
+});
+
+describe("CP001 counts only pulled images", () => {
+  it("skips an image another service builds or a Makefile tags, and the module's own name", async () => {
+    const compose = lines(
+      "services:",
+      "  api:",
+      "    build: .",
+      "    image: example/api",
+      "  worker:",
+      "    image: example/api",
+      "  web:",
+      "    image: go-clean-arch",
+      "  app:",
+      "    image: myservice",
+      "  db:",
+      "    image: postgres",
+    );
+    const f = await runRule(CP001, {
+      "go.mod": lines("module github.com/example/myservice/v2", "", "go 1.25.0"),
+      Dockerfile: lines("FROM golang:1.26.8", "COPY . .", "RUN go build ."),
+      Makefile: lines(
+        "image-build:",
+        "\tDOCKER_BUILDKIT=0 docker build \\",
+        "\t\t--file Dockerfile \\",
+        "\t\t--tag go-clean-arch \\",
+        "\t\t\t.",
+      ),
+      "compose.yaml": compose,
+    });
+    expect(where(f)).toEqual(["compose.yaml:12"]);
+  });
+
+  it("still reports a bare name that is not this repo's module", async () => {
+    const compose = lines("services:", "  cache:", "    image: redis");
+    const f = await runRule(CP001, {
+      "go.mod": lines("module github.com/example/myservice", "", "go 1.25.0"),
+      Dockerfile: lines("FROM golang:1.26.8"),
+      "compose.yaml": compose,
+    });
+    expect(where(f)).toEqual(["compose.yaml:3"]);
+  });
+});
+
+describe("CP002 and one-shot clients of a database image", () => {
+  it("skips an init job that runs the database image's CLI against the server", async () => {
+    const compose = lines(
+      "services:",
+      "  redpanda:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    command: redpanda start",
+      "  redpanda-init:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    depends_on: [redpanda]",
+      '    entrypoint: ["/bin/bash", "-c"]',
+      '    command: ["rpk topic create traces"]',
+      "  topics:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    depends_on: [redpanda]",
+      '    entrypoint: ["/bin/sh", "-c"]',
+      '    command: ["rpk topic create logs"]',
+    );
+    const f = await runRule(CP002, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:2"]);
+  });
+});
+
+describe("CP005 numbers", () => {
+  it("calls a number a password when the name ends in one, a setting otherwise", async () => {
+    const compose = lines(
+      "services:",
+      "  app:",
+      "    image: example/app:1.0",
+      "    environment:",
+      "      GITEA__database__PASSWD: 123456",
+      "      SECRET: 12345",
+      "      TOKEN_REFRESH_INTERVAL: 3600",
+      "      MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'",
+    );
+    const f = await runRule(CP005, { "compose.yaml": compose });
+    expect(where(f)).toEqual(["compose.yaml:5", "compose.yaml:6"]);
+  });
+});
