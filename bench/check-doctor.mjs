@@ -1,19 +1,22 @@
 // Benchmarks for `gopave check` on a 20,000-file repo and `gopave doctor` with six pinned tools.
 // Wall time per command, Node start-up included, median of N runs, beside `node -e 0`. check runs
 // twice: on a plain directory (files found by the .gitignore-aware walk) and on the same repo as
-// a git work tree (files listed by `git ls-files`).
+// a git work tree (files listed by `git ls-files`). Any directories given as arguments (checkouts
+// of real repos, e.g. the largest of bench/corpus) are timed with `check --offline` too:
+//   node bench/check-doctor.mjs [CHECKOUT...]
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   writeFileSync,
   copyFileSync,
   chmodSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -104,6 +107,13 @@ function gitRepo(dir) {
   return dir;
 }
 
+/** Files under a checkout, as `find -type f` counts them (vendor/ and dot directories too). */
+function countFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .length;
+}
+
+const checkouts = process.argv.slice(2);
 const checkRepo = bigRepo(20_000);
 const checkGitRepo = gitRepo(bigRepo(20_000));
 const tools = sixTools();
@@ -122,6 +132,15 @@ const results = [
     checkGitRepo,
     { GOPAVE_OFFLINE: "1" },
     2000,
+  ),
+  ...checkouts.map((dir) =>
+    bench(
+      `gopave check (${basename(dir)}, ${countFiles(dir).toLocaleString("en")} files, offline)`,
+      [bin, "check", "--offline"],
+      dir,
+      { GOPAVE_OFFLINE: "1" },
+      2000,
+    ),
   ),
   bench(
     "gopave doctor (six tools)",

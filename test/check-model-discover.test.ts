@@ -447,15 +447,23 @@ describe("DF010 judges a .dockerignore only for the contexts that use it", () =>
       await DF010.check({ model: modelFromFiles(files), isPublicModule: async () => undefined })
     ).map((f) => `${f.file}:${f.line} ${f.message.split(/[:,]/)[0]}`);
 
-  it("a root .dockerignore is not judged for a build whose context is the Dockerfile's directory", async () => {
+  it("judges neither ignore file for a build whose context is a subdirectory, which holds no .git", async () => {
     const files = {
       "deploy/Dockerfile": copyAll,
       ".dockerignore": "bin/\n",
       Makefile: "image:\n\tdocker build deploy\n",
     };
-    expect(await df010(files)).toEqual([
-      "deploy/Dockerfile:3 COPY of the whole build context with no .dockerignore",
-    ]);
+    expect(await df010(files)).toEqual([]);
+  });
+
+  it("leaves an ignore file alone that a build reading git shares", async () => {
+    const files = {
+      "a/Dockerfile": copyAll,
+      "b/Dockerfile": "FROM golang:1.26\nCOPY . .\nRUN git describe --tags > /version\n",
+      ".dockerignore": "bin/\n",
+      Makefile: "a:\n\tdocker build -f a/Dockerfile .\nb:\n\tdocker build -f b/Dockerfile .\n",
+    };
+    expect(await df010(files)).toEqual([]);
   });
 
   it("judges each context a Dockerfile is built with", async () => {

@@ -166,3 +166,52 @@ describe("CP005 numbers", () => {
     expect(where(f)).toEqual(["compose.yaml:5", "compose.yaml:6"]);
   });
 });
+
+describe("CP005 in files for development, placeholders and services without authentication", () => {
+  const db = (pw: string, extra: string[] = []) => [
+    "  db:",
+    "    image: postgres:17",
+    "    environment:",
+    `      POSTGRES_PASSWORD: ${pw}`,
+    ...extra.map((e) => `      ${e}`),
+  ];
+  const severities = async (files: Record<string, string>) =>
+    (await runRule(CP005, files)).map((f) => `${f.file}:${f.line} ${f.severity ?? "warning"}`);
+
+  it("is a note in a file whose header says it is for development or testing", async () => {
+    const dev = lines("# Docker compose for development purposes only.", "services:", ...db("pw1"));
+    const test = lines(
+      "# quick setups for testing storage backends",
+      "",
+      "services:",
+      ...db("pw2"),
+    );
+    const plain = lines("# Deploys the stack.", "services:", ...db("pw3"));
+    expect(await severities({ "compose.yaml": dev })).toEqual(["compose.yaml:6 note"]);
+    expect(await severities({ "compose.yaml": test })).toEqual(["compose.yaml:7 note"]);
+    expect(await severities({ "compose.yaml": plain })).toEqual(["compose.yaml:6 warning"]);
+  });
+
+  it("is a note under dev/tooling paths and in a file that builds the app from the checkout", async () => {
+    const built = lines("services:", "  app:", "    build: .", ...db("pw"));
+    expect(await severities({ "tools/dev/compose.yaml": lines("services:", ...db("pw")) })).toEqual(
+      ["tools/dev/compose.yaml:5 note"],
+    );
+    expect(await severities({ "compose.yaml": built })).toEqual(["compose.yaml:7 note"]);
+  });
+
+  it("is a note for a placeholder and for a service that turns its authentication off", async () => {
+    expect(
+      await severities({ "compose.yaml": lines("services:", ...db("_admin_password_")) }),
+    ).toEqual(["compose.yaml:5 note"]);
+    const search = lines(
+      "services:",
+      "  search:",
+      "    image: opensearchproject/opensearch:2.19.0",
+      "    environment:",
+      "      OPENSEARCH_INITIAL_ADMIN_PASSWORD: Str0ng!pass",
+      "      plugins.security.disabled: 'true'",
+    );
+    expect(await severities({ "compose.yaml": search })).toEqual(["compose.yaml:5 note"]);
+  });
+});

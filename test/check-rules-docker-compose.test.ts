@@ -293,3 +293,24 @@ describe("CP006 obsolete top-level version", () => {
     expect(await runRule(CP006, { "compose.yml": compose })).toEqual([]);
   });
 });
+
+describe("CP003 with a restart policy, and what the dependency is", () => {
+  it("is a note when the dependent restarts until it connects, and names brokers as brokers", async () => {
+    const compose = lines(
+      "services:",
+      "  kafka:",
+      "    image: apache/kafka:4.1.0",
+      "  app:",
+      "    image: example/app:1.0.0",
+      "    restart: on-failure",
+      "    depends_on: [kafka]",
+      "  worker:",
+      "    image: example/worker:1.0.0",
+      "    depends_on: [kafka]",
+    );
+    const f = await runRule(CP003, { "compose.yaml": compose });
+    expect(f.map((x) => `${x.line} ${x.severity ?? "warning"}`)).toEqual(["7 note", "10 warning"]);
+    expect(f[1]?.message).toContain("depends on message broker kafka");
+    expect(f[0]?.message).toContain("`restart: on-failure` restarts app until kafka accepts");
+  });
+});

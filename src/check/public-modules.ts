@@ -68,7 +68,7 @@ function readCache(file: string): CacheFile {
 /**
  * Decides whether module@version is public: by host name when that is certain (never leaking a
  * private name to the network), else from the cache, else by asking the toolchain's public
- * proxy; offline or when the proxy does not answer, by the host-name heuristic.
+ * proxy; offline or when the proxy does not answer, unknown.
  */
 export function createPublicModuleChecker(opts: PublicModuleOptions): PublicModuleChecker {
   const env = opts.env;
@@ -140,7 +140,9 @@ export function createPublicModuleChecker(opts: PublicModuleOptions): PublicModu
       if (isKnownPublicHost(path)) return true;
       const heuristic = hostHeuristic(path);
       if (heuristic === "certain") return false;
-      const guess = heuristic === "likely" ? false : undefined;
+      // A self-hosted-looking forge (`code.`, `git.`) is only a guess: many serve public modules
+      // through the public proxy. Offline, or with the proxy silent, that stays unknown.
+      const guess = undefined;
       if (offlineBySettings) return guess;
       const key = `${path}@${version}`;
       const hit = (cache ??= readCache(cacheFile)).modules[key];

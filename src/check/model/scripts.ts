@@ -51,7 +51,8 @@ export function readScript(path: string, text: string, kind: ScriptModel["kind"]
   const base = textFile(path, text);
   const model: ScriptModel = { ...base, kind, goEnvWrites: [], goInstalls: [], exports: [] };
   let heredocEnd: string | undefined;
-  for (const { text: line, line: n } of logicalLines(base.lines)) {
+  for (const { text: line, line: n, end } of logicalLines(base.lines)) {
+    const before = model.goInstalls.length;
     if (heredocEnd !== undefined) {
       // A here-document is data (a file being written, a message), not commands.
       if (line.replace(/^\t+/, "") === heredocEnd) heredocEnd = undefined;
@@ -62,8 +63,23 @@ export function readScript(path: string, text: string, kind: ScriptModel["kind"]
       readShellLine(line, n, model);
       heredocEnd = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(line)?.[2];
     }
+    // A finding points at the physical line of the install, not where a continued line starts.
+    for (const install of model.goInstalls.slice(before)) {
+      install.line = physicalLine(base.lines, n, end, install.target) ?? n;
+    }
   }
   return model;
+}
+
+/** The line between `start` and `end` (1-based) that holds `text`, the first one if several. */
+function physicalLine(
+  lines: readonly string[],
+  start: number,
+  end: number,
+  text: string,
+): number | undefined {
+  for (let i = start; i <= end; i++) if (lines[i - 1]?.includes(text)) return i;
+  return undefined;
 }
 
 function readMakeLine(raw: string, n: number, model: ScriptModel): void {

@@ -8,6 +8,8 @@ export interface LogicalLine {
   text: string;
   /** 1-based line the (possibly continued) line starts on. */
   line: number;
+  /** 1-based line it ends on (the same as `line` unless continued). */
+  end: number;
 }
 
 /** Joins backslash-continued lines, remembering where each logical line starts. */
@@ -21,11 +23,11 @@ export function logicalLines(lines: readonly string[]): LogicalLine[] {
     const part = continued ? raw.slice(0, -1) : raw;
     acc = acc === undefined ? part : `${acc} ${part}`;
     if (!continued) {
-      out.push({ text: acc, line: start });
+      out.push({ text: acc, line: start, end: i + 1 });
       acc = undefined;
     }
   });
-  if (acc !== undefined) out.push({ text: acc, line: start });
+  if (acc !== undefined) out.push({ text: acc, line: start, end: lines.length });
   return out;
 }
 

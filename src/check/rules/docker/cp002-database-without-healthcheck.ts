@@ -1,5 +1,6 @@
 import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
 import {
+  backingKind,
   composeServices,
   dependedOn,
   projectFiles,
@@ -74,8 +75,8 @@ export const CP002: Rule = {
           file: compose.path,
           line: compose.lineOf(["services", service.name]),
           message:
-            `service ${service.name} (${image}) has no healthcheck (official database images ` +
-            "define none), so nothing can wait until it accepts connections; add a healthcheck" +
+            `service ${service.name} (${image}) has no healthcheck, so compose cannot make a ` +
+            `service wait until the ${backingKind(image)} accepts connections; add a healthcheck` +
             (waited ? "" : " (a note: no service depends on it yet)"),
         });
       }

@@ -1,9 +1,9 @@
 import { hasMarker } from "../../../generate/marker.js";
 import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
 import { composeServices, environmentEntries } from "./util/compose.js";
-import type { EnvEntry } from "./util/compose.js";
-import { serviceRole } from "./util/image-role.js";
-import { isLiteralSecret } from "./util/secret-values.js";
+import type { ComposeService, EnvEntry } from "./util/compose.js";
+import { composeFileRole, serviceRole } from "./util/image-role.js";
+import { isLiteralSecret, isPlaceholder } from "./util/secret-values.js";
 import { hasUrlPassword, urlPasswords } from "./util/secrets.js";
 
 /** The entries of an environment that hold a literal secret, and those with a URL password. */
@@ -15,6 +15,43 @@ function secretEntries(env: unknown): { entry: EnvEntry; secret: boolean; url: b
     const url = typeof entry.value === "string" && hasUrlPassword(entry.value, true);
     return secret || url ? [{ entry, secret, url }] : [];
   });
+}
+
+/** OpenSearch and Elasticsearch with their security plugin off: the password guards nothing. */
+function authDisabled(env: unknown): boolean {
+  return environmentEntries(env).some(
+    (e) =>
+      (/^(?:plugins\.security\.disabled|DISABLE_SECURITY_PLUGIN)$/.test(e.key) &&
+        String(e.value) === "true") ||
+      (e.key === "xpack.security.enabled" && String(e.value) === "false"),
+  );
+}
+
+/**
+ * Why a literal secret is a note rather than a warning: the file or service is for tests or
+ * local development (its path, profile or header comment say so), the value is a placeholder
+ * someone replaces, or the service turns its own authentication off.
+ */
+function lowered(
+  compose: StructuredFile,
+  service: ComposeService,
+  value: unknown,
+): string | undefined {
+  const role = serviceRole(compose, service) ?? composeFileRole(compose);
+  if (role?.role === "test") return `the service only runs tests — ${role.why}`;
+  if (role)
+    return `the file is for ${role.role === "dev" ? "development" : role.role} — ${role.why}`;
+  const local = composeServices(compose).find(
+    (s) => s.data.build !== undefined || s.data.pull_policy === "never",
+  );
+  if (local) {
+    return `the file runs a local stack: service ${local.name} ${local.data.build !== undefined ? "is built from the checkout" : "uses a local image (pull_policy: never)"}`;
+  }
+  if (isPlaceholder(value)) return "the value is a placeholder to replace";
+  if (authDisabled(service.data.environment)) {
+    return "the service turns its own authentication off";
+  }
+  return undefined;
 }
 
 /**
@@ -47,8 +84,10 @@ export const CP005: Rule = {
       "for a connection URL with user:password in it. A secret is recognised by its name " +
       "(PASSWORD, SECRET, TOKEN, API_KEY...) and by its value: durations, numbers, booleans, " +
       "paths, URLs without a password and ${VAR} references are settings, not secrets " +
-      "(JWT_TOKEN_EXPIRY: 24h). In a compose file or profile that only runs tests, a throwaway " +
-      "password is a note.",
+      "(JWT_TOKEN_EXPIRY: 24h). A throwaway password is a note in a compose file, profile or " +
+      "directory for tests or local development (test/, tools/, hack/, compose-dev.yml, a " +
+      "header comment saying so, a service built from the checkout), as is a placeholder (`_admin_password_`, `<password>`, " +
+      "`changeme`) and the password of a service that turns its own authentication off.",
     fix:
       "Interpolate it from the environment or an untracked .env file: " +
       "`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}`, and commit a .env.example " +
@@ -65,7 +104,6 @@ export const CP005: Rule = {
     for (const compose of model.composes) {
       const copy = hasMarker(compose.text);
       for (const service of composeServices(compose)) {
-        const test = serviceRole(compose, service);
         for (const { entry: e, secret } of secretEntries(service.data.environment)) {
           if (
             copy &&
@@ -74,6 +112,7 @@ export const CP005: Rule = {
               : urlPasswords(String(e.value)).every((p) => committed.has(p)))
           )
             continue;
+          const note = lowered(compose, service, e.value);
           out.push({
             file: compose.path,
             // The value's own line, also when a `<<: *anchor` merge brought it in.
@@ -82,8 +121,8 @@ export const CP005: Rule = {
               `service ${service.name} sets ${e.key} to a literal ` +
               `${secret ? "value" : "URL with a password"} (not shown); interpolate it, e.g. ` +
               `\${${e.key}}, from an untracked .env file` +
-              (test ? ` (a note: the service only runs tests — ${test.why})` : ""),
-            ...(test ? { severity: "note" as const } : {}),
+              (note ? ` (a note: ${note})` : ""),
+            ...(note ? { severity: "note" as const } : {}),
           });
         }
       }

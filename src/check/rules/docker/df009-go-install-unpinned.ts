@@ -2,7 +2,7 @@ import type { Rule, RuleFinding } from "../../types.js";
 import { pinnedByGoMod, queryKind } from "../go/sources/module-query.js";
 import { builtModule } from "./util/built-module.js";
 import { packageArgs, runGoCalls } from "./util/run-script.js";
-import { lineOf, stageGraph } from "./util/stages.js";
+import { lineOfText, stageGraph } from "./util/stages.js";
 
 /** `go install pkg@v` installs a tool; `go run pkg@v` builds and runs one (Go 1.17+). */
 const TOOL_COMMANDS = new Set(["install", "run"]);
@@ -52,7 +52,7 @@ export const DF009: Rule = {
               if (version !== undefined && queryKind(version) !== "moving") continue;
               out.push({
                 file: file.path,
-                line: lineOf(ins),
+                line: lineOfText(file, ins, arg),
                 message:
                   version === undefined
                     ? `go install ${pkg} has no @version: pin it (${pkg}@vX.Y.Z) so every build installs the same tool`

@@ -34,14 +34,19 @@ export const DF010: Rule = {
   },
   check({ model }) {
     const out = new Map<string, RuleFinding>();
+    // A build that stamps its version from git needs .git in the context: excluding it would
+    // break the build, so the advice does not apply, neither to it nor to an ignore file it
+    // shares with other Dockerfiles (the fix there is a <Dockerfile>.dockerignore of their own).
+    const needGit = new Set(model.dockerfiles.filter((f) => buildNeedsGit(model, f)));
+    const sharedWithGit = new Set(
+      [...needGit].flatMap((f) => ignoreFilesFor(model, f).map((i) => i?.path)),
+    );
     for (const file of model.dockerfiles) {
       const copy = file.ast.getInstructions().find(copiesWholeContext);
-      if (!copy) continue;
+      if (!copy || needGit.has(file)) continue;
       const copyLine = lineOf(copy);
-      // A build that stamps its version from git needs .git in the context: excluding it would
-      // break the build, so the advice does not apply.
-      if (buildNeedsGit(model, file)) continue;
       for (const ignore of ignoreFilesFor(model, file)) {
+        if (ignore && sharedWithGit.has(ignore.path)) continue;
         if (!ignore) {
           out.set(`${file.path}:${copyLine}`, {
             file: file.path,
@@ -79,8 +84,8 @@ export const DF010: Rule = {
 /**
  * The ignore files the builds of this Dockerfile use (model.builds: from compose, workflows,
  * Makefiles, scripts, the dev container; a root Dockerfile with the root as context), with
- * `undefined` for a build whose context has none. A context that is not a repo directory
- * (GoReleaser's staging directory) has no .git to leak. For a Dockerfile no file builds, the
+ * `undefined` for a build whose context has none. Only a build whose context is the repository
+ * root has .git to leak; a subdirectory or GoReleaser's staging directory has none. For a Dockerfile no file builds, the
  * context is unknown: `<Dockerfile>.dockerignore` applies whatever it is; otherwise the finding
  * holds only when no directory that could be the context (its own, or one above) has a
  * .dockerignore at all.
@@ -94,7 +99,8 @@ function ignoreFilesFor(
   if (builds.length > 0) {
     const used = new Map<string, DockerignoreModel | undefined>();
     for (const b of builds) {
-      if (b.context === undefined) continue;
+      // .git is at the repository root: a context below it has none to leak.
+      if (b.context !== ".") continue;
       used.set(b.dockerignore ?? "", b.dockerignore ? byPath(b.dockerignore) : undefined);
     }
     return [...used.values()];

@@ -74,7 +74,21 @@ const DATABASE_IMAGES = new Set([
   "pgvector",
   "timescaledb-ha",
   "minio",
+  "alpine-mariadb",
 ]);
+
+const KINDS: [string, ReadonlySet<string>][] = [
+  ["message broker", new Set(["nats", "kafka", "cp-kafka", "redpanda", "rabbitmq"])],
+  ["coordination service", new Set(["zookeeper", "cp-zookeeper", "etcd"])],
+  ["object store", new Set(["minio"])],
+  ["search engine", new Set(["elasticsearch", "opensearch"])],
+];
+
+/** What a backing service of isDatabaseImage is, for messages: "database", "message broker"... */
+export function backingKind(image: string): string {
+  const base = imageBaseName(image);
+  return KINDS.find(([, names]) => names.has(base))?.[0] ?? "database";
+}
 
 export function isDatabaseImage(image: string): boolean {
   return DATABASE_IMAGES.has(imageBaseName(image));
@@ -100,7 +114,9 @@ export function hasHealthcheck(service: ComposeService): boolean {
  */
 export function isIdle(service: ComposeService): boolean {
   const cmd = words(service.data.command) ?? words(service.data.entrypoint);
-  return cmd !== undefined && cmd[0] === "sleep" && cmd[1] === "infinity" && cmd.length === 2;
+  if (cmd === undefined) return false;
+  const line = cmd.join(" ");
+  return /^(?:sleep (?:infinity|inf)|tail -f \/dev\/null)$/.test(line);
 }
 
 /** `command` / `entrypoint` as words (a string is split on spaces as Compose does). */
@@ -201,13 +217,23 @@ export function environmentEntries(env: unknown): EnvEntry[] {
   });
 }
 
+/** A restart policy that brings back a service that exits with an error. */
+export function restartPolicy(v: unknown): string | undefined {
+  const policy = typeof v === "string" ? v : undefined;
+  return policy && /^(?:always|unless-stopped|on-failure(?::\d+)?)$/.test(policy)
+    ? policy
+    : undefined;
+}
+
 /**
  * Names of the services a compose file's services depend on. A container that only sleeps (a dev
- * container) waits for nothing to be ready, so its dependencies do not count.
+ * container) waits for nothing to be ready, so its dependencies do not count, nor do
+ * those of a service that restarts until it connects.
  */
 export function dependedOn(file: StructuredFile): string[] {
   return composeServices(file).flatMap((svc) => {
-    if (isIdle(svc)) return [];
+    // An idle container connects to nothing; one that restarts retries until it connects.
+    if (isIdle(svc) || restartPolicy(svc.data.restart)) return [];
     const deps = svc.data.depends_on;
     if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
     return isRecord(deps) ? Object.keys(deps) : [];

@@ -83,6 +83,35 @@ export function pathRole(path: string): RoleReason | undefined {
   return undefined;
 }
 
+/**
+ * What the comment block at the top of a file says the file is for: "Docker compose for
+ * development purposes only", "FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION",
+ * "quick setups for testing different storage backends", "compose file for local development".
+ */
+export function headerRole(text: string): RoleReason | undefined {
+  const header: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*#+\s?(.*)$/.exec(line);
+    if (m) header.push(m[1] ?? "");
+    else if (line.trim() !== "" || header.length > 0) break;
+  }
+  const said = header.join(" ").toLowerCase();
+  const test = /\b(?:for (?:\w+ )?(?:testing|tests?)\b|test(?:ing)? only|integration tests?|e2e)/;
+  const dev =
+    /\b(?:(?:local )?development|dev(?:elopment)? (?:only|environment|setup|purposes)|local dev\b|for local (?:use|testing|runs?)|not for production|do not use (?:it )?in production)/;
+  if (test.test(said)) return { role: "test", why: "its header says it is for testing" };
+  if (dev.test(said)) return { role: "dev", why: "its header says it is for development" };
+  return undefined;
+}
+
+/**
+ * What a compose file is for when it is not deployed: its path (test/, tools/, compose-dev.yml),
+ * or its header comment.
+ */
+export function composeFileRole(file: StructuredFile): RoleReason | undefined {
+  return pathRole(file.path) ?? headerRole(file.text);
+}
+
 /** A compose service that only runs for tests: its file is a test file, or a test profile. */
 export function serviceRole(file: StructuredFile, service: ComposeService): RoleReason | undefined {
   const byFile = pathRole(file.path);

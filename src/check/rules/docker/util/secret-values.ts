@@ -87,3 +87,18 @@ export function isLiteralSecret(
   }
   return true;
 }
+
+/**
+ * A value that stands for a secret someone still has to choose: `_admin_password_` (replaced by
+ * a setup script), `__TOKEN__`, `<your-password>`, `{{ .Password }}`, `changeme`, `xxxxxx`.
+ */
+export function isPlaceholder(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  const v = value.trim();
+  return (
+    /^_{1,2}[A-Za-z0-9_]+_{1,2}$/.test(v) ||
+    /^<[^<>]+>$/.test(v) ||
+    /^\{\{.*\}\}$/.test(v) ||
+    /^(?:change[-_ ]?me|replace[-_ ]?me|your[-_ ]?\w+|x{4,}|\*{4,})$/i.test(v)
+  );
+}

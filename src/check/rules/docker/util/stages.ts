@@ -41,6 +41,20 @@ export function lineOf(ins: { getRange(): { start: { line: number } } }): number
 }
 
 /**
+ * The physical line of an instruction that holds `text`: a RUN continued over several lines is
+ * reported where the command it is about is written, not where RUN starts.
+ */
+export function lineOfText(
+  file: { lines: readonly string[] },
+  ins: { getRange(): { start: { line: number }; end: { line: number } } },
+  text: string,
+): number {
+  const { start, end } = ins.getRange();
+  for (let i = start.line; i <= end.line; i++) if (file.lines[i]?.includes(text)) return i + 1;
+  return start.line + 1;
+}
+
+/**
  * `ARG A B=2 C="x y"`: every name with its default. dockerfile-ast keeps only the first name of a
  * multi-name ARG, so the words are split here.
  */
