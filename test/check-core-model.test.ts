@@ -45,15 +45,23 @@ describe("classifyPath", () => {
     ["scripts/bootstrap", "maybe-shell"],
     ["Makefile", "makefile"],
     ["make/go.mk", "makefile"],
+    ["Makefile.common", "makefile"],
+    ["misc/make/tools.Makefile", "makefile"],
+    ["build/rules.make", "makefile"],
     ["gopave.yaml", "spec"],
   ])("%s is %s", (path, kind) => {
     expect(classifyPath(path)).toBe(kind);
   });
 
-  it.each(["README.md", "main.go", "Dockerfile.md", "Dockerfile.tmpl", "dockerfile.min.js"])(
-    "%s is not read",
-    (path) => expect(classifyPath(path)).toBeUndefined(),
-  );
+  it.each([
+    "README.md",
+    "main.go",
+    "Makefile.in",
+    "Makefile.am",
+    "Dockerfile.md",
+    "Dockerfile.tmpl",
+    "dockerfile.min.js",
+  ])("%s is not read", (path) => expect(classifyPath(path)).toBeUndefined());
 
   it.each([".github/dependabot.yml", "sub/gopave.yaml", "x.yaml", "composer.yaml"])(
     "%s is read only if its content says what it is",

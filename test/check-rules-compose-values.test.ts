@@ -200,6 +200,21 @@ describe("CP005 in files for development, placeholders and services without auth
     expect(await severities({ "compose.yaml": built })).toEqual(["compose.yaml:7 note"]);
   });
 
+  it("is a note in a file that only test scripts bring up", async () => {
+    const compose = lines("services:", ...db("pw"));
+    const e2e = "#!/bin/sh\ndocker compose -f deploy/ch/compose.yaml up -d\n";
+    expect(
+      await severities({ "deploy/ch/compose.yaml": compose, "scripts/e2e/ch.sh": e2e }),
+    ).toEqual(["deploy/ch/compose.yaml:5 note"]);
+    expect(
+      await severities({
+        "deploy/ch/compose.yaml": compose,
+        "scripts/e2e/ch.sh": e2e,
+        "scripts/deploy.sh": e2e,
+      }),
+    ).toEqual(["deploy/ch/compose.yaml:5 warning"]);
+  });
+
   it("is a note for a placeholder and for a service that turns its authentication off", async () => {
     expect(
       await severities({ "compose.yaml": lines("services:", ...db("_admin_password_")) }),
@@ -213,5 +228,19 @@ describe("CP005 in files for development, placeholders and services without auth
       "      plugins.security.disabled: 'true'",
     );
     expect(await severities({ "compose.yaml": search })).toEqual(["compose.yaml:5 note"]);
+  });
+});
+
+describe("DF008 in test images", () => {
+  it("is a note in a dummy server's image, and says a runtime secret is given when the container runs", async () => {
+    const df = lines("FROM alpine:3.22", "ENV WEBDAV_PASSWORD=photos", 'CMD ["/serve"]');
+    const f = await runRule(DF008, { "docker/dummy/webdav/Dockerfile": df, Dockerfile: df });
+    expect(f.map((x) => `${x.file}:${x.line} ${x.severity ?? "error"}`).sort()).toEqual([
+      "Dockerfile:2 error",
+      "docker/dummy/webdav/Dockerfile:2 note",
+    ]);
+    expect(f.find((x) => x.file === "Dockerfile")?.message).toContain(
+      "give it to the container when it runs",
+    );
   });
 });

@@ -313,4 +313,24 @@ describe("CP003 with a restart policy, and what the dependency is", () => {
     expect(f[1]?.message).toContain("depends on message broker kafka");
     expect(f[0]?.message).toContain("`restart: on-failure` restarts app until kafka accepts");
   });
+
+  it("says nothing for an init job that polls the broker until it answers", async () => {
+    const compose = lines(
+      "services:",
+      "  redpanda:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "  init:",
+      "    image: redpandadata/redpanda:v25.1.1",
+      "    depends_on:",
+      "      - redpanda",
+      '    entrypoint: ["/bin/bash", "-c"]',
+      "    command:",
+      "      - |",
+      "        until rpk cluster info --brokers redpanda:9092; do",
+      '          echo "waiting"; sleep 2',
+      "        done",
+      "        rpk topic create ingest --brokers redpanda:9092",
+    );
+    expect(await runRule(CP003, { "compose.yaml": compose })).toEqual([]);
+  });
 });

@@ -33,7 +33,7 @@ describe("what a Go older than the go line does", () => {
   it("Go 1.21 and later: stops under GOTOOLCHAIN=local, switches under auto", () => {
     const r = { version: "1.24.9", precision: "exact" } as const;
     expect(belowGoLineEffect(r, "1.25.0", "local")).toBe(
-      'with GOTOOLCHAIN=local the go command stops with "go.mod requires go >= 1.25.0 (running go 1.24.9; GOTOOLCHAIN=local)"',
+      'with GOTOOLCHAIN=local every go command that loads the module (build, test, vet, list, mod) stops with "go.mod requires go >= 1.25.0 (running go 1.24.9; GOTOOLCHAIN=local)"',
     );
     expect(belowGoLineEffect(r, "1.25", "auto")).toContain(
       "downloads go1.25.0 and runs it instead",
@@ -55,7 +55,7 @@ describe("CI001 per setup-go major and Go version", () => {
   it("setup-go v6+ exports GOTOOLCHAIN=local; v5 leaves auto, which downloads", async () => {
     const v6 = await check(CI001, { "go.mod": gomod("1.26.6"), [CI]: workflow("v6", "1.26.3") });
     expect(v6[0]?.message).toContain(
-      'with GOTOOLCHAIN=local (setup-go v6+ exports it) the go command stops with "go.mod requires go >= 1.26.6 (running go 1.26.3; GOTOOLCHAIN=local)"',
+      'with GOTOOLCHAIN=local (setup-go v6+ exports it) every go command that loads the module (build, test, vet, list, mod) stops with "go.mod requires go >= 1.26.6 (running go 1.26.3; GOTOOLCHAIN=local)"',
     );
     const v5 = await check(CI001, { "go.mod": gomod("1.26.6"), [CI]: workflow("v5", "1.26.3") });
     expect(v5[0]?.message).toContain("downloads go1.26.6 and runs it instead");

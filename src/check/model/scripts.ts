@@ -40,11 +40,15 @@ export function hasShellShebang(text: string): boolean {
   );
 }
 
+/**
+ * Makefiles and the files they include: Makefile, GNUmakefile, Makefile.common (Prometheus'
+ * shared rules), tools.Makefile, *.mk, *.make. Autotools' Makefile.in/.am are templates.
+ */
 export function isMakefileName(path: string): boolean {
   const base = posix.basename(path);
-  return (
-    base === "Makefile" || base === "makefile" || base === "GNUmakefile" || base.endsWith(".mk")
-  );
+  if (/^(?:GNUmakefile|[Mm]akefile)$/.test(base)) return true;
+  if (/^[Mm]akefile\.(?!in$|am$)[\w-]+$/.test(base)) return true;
+  return /\.(?:mk|make|[Mm]akefile)$/.test(base);
 }
 
 export function readScript(path: string, text: string, kind: ScriptModel["kind"]): ScriptModel {

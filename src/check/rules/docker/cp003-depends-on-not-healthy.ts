@@ -115,7 +115,7 @@ function waitsByItself(service: ComposeService): boolean {
   if (/^(?:nginx|nginx-unprivileged|openresty|traefik|caddy|haproxy|envoy)$/.test(base))
     return true;
   const cmd = [...(words(service.data.entrypoint) ?? []), ...(words(service.data.command) ?? [])];
-  return /\b(?:until|while)\b[^;]*;\s*do\b[^;]*\bsleep\b/.test(cmd.join(" "));
+  return /\b(?:until|while)\b[^;]*;\s*do\b[\s\S]*?\bsleep\b[\s\S]*?\bdone\b/.test(cmd.join(" "));
 }
 
 function confluentKafka(service: ComposeService): boolean {

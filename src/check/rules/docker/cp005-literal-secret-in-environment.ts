@@ -1,5 +1,5 @@
 import { hasMarker } from "../../../generate/marker.js";
-import type { Rule, RuleFinding, StructuredFile } from "../../types.js";
+import type { RepoModel, Rule, RuleFinding, StructuredFile } from "../../types.js";
 import { composeServices, environmentEntries } from "./util/compose.js";
 import type { ComposeService, EnvEntry } from "./util/compose.js";
 import { composeFileRole, serviceRole } from "./util/image-role.js";
@@ -33,11 +33,12 @@ function authDisabled(env: unknown): boolean {
  * someone replaces, or the service turns its own authentication off.
  */
 function lowered(
+  model: RepoModel,
   compose: StructuredFile,
   service: ComposeService,
   value: unknown,
 ): string | undefined {
-  const role = serviceRole(compose, service) ?? composeFileRole(compose);
+  const role = serviceRole(compose, service) ?? composeFileRole(model, compose);
   if (role?.role === "test") return `the service only runs tests — ${role.why}`;
   if (role)
     return `the file is for ${role.role === "dev" ? "development" : role.role} — ${role.why}`;
@@ -112,7 +113,7 @@ export const CP005: Rule = {
               : urlPasswords(String(e.value)).every((p) => committed.has(p)))
           )
             continue;
-          const note = lowered(compose, service, e.value);
+          const note = lowered(model, compose, service, e.value);
           out.push({
             file: compose.path,
             // The value's own line, also when a `<<: *anchor` merge brought it in.

@@ -1,5 +1,6 @@
 import type { Env } from "dockerfile-ast";
 import type { Rule, RuleFinding } from "../../types.js";
+import { dockerfileRole } from "./util/image-role.js";
 import { endsInSecret, isNonSecretValue } from "./util/secret-values.js";
 import { hasUrlPassword, hasUrlUserInfo, isSecretName } from "./util/secrets.js";
 import { argDeclarations, lineOf } from "./util/stages.js";
@@ -21,7 +22,8 @@ export const DF008: Rule = {
       "Pass secrets with BuildKit secret mounts, which exist only while one RUN executes: " +
       "`RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download`, built with " +
       "`docker build --secret id=netrc,src=$HOME/.netrc`. Keep GOPROXY free of credentials; " +
-      "Go reads them from .netrc or GOAUTH.",
+      "Go reads them from .netrc or GOAUTH. A secret the program reads at run time is given to " +
+      "the container when it starts. In a test or development image the finding is a note.",
     example: {
       file: "Dockerfile",
       bad: 'ARG GITHUB_TOKEN\nRUN git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\n',
@@ -31,6 +33,8 @@ export const DF008: Rule = {
   check({ model }) {
     const out: RuleFinding[] = [];
     for (const file of model.dockerfiles) {
+      // A test or development image is not pushed for others to pull: a note.
+      const role = dockerfileRole(model, file);
       for (const ins of file.ast.getInstructions()) {
         const keyword = ins.getKeyword();
         const entries =
@@ -45,7 +49,13 @@ export const DF008: Rule = {
               : [];
         for (const { name, value, line } of entries) {
           const problem = credentialProblem(keyword, name, value);
-          if (problem) out.push({ file: file.path, line, message: problem });
+          if (!problem) continue;
+          out.push({
+            file: file.path,
+            line,
+            message: role ? `${problem} (a note: a ${role.role} image, ${role.why})` : problem,
+            ...(role ? { severity: "note" as const } : {}),
+          });
         }
       }
     }
@@ -63,7 +73,12 @@ function credentialProblem(
     keyword === "ENV"
       ? "is stored in the image config for anyone who pulls it"
       : "is recorded in the image history and build cache";
-  const fix = "pass it with RUN --mount=type=secret instead";
+  // A secret the build needs goes through a secret mount; one the program reads when it runs
+  // is given to the container (compose environment, docker run -e, an orchestrator's secret).
+  const fix =
+    keyword === "ENV"
+      ? "give it to the container when it runs (compose environment, docker run -e), or use RUN --mount=type=secret if the build needs it"
+      : "pass it with RUN --mount=type=secret instead";
   // An ENV with an empty default or a setting-shaped value (24h, a plain URL) stores no secret; an
   // ARG is recorded when a RUN uses it, whatever its default, and `ENV X=${ARG}` copies it in.
   const settingValue =

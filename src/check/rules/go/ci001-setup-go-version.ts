@@ -9,7 +9,8 @@ export const CI001: Rule = {
     why:
       "actions/setup-go decides which Go a GitHub Actions job runs. Below go.mod's go line, what " +
       "happens depends on that Go: Go 1.21 and later treat the go line as a minimum — with " +
-      "GOTOOLCHAIN=local, which setup-go v6+ exports for the job, every go command stops with " +
+      "GOTOOLCHAIN=local, which setup-go v6+ exports for the job, every go command that loads the " +
+      "module stops with " +
       '"go.mod requires go >= X (running go Y; GOTOOLCHAIN=local)"; with the default ' +
       "GOTOOLCHAIN=auto (setup-go v5 and earlier) the go command downloads goX and runs that, so " +
       "CI never tests the version it names. Before Go 1.21 the go line was advisory: the build " +

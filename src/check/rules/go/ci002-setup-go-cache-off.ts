@@ -13,7 +13,8 @@ export const CI002: Rule = {
     why:
       "Without the module and build cache every job downloads all dependencies and compiles them " +
       "from scratch: slower CI, and a dependency on every module host being up at that moment. " +
-      "setup-go caches both by default since v4 (v3 needed `cache: true`).",
+      "setup-go caches both by default since v4; v3.2 and later v3 releases need `cache: true`, " +
+      "and v1 and v2 have no cache input at all.",
     fix:
       "Remove `cache: false` (or add an actions/cache step for the module cache). Key the cache on " +
       "go.sum with `cache-dependency-path: go.sum` — since v6 the default key is go.mod.",
@@ -44,7 +45,10 @@ export const CI002: Rule = {
           out.push({
             file: job.file.path,
             line: step.line,
-            message: `setup-go v${step.major} caches nothing unless cache: true (v4+ caches by default): every run of job ${job.id} downloads and compiles all dependencies`,
+            message:
+              step.major < 3
+                ? `setup-go v${step.major} has no cache at all (its cache input came in v3.2; v4+ caches by default): every run of job ${job.id} downloads and compiles all dependencies; upgrade setup-go or add an actions/cache step`
+                : `setup-go v${step.major} caches nothing unless cache: true (v4+ caches by default): every run of job ${job.id} downloads and compiles all dependencies`,
           });
         }
       }

@@ -106,10 +106,18 @@ export function headerRole(text: string): RoleReason | undefined {
 
 /**
  * What a compose file is for when it is not deployed: its path (test/, tools/, compose-dev.yml),
- * or its header comment.
+ * its header comment, or the scripts and workflows that name it when all of them are tests
+ * (scripts/e2e/clickhouse.sh bringing up docker-compose/clickhouse/docker-compose.yml).
  */
-export function composeFileRole(file: StructuredFile): RoleReason | undefined {
-  return pathRole(file.path) ?? headerRole(file.text);
+export function composeFileRole(model: RepoModel, file: StructuredFile): RoleReason | undefined {
+  const own = pathRole(file.path) ?? headerRole(file.text);
+  if (own) return own;
+  const users = [...model.scripts, ...model.workflows].filter((f) => f.text.includes(file.path));
+  const roles = users.map((u) => ({ path: u.path, role: pathRole(u.path)?.role }));
+  if (roles.length > 0 && roles.every((r) => r.role === "test")) {
+    return { role: "test", why: `only ${roles.map((r) => r.path).join(", ")} use it` };
+  }
+  return undefined;
 }
 
 /** A compose service that only runs for tests: its file is a test file, or a test profile. */

@@ -72,9 +72,10 @@ export function belowGoLineEffect(
       "module says it does not support"
     );
   }
+  // `go env`, `go version` and `go install pkg@version` load no main module and still run.
   const fails =
-    `the go command stops with "go.mod requires go >= ${goLine} (running go ${run}; ` +
-    'GOTOOLCHAIN=local)"';
+    `every go command that loads the module (build, test, vet, list, mod) stops with ` +
+    `"go.mod requires go >= ${goLine} (running go ${run}; GOTOOLCHAIN=local)"`;
   // A language-version go line (`go 1.26`) names no toolchain; the go command learned to ask
   // for 1.26.0 instead in Go 1.23 (golang/go#62278): Go 1.21 and 1.22 ask for "go1.26".
   const line = parseGoVersion(goLine);
