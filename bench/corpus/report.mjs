@@ -2,6 +2,7 @@
 
 const HEADER = [
   "repo",
+  "check",
   "init",
   "files valid",
   "sync clean",
@@ -11,6 +12,23 @@ const HEADER = [
   "services",
   "Go (source)",
 ];
+
+/**
+ * `check` on the repo as it is: "ok" with its errors/warnings, or what went wrong — an exit code
+ * other than 0 or 1 or output that is not JSON (a crash), a rule that threw (PA002) or a file it
+ * could not read (PA001; a real parse error in the repo is also PA001, so the count is shown).
+ */
+function checkCell(r) {
+  const b = r.before;
+  if (!b) return "—";
+  if (b.error) return `crashed (exit ${b.exit ?? "?"})`;
+  if (b.exit !== 0 && b.exit !== 1) return `exit ${b.exit}`;
+  const pa002 = b.findings.filter((f) => f.rule === "PA002").length;
+  const pa001 = b.findings.filter((f) => f.rule === "PA001").length;
+  const ew = b.findings.filter((f) => f.severity === "error" || f.severity === "warning").length;
+  const notes = [pa002 && `${pa002} PA002`, pa001 && `${pa001} PA001`].filter(Boolean).join(", ");
+  return `ok, ${ew} E/W${notes ? `, ${notes}` : ""}`;
+}
 
 function initCell(r) {
   if (r.error) return r.error;
@@ -63,6 +81,7 @@ function goCell(r) {
 export function row(r) {
   return [
     r.name,
+    checkCell(r),
     initCell(r),
     validCell(r),
     syncCell(r),
