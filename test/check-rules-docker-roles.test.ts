@@ -112,6 +112,55 @@ describe("DF006 reads how an image runs", () => {
     expect(where(await runRule(DF006, plain))).toEqual(["Dockerfile:1"]);
   });
 
+  it("follows a COPY of a directory to the entrypoint script it puts in the image", async () => {
+    const df = lines(
+      "FROM golang:1.26.8 AS build",
+      "RUN go build -o /app .",
+      "FROM ubuntu:24.04",
+      "COPY --chown=root:root --chmod=755 /scripts/dist/ /scripts/",
+      "COPY --from=build /app /opt/app/bin/app",
+      'ENTRYPOINT ["/scripts/entrypoint.sh"]',
+      'CMD ["/opt/app/bin/app", "start"]',
+    );
+    const script = lines(
+      "#!/usr/bin/env bash",
+      'exec /usr/bin/setpriv --reuid "${APP_UID}" --regid "${APP_GID}" --init-groups "$@"',
+    );
+    // The script is nowhere a suffix of /scripts/entrypoint.sh would find it.
+    const files = { "docker/app/Dockerfile": df, "scripts/dist/entrypoint.sh": script };
+    expect(await runRule(DF006, files)).toEqual([]);
+    const plain = { ...files, "scripts/dist/entrypoint.sh": lines("#!/bin/sh", 'exec "$@"') };
+    expect(where(await runRule(DF006, plain))).toEqual(["docker/app/Dockerfile:3"]);
+  });
+
+  it("maps files copied one by one, into a WORKDIR, and relative to the build's context", async () => {
+    const drops = lines("#!/bin/sh", 'exec su-exec app "$@"');
+    const fileToFile = {
+      Dockerfile: lines(
+        "FROM alpine:3.22",
+        "WORKDIR /srv",
+        "COPY build/docker/start.sh ./bin/run",
+        'ENTRYPOINT ["/sbin/tini", "--", "bin/run"]',
+      ),
+      "build/docker/start.sh": drops,
+    };
+    expect(await runRule(DF006, fileToFile)).toEqual([]);
+    const fromContext = {
+      "deploy/Dockerfile": lines(
+        "FROM alpine:3.22",
+        "COPY hooks/ /etc/app/",
+        'ENTRYPOINT ["sh", "/etc/app/boot.sh"]',
+      ),
+      "compose.yaml": lines(
+        "services:",
+        "  app:",
+        "    build: { context: ./deploy/ctx, dockerfile: ../Dockerfile }",
+      ),
+      "deploy/ctx/hooks/boot.sh": drops,
+    };
+    expect(await runRule(DF006, fromContext)).toEqual([]);
+  });
+
   it("skips development-mode images and local emulators", async () => {
     const web = lines("FROM node:24-alpine", "ENV NODE_ENV development", 'CMD ["/start.sh"]');
     expect(await runRule(DF006, { "docker/web/Dockerfile": web })).toEqual([]);

@@ -21,7 +21,8 @@ export const DF006: Rule = {
       "never deployed are not reported: test harnesses (under test/, e2e/, named *.test.Dockerfile, " +
       "or built only by test compose services), dev containers and other dev or debug images, " +
       "images under tools/ or hack/, images that name no command or only idle, and images that " +
-      "install su-exec or gosu to drop privileges in their entrypoint.",
+      "install su-exec, gosu or setpriv, or whose entrypoint script (the repo file the final stage " +
+      "COPYs to that path) drops privileges with one of them, runuser or su -c.",
     example: {
       file: "Dockerfile",
       bad: 'FROM gcr.io/distroless/static-debian13\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
