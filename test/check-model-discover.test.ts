@@ -274,6 +274,76 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
     ]);
   });
 
+  it("names the images each build tags, binding or globbing the variables in them", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "cmd/tempo/Dockerfile_debug": df,
+      "cmd/tempo/Dockerfile": df,
+      "web/Dockerfile": df,
+      "api/Dockerfile": df,
+      "Dockerfile.release": df,
+      Makefile: [
+        "REGISTRY := registry.example.com/acme",
+        "IMAGE := $(REGISTRY)/$(COMPONENT)",
+        "debug:",
+        "\tdocker build -t grafana/$(COMPONENT)-debug -f ./cmd/$(COMPONENT)/Dockerfile_debug .",
+        "image:",
+        "\tdocker buildx build --tag=$(IMAGE):$(VERSION) -tlatest-only -f cmd/$(COMPONENT)/Dockerfile .",
+        "any:",
+        "\tpodman build -t $(IMAGE_NAME) -t acme/$(NAME):$(TAG) web",
+        "",
+      ].join("\n"),
+      "compose.yaml": [
+        "services:",
+        "  api:",
+        "    build: ./api",
+        "    image: ${REGISTRY:-acme}/api",
+        "",
+      ].join("\n"),
+      ".github/workflows/release.yml": [
+        "on: push",
+        "jobs:",
+        "  image:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        "      - id: meta",
+        "        uses: docker/metadata-action@v5",
+        "        with:",
+        "          images: |",
+        "            registry.example.com/acme/web",
+        "            name=acme/web,enable=true",
+        "      - uses: docker/build-push-action@v6",
+        "        with:",
+        "          context: web",
+        "          tags: ${{ steps.meta.outputs.tags }}",
+        "      - uses: docker/build-push-action@v6",
+        "        with:",
+        "          file: Dockerfile.release",
+        "          tags: acme/app:${{ github.ref_name }},acme/app:latest",
+        "",
+      ].join("\n"),
+      ".goreleaser.yaml": [
+        "dockers:",
+        "  - dockerfile: Dockerfile.release",
+        "    image_templates:",
+        '      - "{{ .Env.REGISTRY }}/app:{{ .Version }}"',
+        '      - "{{ .Env.IMAGE }}:{{ .Version }}"',
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map((b) => `${b.dockerfile} (${b.source.file}): ${b.images.join(" ")}`),
+    ).toEqual([
+      "Dockerfile.release (.github/workflows/release.yml): acme/app:* acme/app:latest",
+      "Dockerfile.release (.goreleaser.yaml): */app:*",
+      "api/Dockerfile (compose.yaml): acme/api",
+      "cmd/tempo/Dockerfile (Makefile): registry.example.com/acme/tempo:* latest-only",
+      "cmd/tempo/Dockerfile_debug (Makefile): grafana/tempo-debug",
+      "web/Dockerfile (.github/workflows/release.yml): registry.example.com/acme/web:* acme/web:*",
+      "web/Dockerfile (Makefile): ",
+    ]);
+  });
+
   it("prefers <Dockerfile>.dockerignore beside the Dockerfile to the context's .dockerignore", () => {
     const m = modelFromFiles({
       "build/app.Dockerfile": "FROM scratch\n",

@@ -63,6 +63,7 @@ function shellLine(
       context,
       source: { ...source, line },
       ...(call.target ? { target: call.target } : {}),
+      images: call.tags,
     });
   }
 }
@@ -99,12 +100,13 @@ export function stepBuilds(
   const steps = (file: StructuredFile, list: unknown, path: (string | number)[], dir: string) => {
     if (!Array.isArray(list)) return;
     const from = out.length;
+    const metadata = metadataImages(list);
     list.forEach((step: unknown, i) => {
       if (!isRecord(step)) return;
       const at = [...path, i];
       const uses = str(step["uses"]);
       if (uses && /^docker\/build-push-action@/.test(uses)) {
-        const b = buildPushAction(step, file, at);
+        const b = buildPushAction(step, file, at, metadata);
         if (b) out.push(b);
       }
       const run = str(step["run"]);
@@ -175,6 +177,7 @@ function buildPushAction(
   step: Data,
   file: StructuredFile,
   at: (string | number)[],
+  metadata: ReadonlyMap<string, string[]>,
 ): Declared | undefined {
   const w = isRecord(step["with"]) ? step["with"] : {};
   let ctx = str(w["context"]) ?? ".";
@@ -186,12 +189,51 @@ function buildPushAction(
   const dockerfile = f === undefined ? dockerDefaultFile(context) : repoPath(".", f);
   if (dockerfile === undefined) return undefined;
   const target = str(w["target"]);
+  // `tags: ${{ steps.meta.outputs.tags }}` names the images a metadata-action step lists.
+  const images = listInput(w["tags"]).flatMap((t) => {
+    const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$/.exec(t)?.[1];
+    return id === undefined ? [t] : (metadata.get(id) ?? [t]);
+  });
   return {
     dockerfile,
     context,
     source: { kind: "workflow", file: file.path, line: file.lineOf([...at, "uses"]) },
     ...(target ? { target } : {}),
+    images,
   };
+}
+
+/** An action input that is a list: newline- or comma-separated text (or a YAML list). */
+function listInput(v: unknown): string[] {
+  const items = Array.isArray(v) ? v.map((x) => str(x) ?? "") : (str(v) ?? "").split(/[\n,]/);
+  return items.map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * docker/metadata-action steps by id: the `images` they compute tags for, each with a templated
+ * tag. A line may be CSV attributes (`name=registry.example.com/org/app,enable=true`).
+ */
+function metadataImages(steps: readonly unknown[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const step of steps) {
+    if (!isRecord(step) || !/^docker\/metadata-action@/.test(str(step["uses"]) ?? "")) continue;
+    const id = str(step["id"]);
+    const w = isRecord(step["with"]) ? step["with"] : {};
+    if (id === undefined) continue;
+    const lines = (str(w["images"]) ?? "").split("\n").map((l) => l.trim());
+    const names = lines.flatMap((l) => {
+      if (l === "") return [];
+      if (!l.includes("=")) return l.split(",").map((n) => n.trim());
+      const name = /(?:^|,)\s*name=([^,]+)/.exec(l)?.[1]?.trim();
+      return name === undefined ? [] : [name];
+    });
+    // The tags it computes come from the ref, the version and the date: a glob.
+    out.set(
+      id,
+      names.filter((n) => n !== "").map((n) => `${n}:*`),
+    );
+  }
+  return out;
 }
 
 const GITLAB_RESERVED = new Set(["default", "include", "stages", "variables", "workflow", "spec"]);

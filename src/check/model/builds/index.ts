@@ -3,7 +3,7 @@ import type { DockerBuild, RepoModel } from "../../types.js";
 import { gitlabBuilds, scriptBuilds, stepBuilds } from "./command-sources.js";
 import { composeBuilds, devcontainerBuilds, goreleaserBuilds } from "./declared.js";
 import type { Declared } from "./declared.js";
-import { hasVariables, matchPattern, repoPath, substitute } from "./path-pattern.js";
+import { hasVariables, imageGlob, matchPattern, repoPath, substitute } from "./path-pattern.js";
 
 type Sources = Pick<
   RepoModel,
@@ -62,13 +62,19 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
         context,
         source: d.source,
         ...(d.target ? { target: d.target } : {}),
+        images: [...new Set(d.images.flatMap((i) => imageGlob(i, bindings) ?? []))],
       });
     }
   }
   const built = new Set([...builds.values()].map((b) => b.dockerfile));
   for (const path of known) {
     if (posix.dirname(path) === "." && !built.has(path)) {
-      add({ dockerfile: path, context: ".", source: { kind: "default", file: path, line: 1 } });
+      add({
+        dockerfile: path,
+        context: ".",
+        source: { kind: "default", file: path, line: 1 },
+        images: [],
+      });
     }
   }
   return [...builds.values()].sort(
