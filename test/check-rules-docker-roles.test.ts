@@ -168,3 +168,94 @@ describe("DF006 reads how an image runs", () => {
     expect(await runRule(DF006, { "docker/firestore-emulator/Dockerfile": emulator })).toEqual([]);
   });
 });
+
+describe("DF006 reads how compose runs an image", () => {
+  const files = (compose: string) => ({
+    "cmd/agent/Dockerfile": ROOT_SERVICE,
+    Makefile: lines("agent:", "\tdocker build -t acme/agent:$(VERSION) -f cmd/agent/Dockerfile ."),
+    "deploy/compose.yaml": compose,
+  });
+
+  it("skips an image every compose service runs as a non-root user:, by build or by name", async () => {
+    const byName = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      '    user: "1000:1000"',
+      "  agent-dev:",
+      "    build: { context: .., dockerfile: cmd/agent/Dockerfile }",
+      '    user: "${UID}:${GID}"',
+    );
+    expect(await runRule(DF006, files(byName))).toEqual([]);
+    const oneAsRoot = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      '    user: "1000"',
+      "  other:",
+      "    image: acme/agent",
+      "    user: root",
+    );
+    expect(where(await runRule(DF006, files(oneAsRoot)))).toEqual(["cmd/agent/Dockerfile:1"]);
+    const otherImage = lines("services:", "  web:", "    image: acme/web:v3", '    user: "1000"');
+    expect(where(await runRule(DF006, files(otherImage)))).toEqual(["cmd/agent/Dockerfile:1"]);
+  });
+
+  it("skips an image a compose service runs with the Docker socket, which needs root", async () => {
+    const compose = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      "    volumes:",
+      "      - /var/run/docker.sock:/var/run/docker.sock",
+    );
+    expect(await runRule(DF006, files(compose))).toEqual([]);
+    const long = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      "    volumes:",
+      "      - { type: bind, source: /run/docker.sock, target: /var/run/docker.sock }",
+    );
+    expect(await runRule(DF006, files(long))).toEqual([]);
+  });
+
+  it("inherits the user and entrypoint of a base image the repo builds", async () => {
+    const base = lines(
+      "FROM ubuntu:24.04",
+      "COPY /scripts/dist/ /scripts/",
+      'ENTRYPOINT ["/scripts/entrypoint.sh"]',
+      'CMD ["/opt/app/bin/app", "start"]',
+    );
+    const demo = lines("FROM acme/app:preview", 'CMD ["app", "--public", "start"]');
+    const repo = {
+      "docker/app/Dockerfile": base,
+      "docker/demo/Dockerfile": demo,
+      "scripts/dist/entrypoint.sh": lines("#!/bin/sh", 'exec setpriv --reuid 1000 "$@"'),
+      "scripts/build.sh": lines(
+        "#!/bin/sh",
+        "docker build -t acme/app:$TAG -f docker/app/Dockerfile .",
+        "docker build -t acme/demo -f docker/demo/Dockerfile .",
+      ),
+    };
+    expect(await runRule(DF006, repo)).toEqual([]);
+    // Its own ENTRYPOINT replaces the one that drops privileges.
+    const ownEntrypoint = {
+      ...repo,
+      "docker/demo/Dockerfile": lines("FROM acme/app:preview", 'ENTRYPOINT ["app"]'),
+    };
+    expect(where(await runRule(DF006, ownEntrypoint))).toEqual(["docker/demo/Dockerfile:1"]);
+    // A non-root USER carries over whatever the child runs, and through a chain of bases.
+    const userBase = lines("FROM alpine:3.22", "RUN adduser -D app", "USER app");
+    const chained = {
+      ...ownEntrypoint,
+      "docker/app/Dockerfile": lines("FROM acme/base", 'CMD ["/app"]'),
+      "docker/base/Dockerfile": userBase,
+      Makefile: lines("base:", "\tdocker build -t acme/base docker/base"),
+    };
+    expect(await runRule(DF006, chained)).toEqual([]);
+    // A base nothing in the repo builds tells nothing.
+    const pulled = { "docker/demo/Dockerfile": demo };
+    expect(where(await runRule(DF006, pulled))).toEqual(["docker/demo/Dockerfile:1"]);
+  });
+});

@@ -86,13 +86,26 @@ export function namesOwnBuild(model: RepoModel, image: string, composePath: stri
  * module path (`<host>/<owner>/<repo>`) or of an image the repo builds.
  */
 export function ownNamespaceBeside(model: RepoModel, image: string, composePath: string): boolean {
-  const ref = parseImageRef(image);
-  const parts = ref?.path.split("/") ?? [];
-  if (!ref || parts.length < 2) return false;
   const dir = posix.dirname(composePath);
-  const beside = model.dockerfiles.filter((d) => posix.dirname(d.path) === dir);
-  // A Dockerfile the repo builds under other names builds those, not this image.
-  if (!beside.some((d) => imagesOfDockerfile(model, d.path).length === 0)) return false;
+  return model.dockerfiles.some(
+    (d) => posix.dirname(d.path) === dir && ownImageBeside(model, image, composePath, d.path),
+  );
+}
+
+/**
+ * Whether a compose file's image in the repo's own namespace is taken to be built from the
+ * Dockerfile `dockerfile` (ownNamespaceBeside): in the same directory, and not built by the repo
+ * under other names, which it would then build instead of this image.
+ */
+export function ownImageBeside(
+  model: RepoModel,
+  image: string,
+  composePath: string,
+  dockerfile: string,
+): boolean {
+  const parts = parseImageRef(image)?.path.split("/") ?? [];
+  if (parts.length < 2 || posix.dirname(composePath) !== posix.dirname(dockerfile)) return false;
+  if (imagesOfDockerfile(model, dockerfile).length > 0) return false;
   return ownNamespaces(model).has(parts[0] ?? "");
 }
 

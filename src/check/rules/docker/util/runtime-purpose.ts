@@ -58,9 +58,11 @@ const DROPS =
  * or its entrypoint script (found in the repo) switches user with one of them or `su … -c`,
  * typically after fixing the ownership of a mounted volume.
  */
-export function dropsPrivileges(model: RepoModel, file: DockerfileModel): boolean {
-  const graph = stageGraph(file);
-  const last = finalStage(graph);
+export function dropsPrivileges(
+  model: RepoModel,
+  file: DockerfileModel,
+  last = finalStage(stageGraph(file)),
+): boolean {
   if (!last) return false;
   const installs = chainOf(last).some((s) =>
     s.instructions.some((ins) => {
