@@ -2,11 +2,19 @@ import type { Instruction } from "dockerfile-ast";
 import type { DockerfileModel, RepoModel, Rule, RuleFinding } from "../../types.js";
 import { mountsDockerSocket, runsAsNonRootUser } from "./util/compose.js";
 import { expandVars } from "./util/expand.js";
-import { isNonrootVariant, isScratch } from "./util/image-ref.js";
+import { isDistroless, isNonrootVariant, isScratch, setsNoUser } from "./util/image-ref.js";
 import { buildsOfImage } from "./util/local-images.js";
 import { servicesRunning } from "./util/repo.js";
 import { dropsPrivileges, notADeployedService } from "./util/runtime-purpose.js";
-import { chainOf, finalStage, lineOf, rootOf, scopeAtEnd, stageGraph } from "./util/stages.js";
+import {
+  chainOf,
+  finalStage,
+  lineOf,
+  rootOf,
+  scopeAtEnd,
+  stageGraph,
+  walkChain,
+} from "./util/stages.js";
 import type { Stage, StageGraph } from "./util/stages.js";
 
 export const DF006: Rule = {
@@ -25,7 +33,9 @@ export const DF006: Rule = {
       "to change.",
     fix:
       "End the final stage with a numeric non-root USER (USER 65532:65532), or base it on a " +
-      "nonroot variant such as gcr.io/distroless/static-debian13:nonroot. Images that are " +
+      "nonroot variant such as distroless/static-debian13:nonroot (:debug-nonroot for " +
+      ":debug). A port below 1024 then needs moving up, or CAP_NET_BIND_SERVICE where the " +
+      "runtime does not let any user bind it (Docker does, Kubernetes does not). Images that are " +
       "never deployed are not reported: test harnesses (under test/, e2e/, named *.test.Dockerfile, " +
       "or built only by test compose services), dev containers and other dev or debug images, " +
       "images under tools/ or hack/, images that name no command or only idle, and images that " +
@@ -59,7 +69,7 @@ export const DF006: Rule = {
         finding = {
           file: file.path,
           line: lineOf(user),
-          message: `the final stage's last USER is ${name}, so the container runs as root; switch to a non-root user (USER 65532:65532)`,
+          message: `the final stage's last USER is ${name}, so the container runs as root; switch to a non-root user (USER 65532:65532)${lowPortNote(graph, last)}`,
         };
       } else {
         const image = rootOf(last).image;
@@ -67,11 +77,21 @@ export const DF006: Rule = {
         if (inheritsNonRoot(model, file, last, hasEntrypoint(last), new Set())) continue;
         const why = isScratch(image)
           ? "scratch has no users, so without USER the process runs as uid 0"
-          : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;
+          : setsNoUser(image)
+            ? `no USER is set and ${image.raw} sets none, so the container runs as root`
+            : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;
+        // distroless :debug keeps its busybox shell in :debug-nonroot; alpine, debian and the
+        // like have no nonroot variant.
+        const fix =
+          isDistroless(image) && (image.tag ?? "").includes("debug")
+            ? "add USER 65532:65532 or use the :debug-nonroot base"
+            : setsNoUser(image) && !isScratch(image)
+              ? "add USER 65532:65532"
+              : "add USER 65532:65532 or use a :nonroot base";
         finding = {
           file: file.path,
           line: last.line,
-          message: `final image runs as root: ${why}; add USER 65532:65532 or use a :nonroot base`,
+          message: `final image runs as root: ${why}; ${fix}${lowPortNote(graph, last)}`,
         };
       }
       if (dropsPrivileges(model, file)) continue;
@@ -101,6 +121,25 @@ function userName(graph: StageGraph, stage: Stage, user: Instruction): string | 
 }
 
 const isRoot = (name: string) => name === "root" || name === "0";
+
+/**
+ * What a switch to a non-root user also takes when the image EXPOSEs a port below 1024: only
+ * root (or CAP_NET_BIND_SERVICE) may bind one where the runtime keeps the kernel's default.
+ */
+function lowPortNote(graph: StageGraph, stage: Stage): string {
+  const low = new Set<number>();
+  walkChain(graph, stage, (ins, scope) => {
+    if (ins.getKeyword() !== "EXPOSE") return;
+    const e = expandVars(ins.getArgumentsContent() ?? "", scope);
+    for (const word of e.value.split(/\s+/)) {
+      const port = /^(\d+)(?:-\d+)?(?:\/\w+)?$/.exec(word)?.[1];
+      if (port !== undefined && Number(port) > 0 && Number(port) < 1024) low.add(Number(port));
+    }
+  });
+  if (low.size === 0) return "";
+  const ports = [...low].sort((a, b) => a - b).join(", ");
+  return `; as non-root it also needs a port of 1024 or above instead of ${ports} (or CAP_NET_BIND_SERVICE)`;
+}
 
 function hasEntrypoint(stage: Stage): boolean {
   return chainOf(stage).some((s) => s.instructions.some((i) => i.getKeyword() === "ENTRYPOINT"));
