@@ -344,6 +344,40 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
     ]);
   });
 
+  it("follows a Makefile's call of a build script with arguments into the script", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "docker/app/noble/Dockerfile": df,
+      "docker/demo/Dockerfile": df,
+      Makefile: [
+        "preview:",
+        '\tscripts/docker/build.sh app preview-ce /noble "-t acme/app:preview-ce-ubuntu"',
+        "demo:",
+        "\tbash ./scripts/docker/build.sh demo ce",
+        "",
+      ].join("\n"),
+      "scripts/docker/build.sh": [
+        "#!/usr/bin/env bash",
+        'if [[ $2 == "latest" ]]; then',
+        "  docker build -t acme/$1:latest -f docker/${1/-//}$3/Dockerfile .",
+        "else",
+        '  docker build -t acme/$1:$2 $4 -f "docker/${1/-//}$3/Dockerfile" .',
+        "fi",
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map(
+        (b) => `${b.dockerfile} (${b.source.file}:${b.source.line}): ${b.images.join(" ")}`,
+      ),
+    ).toEqual([
+      "docker/app/noble/Dockerfile (scripts/docker/build.sh:3): acme/app:latest",
+      "docker/app/noble/Dockerfile (scripts/docker/build.sh:5): acme/app:preview-ce acme/app:preview-ce-ubuntu",
+      "docker/demo/Dockerfile (scripts/docker/build.sh:3): acme/demo:latest",
+      "docker/demo/Dockerfile (scripts/docker/build.sh:5): acme/demo:ce",
+    ]);
+  });
+
   it("prefers <Dockerfile>.dockerignore beside the Dockerfile to the context's .dockerignore", () => {
     const m = modelFromFiles({
       "build/app.Dockerfile": "FROM scratch\n",

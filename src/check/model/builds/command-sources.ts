@@ -18,6 +18,74 @@ interface Shell {
   cwd: string | undefined;
   /** The script's own directory, for `cd "$(dirname "$0")/.."`. */
   scriptDir: string;
+  /** The arguments a script was called with, for `$1`, `${2}`, `${1/-//}`, `$@`. */
+  args?: readonly string[];
+  /** The repo's shell scripts a command may call, and the calls that led here. */
+  calls?: { scripts: ReadonlyMap<string, ScriptModel>; stack: readonly string[] };
+}
+
+/** The repo's shell scripts by path, for following calls to them. */
+export function shellScripts(scripts: readonly ScriptModel[]): Map<string, ScriptModel> {
+  return new Map(scripts.flatMap((s) => (s.kind === "shell" ? [[s.path, s]] : [])));
+}
+
+/**
+ * A script's positional parameters replaced by the arguments it was called with: `$1`, `${1}`,
+ * `${1:-default}`, bash's `${1/-//}` and `${1//a/b}`, `$@`, `$*` and `$#`. Unquoted, an argument
+ * with spaces splits into words as the shell splits it.
+ */
+function withArgs(text: string, args: readonly string[]): string {
+  const arg = (n: string) => args[Number(n) - 1] ?? "";
+  return text
+    .replace(
+      /\$\{([1-9])(?:(\/\/?)([^/}]*)\/([^}]*)|:?-([^}]*))?\}/g,
+      (_, n: string, op?: string, pat?: string, rep?: string, def?: string) => {
+        const v = arg(n);
+        if (op === "//") return v.split(pat ?? "").join(rep ?? "");
+        if (op === "/") return v.replace(pat ?? "", () => rep ?? "");
+        return v === "" && def !== undefined ? def : v;
+      },
+    )
+    .replace(/\$([1-9])(?!\d)/g, (_, n: string) => arg(n))
+    .replace(/\$[@*]/g, args.join(" "))
+    .replace(/\$#/g, String(args.length));
+}
+
+const SCRIPT_SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:ba)?sh$/;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * A call of one of the repo's shell scripts with arguments (`scripts/docker/build.sh demo ce`,
+ * `bash ./build.sh app`): the script runs from the caller's directory with them as `$1`....
+ */
+function scriptCall(
+  cmd: readonly string[],
+  sh: Shell,
+): { script: ScriptModel; args: string[] } | undefined {
+  if (!sh.calls || sh.cwd === undefined || sh.calls.stack.length > 2) return undefined;
+  let i = 0;
+  while (ASSIGNMENT.test(cmd[i] ?? "")) i++;
+  if (SCRIPT_SHELLS.test(cmd[i] ?? "")) i++;
+  const word = cmd[i];
+  const args = cmd.slice(i + 1);
+  if (word === undefined || args.length === 0 || /\$/.test(word)) return undefined;
+  const path = repoPath(sh.cwd, word);
+  const script = path === undefined ? undefined : sh.calls.scripts.get(path);
+  if (!script || sh.calls.stack.includes(script.path)) return undefined;
+  return { script, args };
+}
+
+/** A shell script's lines, heredoc bodies skipped, through `sh` (a `cd` carries on). */
+function runScript(s: ScriptModel, sh: Shell, out: Declared[]) {
+  let heredocEnd: string | undefined;
+  for (const { text, line } of logicalLines(s.lines)) {
+    if (heredocEnd !== undefined) {
+      if (text.replace(/^\t+/, "") === heredocEnd) heredocEnd = undefined;
+      continue;
+    }
+    shellLine(text, line, sh, { kind: "script", file: s.path }, out);
+    heredocEnd = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(text)?.[2];
+  }
 }
 
 /** `$(dirname "$0")`, `${BASH_SOURCE[0]%/*}` and `$(cd ... && pwd)` around them: the script's directory. */
@@ -38,7 +106,8 @@ function shellLine(
   source: Omit<Source, "line">,
   out: Declared[],
 ) {
-  for (const words of shellCommands(scriptDirIdioms(text))) {
+  const expanded = sh.args ? withArgs(text, sh.args) : text;
+  for (const words of shellCommands(scriptDirIdioms(expanded))) {
     const cmd = words.map((w) => w.replaceAll("@SCRIPT_DIR@", sh.scriptDir));
     if (cmd[0] === "cd" || cmd[0] === "pushd") {
       const to = cmd[1];
@@ -48,6 +117,19 @@ function shellLine(
           : sh.cwd === undefined || /\$/.test(to)
             ? undefined
             : repoPath(sh.cwd, to);
+      continue;
+    }
+    const called = scriptCall(cmd, sh);
+    if (called && sh.calls) {
+      const { script, args } = called;
+      const stack = [...sh.calls.stack, script.path];
+      const callee: Shell = {
+        cwd: sh.cwd,
+        scriptDir: posix.dirname(script.path),
+        args,
+        calls: { scripts: sh.calls.scripts, stack },
+      };
+      runScript(script, callee, out);
       continue;
     }
     const call = dockerBuildCall(cmd);
@@ -304,7 +386,9 @@ function expandMake(text: string, vars: ReadonlyMap<string, string>, depth = 0):
  */
 export function scriptBuilds(scripts: readonly ScriptModel[]): Declared[] {
   const out: Declared[] = [];
+  const callable = shellScripts(scripts);
   for (const s of scripts) {
+    const calls = { scripts: callable, stack: [s.path] };
     const dir = posix.dirname(s.path);
     if (s.kind === "makefile") {
       const vars = makeVariables(s.lines);
@@ -315,23 +399,14 @@ export function scriptBuilds(scripts: readonly ScriptModel[]): Declared[] {
         shellLine(
           recipe,
           line,
-          { cwd: base, scriptDir: dir },
+          { cwd: base, scriptDir: dir, calls },
           { kind: "makefile", file: s.path },
           out,
         );
       }
       continue;
     }
-    const sh: Shell = { cwd: ".", scriptDir: dir };
-    let heredocEnd: string | undefined;
-    for (const { text, line } of logicalLines(s.lines)) {
-      if (heredocEnd !== undefined) {
-        if (text.replace(/^\t+/, "") === heredocEnd) heredocEnd = undefined;
-        continue;
-      }
-      shellLine(text, line, sh, { kind: "script", file: s.path }, out);
-      heredocEnd = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(text)?.[2];
-    }
+    runScript(s, { cwd: ".", scriptDir: dir, calls }, out);
   }
   return out;
 }

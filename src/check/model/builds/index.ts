@@ -47,7 +47,10 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
   const builds = new Map<string, DockerBuild>();
   const add = (b: Omit<DockerBuild, "dockerignore">) => {
     const key = `${b.dockerfile}\0${b.context ?? ""}\0${b.source.file}\0${b.source.line}`;
-    if (!builds.has(key)) builds.set(key, { ...b, dockerignore: dockerignoreFor(b, ignores) });
+    const seen = builds.get(key);
+    // One script line run by several calls tags what each call's arguments make.
+    if (seen) seen.images = [...new Set([...seen.images, ...b.images])];
+    else builds.set(key, { ...b, dockerignore: dockerignoreFor(b, ignores) });
   };
   for (const d of declared) {
     for (const { path, bindings } of matchPattern(d.dockerfile, known)) {
