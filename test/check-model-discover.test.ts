@@ -378,6 +378,48 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
     ]);
   });
 
+  it("reads Woodpecker steps: docker plugin settings and commands", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "docker/Dockerfile.agent": df,
+      "docker/Dockerfile.agent.alpine": df,
+      "cli/Dockerfile": df,
+      ".woodpecker/docker.yaml": [
+        "variables:",
+        "  - &buildx 'woodpeckerci/plugin-docker-buildx:6.1.1'",
+        "  - &repos 'acme/agent,registry.example.com/acme/agent'",
+        "steps:",
+        "  publish-agent:",
+        "    image: *buildx",
+        "    settings:",
+        "      repo: *repos",
+        "      dockerfile: docker/Dockerfile.agent",
+        "      tag: [next, 'next-${CI_COMMIT_SHA:0:10}']",
+        "  release-agent-alpine:",
+        "    image: *buildx",
+        "    settings:",
+        "      repo: acme/agent",
+        "      dockerfile: docker/Dockerfile.agent.alpine",
+        "      tags: '${CI_COMMIT_TAG%%.*}-alpine'",
+        "  cli:",
+        "    image: docker:27-cli",
+        "    commands:",
+        "      - docker build -t acme/cli cli",
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map(
+        (b) =>
+          `${b.dockerfile} <- ${b.context} (${b.source.kind} ${b.source.file}:${b.source.line}): ${b.images.join(" ")}`,
+      ),
+    ).toEqual([
+      "cli/Dockerfile <- cli (woodpecker .woodpecker/docker.yaml:20): acme/cli",
+      "docker/Dockerfile.agent <- . (woodpecker .woodpecker/docker.yaml:6): acme/agent:next acme/agent:next-* registry.example.com/acme/agent:next registry.example.com/acme/agent:next-*",
+      "docker/Dockerfile.agent.alpine <- . (woodpecker .woodpecker/docker.yaml:12): acme/agent:*-alpine",
+    ]);
+  });
+
   it("prefers <Dockerfile>.dockerignore beside the Dockerfile to the context's .dockerignore", () => {
     const m = modelFromFiles({
       "build/app.Dockerfile": "FROM scratch\n",

@@ -169,6 +169,7 @@ export type BuildSourceKind =
   | "devcontainer"
   | "workflow"
   | "gitlab"
+  | "woodpecker"
   | "makefile"
   | "script"
   | "goreleaser"
@@ -236,6 +237,8 @@ export interface RepoModel {
   workflows: StructuredFile[];
   /** The repo's own composite actions, .github/actions/<name>/action.y(a)ml. */
   actions: StructuredFile[];
+  /** Woodpecker CI workflows (.woodpecker.y(a)ml, .woodpecker/*.y(a)ml): read for the images they build. */
+  woodpeckers: StructuredFile[];
   /** .gitlab-ci.yml (or .yaml) at the root. */
   gitlab: StructuredFile | undefined;
   /** Files .gitlab-ci.yml includes with `include: local` (nested includes too), in include order. */

@@ -350,6 +350,63 @@ export function gitlabBuilds(files: readonly StructuredFile[]): Declared[] {
   return out;
 }
 
+/** Woodpecker (and Drone) plugins that build `settings.dockerfile` and push `repo` with `tags`. */
+const DOCKER_PLUGINS =
+  /(?:^|\/)(?:woodpeckerci\/plugin-(?:docker-buildx|kaniko)|plugins\/(?:docker|docker-buildx|buildx|kaniko))(?:[:@]|$)/;
+
+/**
+ * Woodpecker workflow steps (`steps`, or `pipeline` before 1.0, as a map or a list): the docker
+ * plugins' `settings` (`dockerfile` and `context` from the workspace root, the repository's;
+ * every `repo` with every `tag`/`tags`, `latest` by default) and `commands`, run from the root.
+ */
+export function woodpeckerBuilds(files: readonly StructuredFile[]): Declared[] {
+  const out: Declared[] = [];
+  for (const file of files) {
+    if (!isRecord(file.data)) continue;
+    const key = file.data["steps"] !== undefined ? "steps" : "pipeline";
+    const steps = file.data[key];
+    const entries: [string | number, unknown][] = Array.isArray(steps)
+      ? steps.map((s, i) => [i, s])
+      : isRecord(steps)
+        ? Object.entries(steps)
+        : [];
+    for (const [name, step] of entries) {
+      if (!isRecord(step)) continue;
+      const at = [key, name];
+      const settings = step["settings"];
+      if (DOCKER_PLUGINS.test(str(step["image"]) ?? "") && isRecord(settings)) {
+        const context = repoPath(".", str(settings["context"]) ?? ".");
+        const dockerfile = repoPath(".", str(settings["dockerfile"]) ?? "Dockerfile");
+        if (context === undefined || dockerfile === undefined) continue;
+        const listed = (v: unknown) => listInput(typeof v === "number" ? String(v) : v);
+        const tags =
+          settings["auto_tag"] === true ? ["*"] : listed(settings["tags"] ?? settings["tag"]);
+        const images = listed(settings["repo"]).flatMap((repo) =>
+          (tags.length > 0 ? tags : ["latest"]).map((t) => `${repo}:${t}`),
+        );
+        const target = str(settings["target"]);
+        out.push({
+          dockerfile,
+          context,
+          source: { kind: "woodpecker", file: file.path, line: file.lineOf([...at, "image"]) },
+          ...(target ? { target } : {}),
+          images,
+        });
+      }
+      const commands = step["commands"];
+      const list =
+        typeof commands === "string" ? [commands] : Array.isArray(commands) ? commands : [];
+      const sh: Shell = { cwd: ".", scriptDir: "." };
+      list.forEach((c: unknown, i) => {
+        if (typeof c !== "string") return;
+        const path = typeof commands === "string" ? [...at, "commands"] : [...at, "commands", i];
+        shellBlock(c, blockStart(file, path, c), sh, { kind: "woodpecker", file: file.path }, out);
+      });
+    }
+  }
+  return out;
+}
+
 /** make's variables set with `=`, `:=`, `::=`, `?=` (and `+=` appended), as written. */
 function makeVariables(lines: readonly string[]): Map<string, string> {
   const vars = new Map<string, string>();

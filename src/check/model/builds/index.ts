@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { DockerBuild, RepoModel } from "../../types.js";
-import { gitlabBuilds, scriptBuilds, stepBuilds } from "./command-sources.js";
+import { gitlabBuilds, scriptBuilds, stepBuilds, woodpeckerBuilds } from "./command-sources.js";
 import { composeBuilds, devcontainerBuilds, goreleaserBuilds } from "./declared.js";
 import type { Declared } from "./declared.js";
 import { hasVariables, imageGlob, matchPattern, repoPath, substitute } from "./path-pattern.js";
@@ -15,6 +15,7 @@ type Sources = Pick<
   | "actions"
   | "gitlab"
   | "gitlabIncludes"
+  | "woodpeckers"
   | "scripts"
   | "goreleasers"
 >;
@@ -22,7 +23,8 @@ type Sources = Pick<
 /**
  * Which Dockerfile is built with which context, from every file that says so: compose `build`,
  * devcontainer.json `build`, workflow steps (build-push-action, `docker build` in `run`),
- * GitLab scripts, Makefile recipes, shell scripts and GoReleaser `dockers`.
+ * GitLab scripts, Woodpecker steps (docker plugins, `commands`), Makefile recipes, shell scripts
+ * and GoReleaser `dockers`.
  *
  * A Dockerfile at the repo root that nothing builds is taken to be built with the root as its
  * context (`docker build .`, or `-f Dockerfile.dev .`): with the file at the top, no other
@@ -40,6 +42,7 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
     ...devcontainerBuilds(model.devcontainers),
     ...stepBuilds(model.workflows, model.actions),
     ...gitlabBuilds(gitlab),
+    ...woodpeckerBuilds(model.woodpeckers),
     ...scriptBuilds(model.scripts),
     ...goreleaserBuilds(model.goreleasers, has),
   ];
