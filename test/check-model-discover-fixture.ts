@@ -242,6 +242,7 @@ export const DISCOVER_FILES = [
   [".gitlab/ci/build.yml", "gitlab"],
   [".gitlab/ci/nested/deploy.yaml", "gitlab"],
   [".goreleaser.yaml", "goreleaser"],
+  [".woodpecker/test.yaml", "woodpecker"],
   ["Containerfile.ci", "dockerfile"],
   ["Dockerfile", "dockerfile"],
   ["Dockerfile-alpine", "dockerfile"],

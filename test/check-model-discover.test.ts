@@ -274,6 +274,152 @@ describe("which Dockerfile goes with which context and .dockerignore", () => {
     ]);
   });
 
+  it("names the images each build tags, binding or globbing the variables in them", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "cmd/tempo/Dockerfile_debug": df,
+      "cmd/tempo/Dockerfile": df,
+      "web/Dockerfile": df,
+      "api/Dockerfile": df,
+      "Dockerfile.release": df,
+      Makefile: [
+        "REGISTRY := registry.example.com/acme",
+        "IMAGE := $(REGISTRY)/$(COMPONENT)",
+        "debug:",
+        "\tdocker build -t grafana/$(COMPONENT)-debug -f ./cmd/$(COMPONENT)/Dockerfile_debug .",
+        "image:",
+        "\tdocker buildx build --tag=$(IMAGE):$(VERSION) -tlatest-only -f cmd/$(COMPONENT)/Dockerfile .",
+        "any:",
+        "\tpodman build -t $(IMAGE_NAME) -t acme/$(NAME):$(TAG) web",
+        "",
+      ].join("\n"),
+      "compose.yaml": [
+        "services:",
+        "  api:",
+        "    build: ./api",
+        "    image: ${REGISTRY:-acme}/api",
+        "",
+      ].join("\n"),
+      ".github/workflows/release.yml": [
+        "on: push",
+        "jobs:",
+        "  image:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        "      - id: meta",
+        "        uses: docker/metadata-action@v5",
+        "        with:",
+        "          images: |",
+        "            registry.example.com/acme/web",
+        "            name=acme/web,enable=true",
+        "      - uses: docker/build-push-action@v6",
+        "        with:",
+        "          context: web",
+        "          tags: ${{ steps.meta.outputs.tags }}",
+        "      - uses: docker/build-push-action@v6",
+        "        with:",
+        "          file: Dockerfile.release",
+        "          tags: acme/app:${{ github.ref_name }},acme/app:latest",
+        "",
+      ].join("\n"),
+      ".goreleaser.yaml": [
+        "dockers:",
+        "  - dockerfile: Dockerfile.release",
+        "    image_templates:",
+        '      - "{{ .Env.REGISTRY }}/app:{{ .Version }}"',
+        '      - "{{ .Env.IMAGE }}:{{ .Version }}"',
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map((b) => `${b.dockerfile} (${b.source.file}): ${b.images.join(" ")}`),
+    ).toEqual([
+      "Dockerfile.release (.github/workflows/release.yml): acme/app:* acme/app:latest",
+      "Dockerfile.release (.goreleaser.yaml): */app:*",
+      "api/Dockerfile (compose.yaml): acme/api",
+      "cmd/tempo/Dockerfile (Makefile): registry.example.com/acme/tempo:* latest-only",
+      "cmd/tempo/Dockerfile_debug (Makefile): grafana/tempo-debug",
+      "web/Dockerfile (.github/workflows/release.yml): registry.example.com/acme/web:* acme/web:*",
+      "web/Dockerfile (Makefile): ",
+    ]);
+  });
+
+  it("follows a Makefile's call of a build script with arguments into the script", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "docker/app/noble/Dockerfile": df,
+      "docker/demo/Dockerfile": df,
+      Makefile: [
+        "preview:",
+        '\tscripts/docker/build.sh app preview-ce /noble "-t acme/app:preview-ce-ubuntu"',
+        "demo:",
+        "\tbash ./scripts/docker/build.sh demo ce",
+        "",
+      ].join("\n"),
+      "scripts/docker/build.sh": [
+        "#!/usr/bin/env bash",
+        'if [[ $2 == "latest" ]]; then',
+        "  docker build -t acme/$1:latest -f docker/${1/-//}$3/Dockerfile .",
+        "else",
+        '  docker build -t acme/$1:$2 $4 -f "docker/${1/-//}$3/Dockerfile" .',
+        "fi",
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map(
+        (b) => `${b.dockerfile} (${b.source.file}:${b.source.line}): ${b.images.join(" ")}`,
+      ),
+    ).toEqual([
+      "docker/app/noble/Dockerfile (scripts/docker/build.sh:3): acme/app:latest",
+      "docker/app/noble/Dockerfile (scripts/docker/build.sh:5): acme/app:preview-ce acme/app:preview-ce-ubuntu",
+      "docker/demo/Dockerfile (scripts/docker/build.sh:3): acme/demo:latest",
+      "docker/demo/Dockerfile (scripts/docker/build.sh:5): acme/demo:ce",
+    ]);
+  });
+
+  it("reads Woodpecker steps: docker plugin settings and commands", () => {
+    const df = "FROM scratch\n";
+    const m = modelFromFiles({
+      "docker/Dockerfile.agent": df,
+      "docker/Dockerfile.agent.alpine": df,
+      "cli/Dockerfile": df,
+      ".woodpecker/docker.yaml": [
+        "variables:",
+        "  - &buildx 'woodpeckerci/plugin-docker-buildx:6.1.1'",
+        "  - &repos 'acme/agent,registry.example.com/acme/agent'",
+        "steps:",
+        "  publish-agent:",
+        "    image: *buildx",
+        "    settings:",
+        "      repo: *repos",
+        "      dockerfile: docker/Dockerfile.agent",
+        "      tag: [next, 'next-${CI_COMMIT_SHA:0:10}']",
+        "  release-agent-alpine:",
+        "    image: *buildx",
+        "    settings:",
+        "      repo: acme/agent",
+        "      dockerfile: docker/Dockerfile.agent.alpine",
+        "      tags: '${CI_COMMIT_TAG%%.*}-alpine'",
+        "  cli:",
+        "    image: docker:27-cli",
+        "    commands:",
+        "      - docker build -t acme/cli cli",
+        "",
+      ].join("\n"),
+    });
+    expect(
+      m.builds.map(
+        (b) =>
+          `${b.dockerfile} <- ${b.context} (${b.source.kind} ${b.source.file}:${b.source.line}): ${b.images.join(" ")}`,
+      ),
+    ).toEqual([
+      "cli/Dockerfile <- cli (woodpecker .woodpecker/docker.yaml:20): acme/cli",
+      "docker/Dockerfile.agent <- . (woodpecker .woodpecker/docker.yaml:6): acme/agent:next acme/agent:next-* registry.example.com/acme/agent:next registry.example.com/acme/agent:next-*",
+      "docker/Dockerfile.agent.alpine <- . (woodpecker .woodpecker/docker.yaml:12): acme/agent:*-alpine",
+    ]);
+  });
+
   it("prefers <Dockerfile>.dockerignore beside the Dockerfile to the context's .dockerignore", () => {
     const m = modelFromFiles({
       "build/app.Dockerfile": "FROM scratch\n",

@@ -116,6 +116,55 @@ describe("CP001 counts only pulled images", () => {
     expect(where(f)).toEqual(["compose.yaml:12"]);
   });
 
+  it("skips an image the repo builds under a templated name, binding what the Dockerfile path binds", async () => {
+    const f = await runRule(CP001, {
+      "cmd/tempo/Dockerfile_debug": lines("FROM alpine:3.22"),
+      Makefile: lines(
+        "docker-component-debug:",
+        "\tdocker build -t grafana/$(COMPONENT)-debug -f ./cmd/$(COMPONENT)/Dockerfile_debug .",
+        "release:",
+        "\tdocker build -t grafana/tempo-query:$(VERSION) -f cmd/tempo/Dockerfile_debug .",
+      ),
+      "example/compose.yaml": lines(
+        "services:",
+        "  tempo:",
+        "    image: grafana/tempo-debug:latest",
+        "  query:",
+        "    image: grafana/tempo-query",
+        "  grafana:",
+        "    image: grafana/grafana:latest",
+      ),
+    });
+    // A build that tags a version it computes does not make `latest`.
+    expect(where(f)).toEqual(["example/compose.yaml:5", "example/compose.yaml:7"]);
+  });
+
+  it("skips an image of the repo's own namespace beside the Dockerfile CI builds it from", async () => {
+    const files = {
+      "go.mod": lines("module github.com/acme/gateway/v4", "", "go 1.25.0"),
+      "suites/compose/duo-api/Dockerfile": lines("FROM node:24-alpine"),
+      "suites/compose/duo-api/compose.yml": lines(
+        "services:",
+        "  duo-api:",
+        "    image: 'acme/integration-duo'",
+        "  whoami:",
+        "    image: traefik/whoami",
+      ),
+      "suites/compose/ldap/compose.yml": lines("services:", "  ldap:", "    image: acme/ldap"),
+    };
+    const f = await runRule(CP001, files);
+    expect(where(f)).toEqual([
+      "suites/compose/duo-api/compose.yml:5",
+      "suites/compose/ldap/compose.yml:3",
+    ]);
+    // Beside a Dockerfile the repo builds under another name, the image is not that one.
+    const named = {
+      ...files,
+      Makefile: lines("duo:", "\tdocker build -t acme/duo-mock suites/compose/duo-api"),
+    };
+    expect(where(await runRule(CP001, named))).toContain("suites/compose/duo-api/compose.yml:3");
+  });
+
   it("still reports a bare name that is not this repo's module", async () => {
     const compose = lines("services:", "  cache:", "    image: redis");
     const f = await runRule(CP001, {

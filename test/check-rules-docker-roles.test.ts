@@ -112,10 +112,150 @@ describe("DF006 reads how an image runs", () => {
     expect(where(await runRule(DF006, plain))).toEqual(["Dockerfile:1"]);
   });
 
+  it("follows a COPY of a directory to the entrypoint script it puts in the image", async () => {
+    const df = lines(
+      "FROM golang:1.26.8 AS build",
+      "RUN go build -o /app .",
+      "FROM ubuntu:24.04",
+      "COPY --chown=root:root --chmod=755 /scripts/dist/ /scripts/",
+      "COPY --from=build /app /opt/app/bin/app",
+      'ENTRYPOINT ["/scripts/entrypoint.sh"]',
+      'CMD ["/opt/app/bin/app", "start"]',
+    );
+    const script = lines(
+      "#!/usr/bin/env bash",
+      'exec /usr/bin/setpriv --reuid "${APP_UID}" --regid "${APP_GID}" --init-groups "$@"',
+    );
+    // The script is nowhere a suffix of /scripts/entrypoint.sh would find it.
+    const files = { "docker/app/Dockerfile": df, "scripts/dist/entrypoint.sh": script };
+    expect(await runRule(DF006, files)).toEqual([]);
+    const plain = { ...files, "scripts/dist/entrypoint.sh": lines("#!/bin/sh", 'exec "$@"') };
+    expect(where(await runRule(DF006, plain))).toEqual(["docker/app/Dockerfile:3"]);
+  });
+
+  it("maps files copied one by one, into a WORKDIR, and relative to the build's context", async () => {
+    const drops = lines("#!/bin/sh", 'exec su-exec app "$@"');
+    const fileToFile = {
+      Dockerfile: lines(
+        "FROM alpine:3.22",
+        "WORKDIR /srv",
+        "COPY build/docker/start.sh ./bin/run",
+        'ENTRYPOINT ["/sbin/tini", "--", "bin/run"]',
+      ),
+      "build/docker/start.sh": drops,
+    };
+    expect(await runRule(DF006, fileToFile)).toEqual([]);
+    const fromContext = {
+      "deploy/Dockerfile": lines(
+        "FROM alpine:3.22",
+        "COPY hooks/ /etc/app/",
+        'ENTRYPOINT ["sh", "/etc/app/boot.sh"]',
+      ),
+      "compose.yaml": lines(
+        "services:",
+        "  app:",
+        "    build: { context: ./deploy/ctx, dockerfile: ../Dockerfile }",
+      ),
+      "deploy/ctx/hooks/boot.sh": drops,
+    };
+    expect(await runRule(DF006, fromContext)).toEqual([]);
+  });
+
   it("skips development-mode images and local emulators", async () => {
     const web = lines("FROM node:24-alpine", "ENV NODE_ENV development", 'CMD ["/start.sh"]');
     expect(await runRule(DF006, { "docker/web/Dockerfile": web })).toEqual([]);
     const emulator = lines("FROM node:24-alpine", 'ENTRYPOINT ["./start.sh"]');
     expect(await runRule(DF006, { "docker/firestore-emulator/Dockerfile": emulator })).toEqual([]);
+  });
+});
+
+describe("DF006 reads how compose runs an image", () => {
+  const files = (compose: string) => ({
+    "cmd/agent/Dockerfile": ROOT_SERVICE,
+    Makefile: lines("agent:", "\tdocker build -t acme/agent:$(VERSION) -f cmd/agent/Dockerfile ."),
+    "deploy/compose.yaml": compose,
+  });
+
+  it("skips an image every compose service runs as a non-root user:, by build or by name", async () => {
+    const byName = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      '    user: "1000:1000"',
+      "  agent-dev:",
+      "    build: { context: .., dockerfile: cmd/agent/Dockerfile }",
+      '    user: "${UID}:${GID}"',
+    );
+    expect(await runRule(DF006, files(byName))).toEqual([]);
+    const oneAsRoot = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      '    user: "1000"',
+      "  other:",
+      "    image: acme/agent",
+      "    user: root",
+    );
+    expect(where(await runRule(DF006, files(oneAsRoot)))).toEqual(["cmd/agent/Dockerfile:1"]);
+    const otherImage = lines("services:", "  web:", "    image: acme/web:v3", '    user: "1000"');
+    expect(where(await runRule(DF006, files(otherImage)))).toEqual(["cmd/agent/Dockerfile:1"]);
+  });
+
+  it("skips an image a compose service runs with the Docker socket, which needs root", async () => {
+    const compose = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      "    volumes:",
+      "      - /var/run/docker.sock:/var/run/docker.sock",
+    );
+    expect(await runRule(DF006, files(compose))).toEqual([]);
+    const long = lines(
+      "services:",
+      "  agent:",
+      "    image: acme/agent:v3",
+      "    volumes:",
+      "      - { type: bind, source: /run/docker.sock, target: /var/run/docker.sock }",
+    );
+    expect(await runRule(DF006, files(long))).toEqual([]);
+  });
+
+  it("inherits the user and entrypoint of a base image the repo builds", async () => {
+    const base = lines(
+      "FROM ubuntu:24.04",
+      "COPY /scripts/dist/ /scripts/",
+      'ENTRYPOINT ["/scripts/entrypoint.sh"]',
+      'CMD ["/opt/app/bin/app", "start"]',
+    );
+    const demo = lines("FROM acme/app:preview", 'CMD ["app", "--public", "start"]');
+    const repo = {
+      "docker/app/Dockerfile": base,
+      "docker/demo/Dockerfile": demo,
+      "scripts/dist/entrypoint.sh": lines("#!/bin/sh", 'exec setpriv --reuid 1000 "$@"'),
+      "scripts/build.sh": lines(
+        "#!/bin/sh",
+        "docker build -t acme/app:$TAG -f docker/app/Dockerfile .",
+        "docker build -t acme/demo -f docker/demo/Dockerfile .",
+      ),
+    };
+    expect(await runRule(DF006, repo)).toEqual([]);
+    // Its own ENTRYPOINT replaces the one that drops privileges.
+    const ownEntrypoint = {
+      ...repo,
+      "docker/demo/Dockerfile": lines("FROM acme/app:preview", 'ENTRYPOINT ["app"]'),
+    };
+    expect(where(await runRule(DF006, ownEntrypoint))).toEqual(["docker/demo/Dockerfile:1"]);
+    // A non-root USER carries over whatever the child runs, and through a chain of bases.
+    const userBase = lines("FROM alpine:3.22", "RUN adduser -D app", "USER app");
+    const chained = {
+      ...ownEntrypoint,
+      "docker/app/Dockerfile": lines("FROM acme/base", 'CMD ["/app"]'),
+      "docker/base/Dockerfile": userBase,
+      Makefile: lines("base:", "\tdocker build -t acme/base docker/base"),
+    };
+    expect(await runRule(DF006, chained)).toEqual([]);
+    // A base nothing in the repo builds tells nothing.
+    const pulled = { "docker/demo/Dockerfile": demo };
+    expect(where(await runRule(DF006, pulled))).toEqual(["docker/demo/Dockerfile:1"]);
   });
 });

@@ -324,6 +324,43 @@ describe("DF006 final image runs as root", () => {
     expect(scratch[0]?.message).toContain("scratch has no users");
   });
 
+  it("names the fix that fits the base, and the port a non-root user cannot bind", async () => {
+    const message = async (df: string) => (await runRule(DF006, repo(df)))[0]?.message ?? "";
+    const debug = await message(
+      lines(
+        "FROM mirror.example.com/distroless/static-debian12:debug@sha256:ecbc4ac5",
+        'ENTRYPOINT ["/app"]',
+      ),
+    );
+    expect(debug).toContain("use the :debug-nonroot base");
+    const alpine = await message(
+      lines(
+        "FROM mirror.example.com/library/alpine:3.22",
+        "EXPOSE 8080 443/tcp 80",
+        'CMD ["/app"]',
+      ),
+    );
+    expect(alpine).toContain("no USER is set and mirror.example.com/library/alpine:3.22 sets none");
+    expect(alpine).not.toContain(":nonroot");
+    expect(alpine).toContain(
+      "a port of 1024 or above instead of 80, 443 (or CAP_NET_BIND_SERVICE)",
+    );
+    const asRoot = await message(
+      lines(
+        "FROM example.com/base:1",
+        "ARG PORT=53",
+        "EXPOSE $PORT/udp",
+        "USER root",
+        'CMD ["/app"]',
+      ),
+    );
+    expect(asRoot).toContain("instead of 53");
+    const other = await message(lines("FROM example.com/base:1", "EXPOSE 8080", 'CMD ["/app"]'));
+    expect(other).toContain("unless example.com/base:1 sets a user itself");
+    expect(other).toContain("or use a :nonroot base");
+    expect(other).not.toContain("1024");
+  });
+
   it("does not fire on nonroot bases, non-root users, inherited users or unknown users", async () => {
     const cases = [
       lines("FROM gcr.io/distroless/static-debian13:nonroot", 'ENTRYPOINT ["/app"]'),

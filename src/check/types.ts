@@ -169,6 +169,7 @@ export type BuildSourceKind =
   | "devcontainer"
   | "workflow"
   | "gitlab"
+  | "woodpecker"
   | "makefile"
   | "script"
   | "goreleaser"
@@ -196,6 +197,13 @@ export interface DockerBuild {
   source: { kind: BuildSourceKind; file: string; line: number };
   /** The stage built, when the source names one (`--target`, compose `target`). */
   target?: string;
+  /**
+   * The image names the build tags, as written (`grafana/tempo-debug`, `registry.example.com/org/app:1.2`):
+   * compose `image:` beside `build:`, `-t`/`--tag`, build-push-action `tags`, GoReleaser image
+   * templates. A part the source sets through a variable it does not resolve is a `*` glob
+   * (`registry.example.com/org/app:*`); a name whose last path segment would be all glob is left out.
+   */
+  images: string[];
 }
 
 /** A file the model read, and what it read it as (the files list of `check --format json`). */
@@ -229,6 +237,8 @@ export interface RepoModel {
   workflows: StructuredFile[];
   /** The repo's own composite actions, .github/actions/<name>/action.y(a)ml. */
   actions: StructuredFile[];
+  /** Woodpecker CI workflows (.woodpecker.y(a)ml, .woodpecker/*.y(a)ml): read for the images they build. */
+  woodpeckers: StructuredFile[];
   /** .gitlab-ci.yml (or .yaml) at the root. */
   gitlab: StructuredFile | undefined;
   /** Files .gitlab-ci.yml includes with `include: local` (nested includes too), in include order. */

@@ -46,6 +46,7 @@ export function assembleModel(
     composes: [],
     workflows: [],
     actions: [],
+    woodpeckers: [],
     gitlab: undefined,
     gitlabIncludes: [],
     goreleasers: [],
@@ -114,6 +115,12 @@ export function assembleModel(
       case "action":
         structured(parseYamlFile(path, text), model.actions, kind);
         break;
+      case "woodpecker": {
+        // Read only for the images its steps build: one that does not parse is not reported.
+        const parsed = parseYamlFile(path, text);
+        if (parsed.ok) structured(parsed, model.woodpeckers, kind);
+        break;
+      }
       case "gitlab": {
         const parsed = parseYamlFile(path, text);
         if (parsed.ok) gitlab.push(parsed.file);

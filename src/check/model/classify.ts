@@ -13,6 +13,8 @@ export type FileKind =
   | "workflow"
   /** A composite action of the repo's own (.github/actions/<name>/action.yml). */
   | "action"
+  /** A Woodpecker CI workflow: .woodpecker.y(a)ml, or any YAML file under .woodpecker/. */
+  | "woodpecker"
   | "gitlab"
   | "goreleaser"
   | "launch"
@@ -75,6 +77,7 @@ export function classifyPath(path: string): FileKind | undefined {
   if (/^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(path)) return "devcontainer";
   if (dir === ".github/workflows" && /\.ya?ml$/.test(base)) return "workflow";
   if (/^\.github\/actions\/.+\/action\.ya?ml$/.test(path)) return "action";
+  if (/^\.woodpecker(?:\.ya?ml|\/.+\.ya?ml)$/.test(path)) return "woodpecker";
   if (base === "launch.json" && (dir === ".vscode" || dir.endsWith("/.vscode"))) return "launch";
   if (/^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/.test(base)) return "compose";
   if (/^\.?goreleaser(?:[._-][^/]*)?\.ya?ml$/i.test(base)) return "goreleaser";

@@ -18,6 +18,74 @@ interface Shell {
   cwd: string | undefined;
   /** The script's own directory, for `cd "$(dirname "$0")/.."`. */
   scriptDir: string;
+  /** The arguments a script was called with, for `$1`, `${2}`, `${1/-//}`, `$@`. */
+  args?: readonly string[];
+  /** The repo's shell scripts a command may call, and the calls that led here. */
+  calls?: { scripts: ReadonlyMap<string, ScriptModel>; stack: readonly string[] };
+}
+
+/** The repo's shell scripts by path, for following calls to them. */
+export function shellScripts(scripts: readonly ScriptModel[]): Map<string, ScriptModel> {
+  return new Map(scripts.flatMap((s) => (s.kind === "shell" ? [[s.path, s]] : [])));
+}
+
+/**
+ * A script's positional parameters replaced by the arguments it was called with: `$1`, `${1}`,
+ * `${1:-default}`, bash's `${1/-//}` and `${1//a/b}`, `$@`, `$*` and `$#`. Unquoted, an argument
+ * with spaces splits into words as the shell splits it.
+ */
+function withArgs(text: string, args: readonly string[]): string {
+  const arg = (n: string) => args[Number(n) - 1] ?? "";
+  return text
+    .replace(
+      /\$\{([1-9])(?:(\/\/?)([^/}]*)\/([^}]*)|:?-([^}]*))?\}/g,
+      (_, n: string, op?: string, pat?: string, rep?: string, def?: string) => {
+        const v = arg(n);
+        if (op === "//") return v.split(pat ?? "").join(rep ?? "");
+        if (op === "/") return v.replace(pat ?? "", () => rep ?? "");
+        return v === "" && def !== undefined ? def : v;
+      },
+    )
+    .replace(/\$([1-9])(?!\d)/g, (_, n: string) => arg(n))
+    .replace(/\$[@*]/g, args.join(" "))
+    .replace(/\$#/g, String(args.length));
+}
+
+const SCRIPT_SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:ba)?sh$/;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * A call of one of the repo's shell scripts with arguments (`scripts/docker/build.sh demo ce`,
+ * `bash ./build.sh app`): the script runs from the caller's directory with them as `$1`....
+ */
+function scriptCall(
+  cmd: readonly string[],
+  sh: Shell,
+): { script: ScriptModel; args: string[] } | undefined {
+  if (!sh.calls || sh.cwd === undefined || sh.calls.stack.length > 2) return undefined;
+  let i = 0;
+  while (ASSIGNMENT.test(cmd[i] ?? "")) i++;
+  if (SCRIPT_SHELLS.test(cmd[i] ?? "")) i++;
+  const word = cmd[i];
+  const args = cmd.slice(i + 1);
+  if (word === undefined || args.length === 0 || /\$/.test(word)) return undefined;
+  const path = repoPath(sh.cwd, word);
+  const script = path === undefined ? undefined : sh.calls.scripts.get(path);
+  if (!script || sh.calls.stack.includes(script.path)) return undefined;
+  return { script, args };
+}
+
+/** A shell script's lines, heredoc bodies skipped, through `sh` (a `cd` carries on). */
+function runScript(s: ScriptModel, sh: Shell, out: Declared[]) {
+  let heredocEnd: string | undefined;
+  for (const { text, line } of logicalLines(s.lines)) {
+    if (heredocEnd !== undefined) {
+      if (text.replace(/^\t+/, "") === heredocEnd) heredocEnd = undefined;
+      continue;
+    }
+    shellLine(text, line, sh, { kind: "script", file: s.path }, out);
+    heredocEnd = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(text)?.[2];
+  }
 }
 
 /** `$(dirname "$0")`, `${BASH_SOURCE[0]%/*}` and `$(cd ... && pwd)` around them: the script's directory. */
@@ -38,7 +106,8 @@ function shellLine(
   source: Omit<Source, "line">,
   out: Declared[],
 ) {
-  for (const words of shellCommands(scriptDirIdioms(text))) {
+  const expanded = sh.args ? withArgs(text, sh.args) : text;
+  for (const words of shellCommands(scriptDirIdioms(expanded))) {
     const cmd = words.map((w) => w.replaceAll("@SCRIPT_DIR@", sh.scriptDir));
     if (cmd[0] === "cd" || cmd[0] === "pushd") {
       const to = cmd[1];
@@ -48,6 +117,19 @@ function shellLine(
           : sh.cwd === undefined || /\$/.test(to)
             ? undefined
             : repoPath(sh.cwd, to);
+      continue;
+    }
+    const called = scriptCall(cmd, sh);
+    if (called && sh.calls) {
+      const { script, args } = called;
+      const stack = [...sh.calls.stack, script.path];
+      const callee: Shell = {
+        cwd: sh.cwd,
+        scriptDir: posix.dirname(script.path),
+        args,
+        calls: { scripts: sh.calls.scripts, stack },
+      };
+      runScript(script, callee, out);
       continue;
     }
     const call = dockerBuildCall(cmd);
@@ -63,6 +145,7 @@ function shellLine(
       context,
       source: { ...source, line },
       ...(call.target ? { target: call.target } : {}),
+      images: call.tags,
     });
   }
 }
@@ -99,12 +182,13 @@ export function stepBuilds(
   const steps = (file: StructuredFile, list: unknown, path: (string | number)[], dir: string) => {
     if (!Array.isArray(list)) return;
     const from = out.length;
+    const metadata = metadataImages(list);
     list.forEach((step: unknown, i) => {
       if (!isRecord(step)) return;
       const at = [...path, i];
       const uses = str(step["uses"]);
       if (uses && /^docker\/build-push-action@/.test(uses)) {
-        const b = buildPushAction(step, file, at);
+        const b = buildPushAction(step, file, at, metadata);
         if (b) out.push(b);
       }
       const run = str(step["run"]);
@@ -175,6 +259,7 @@ function buildPushAction(
   step: Data,
   file: StructuredFile,
   at: (string | number)[],
+  metadata: ReadonlyMap<string, string[]>,
 ): Declared | undefined {
   const w = isRecord(step["with"]) ? step["with"] : {};
   let ctx = str(w["context"]) ?? ".";
@@ -186,12 +271,51 @@ function buildPushAction(
   const dockerfile = f === undefined ? dockerDefaultFile(context) : repoPath(".", f);
   if (dockerfile === undefined) return undefined;
   const target = str(w["target"]);
+  // `tags: ${{ steps.meta.outputs.tags }}` names the images a metadata-action step lists.
+  const images = listInput(w["tags"]).flatMap((t) => {
+    const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$/.exec(t)?.[1];
+    return id === undefined ? [t] : (metadata.get(id) ?? [t]);
+  });
   return {
     dockerfile,
     context,
     source: { kind: "workflow", file: file.path, line: file.lineOf([...at, "uses"]) },
     ...(target ? { target } : {}),
+    images,
   };
+}
+
+/** An action input that is a list: newline- or comma-separated text (or a YAML list). */
+function listInput(v: unknown): string[] {
+  const items = Array.isArray(v) ? v.map((x) => str(x) ?? "") : (str(v) ?? "").split(/[\n,]/);
+  return items.map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * docker/metadata-action steps by id: the `images` they compute tags for, each with a templated
+ * tag. A line may be CSV attributes (`name=registry.example.com/org/app,enable=true`).
+ */
+function metadataImages(steps: readonly unknown[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const step of steps) {
+    if (!isRecord(step) || !/^docker\/metadata-action@/.test(str(step["uses"]) ?? "")) continue;
+    const id = str(step["id"]);
+    const w = isRecord(step["with"]) ? step["with"] : {};
+    if (id === undefined) continue;
+    const lines = (str(w["images"]) ?? "").split("\n").map((l) => l.trim());
+    const names = lines.flatMap((l) => {
+      if (l === "") return [];
+      if (!l.includes("=")) return l.split(",").map((n) => n.trim());
+      const name = /(?:^|,)\s*name=([^,]+)/.exec(l)?.[1]?.trim();
+      return name === undefined ? [] : [name];
+    });
+    // The tags it computes come from the ref, the version and the date: a glob.
+    out.set(
+      id,
+      names.filter((n) => n !== "").map((n) => `${n}:*`),
+    );
+  }
+  return out;
 }
 
 const GITLAB_RESERVED = new Set(["default", "include", "stages", "variables", "workflow", "spec"]);
@@ -221,6 +345,63 @@ export function gitlabBuilds(files: readonly StructuredFile[]): Declared[] {
           );
         });
       }
+    }
+  }
+  return out;
+}
+
+/** Woodpecker (and Drone) plugins that build `settings.dockerfile` and push `repo` with `tags`. */
+const DOCKER_PLUGINS =
+  /(?:^|\/)(?:woodpeckerci\/plugin-(?:docker-buildx|kaniko)|plugins\/(?:docker|docker-buildx|buildx|kaniko))(?:[:@]|$)/;
+
+/**
+ * Woodpecker workflow steps (`steps`, or `pipeline` before 1.0, as a map or a list): the docker
+ * plugins' `settings` (`dockerfile` and `context` from the workspace root, the repository's;
+ * every `repo` with every `tag`/`tags`, `latest` by default) and `commands`, run from the root.
+ */
+export function woodpeckerBuilds(files: readonly StructuredFile[]): Declared[] {
+  const out: Declared[] = [];
+  for (const file of files) {
+    if (!isRecord(file.data)) continue;
+    const key = file.data["steps"] !== undefined ? "steps" : "pipeline";
+    const steps = file.data[key];
+    const entries: [string | number, unknown][] = Array.isArray(steps)
+      ? steps.map((s, i) => [i, s])
+      : isRecord(steps)
+        ? Object.entries(steps)
+        : [];
+    for (const [name, step] of entries) {
+      if (!isRecord(step)) continue;
+      const at = [key, name];
+      const settings = step["settings"];
+      if (DOCKER_PLUGINS.test(str(step["image"]) ?? "") && isRecord(settings)) {
+        const context = repoPath(".", str(settings["context"]) ?? ".");
+        const dockerfile = repoPath(".", str(settings["dockerfile"]) ?? "Dockerfile");
+        if (context === undefined || dockerfile === undefined) continue;
+        const listed = (v: unknown) => listInput(typeof v === "number" ? String(v) : v);
+        const tags =
+          settings["auto_tag"] === true ? ["*"] : listed(settings["tags"] ?? settings["tag"]);
+        const images = listed(settings["repo"]).flatMap((repo) =>
+          (tags.length > 0 ? tags : ["latest"]).map((t) => `${repo}:${t}`),
+        );
+        const target = str(settings["target"]);
+        out.push({
+          dockerfile,
+          context,
+          source: { kind: "woodpecker", file: file.path, line: file.lineOf([...at, "image"]) },
+          ...(target ? { target } : {}),
+          images,
+        });
+      }
+      const commands = step["commands"];
+      const list =
+        typeof commands === "string" ? [commands] : Array.isArray(commands) ? commands : [];
+      const sh: Shell = { cwd: ".", scriptDir: "." };
+      list.forEach((c: unknown, i) => {
+        if (typeof c !== "string") return;
+        const path = typeof commands === "string" ? [...at, "commands"] : [...at, "commands", i];
+        shellBlock(c, blockStart(file, path, c), sh, { kind: "woodpecker", file: file.path }, out);
+      });
     }
   }
   return out;
@@ -262,7 +443,9 @@ function expandMake(text: string, vars: ReadonlyMap<string, string>, depth = 0):
  */
 export function scriptBuilds(scripts: readonly ScriptModel[]): Declared[] {
   const out: Declared[] = [];
+  const callable = shellScripts(scripts);
   for (const s of scripts) {
+    const calls = { scripts: callable, stack: [s.path] };
     const dir = posix.dirname(s.path);
     if (s.kind === "makefile") {
       const vars = makeVariables(s.lines);
@@ -273,23 +456,14 @@ export function scriptBuilds(scripts: readonly ScriptModel[]): Declared[] {
         shellLine(
           recipe,
           line,
-          { cwd: base, scriptDir: dir },
+          { cwd: base, scriptDir: dir, calls },
           { kind: "makefile", file: s.path },
           out,
         );
       }
       continue;
     }
-    const sh: Shell = { cwd: ".", scriptDir: dir };
-    let heredocEnd: string | undefined;
-    for (const { text, line } of logicalLines(s.lines)) {
-      if (heredocEnd !== undefined) {
-        if (text.replace(/^\t+/, "") === heredocEnd) heredocEnd = undefined;
-        continue;
-      }
-      shellLine(text, line, sh, { kind: "script", file: s.path }, out);
-      heredocEnd = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(text)?.[2];
-    }
+    runScript(s, { cwd: ".", scriptDir: dir, calls }, out);
   }
   return out;
 }

@@ -12,6 +12,8 @@ export interface Declared {
   context: string | undefined;
   source: DockerBuild["source"];
   target?: string;
+  /** Image names the build tags, variables still in them. */
+  images: string[];
 }
 
 export type Data = Record<string, unknown>;
@@ -53,6 +55,7 @@ export function composeBuilds(composes: readonly StructuredFile[], has: (p: stri
       if (isRemoteContext(context)) continue;
       const line = file.lineOf(["services", name, "build"]);
       const target = str(spec["target"]);
+      const image = str(svc["image"]);
       const candidates = ancestors(posix.dirname(file.path)).flatMap((base) => {
         const ctx = repoPath(base, context);
         const df = ctx === undefined ? undefined : repoPath(ctx, dockerfile);
@@ -65,6 +68,8 @@ export function composeBuilds(composes: readonly StructuredFile[], has: (p: stri
         context: chosen.ctx,
         source: { kind: "compose", file: file.path, line },
         ...(target ? { target } : {}),
+        // Compose tags what it builds with the service's `image:`.
+        images: image === undefined ? [] : [composeDefaults(image)],
       });
     }
   }
@@ -101,6 +106,7 @@ export function devcontainerBuilds(devcontainers: readonly StructuredFile[]): De
         context,
         source: { kind: "devcontainer", file: file.path, line: file.lineOf(key) },
         ...(target ? { target } : {}),
+        images: [],
       },
     ];
   });
@@ -128,6 +134,7 @@ export function goreleaserBuilds(
           dockerfile: df,
           context: undefined,
           source: { kind: "goreleaser", file: cfg.path, line: d.line },
+          images: d.images,
         },
       ];
     }),

@@ -1,6 +1,6 @@
 /**
  * `docker build` and its relatives as command words: which Dockerfile (`-f`), which context (the
- * positional argument) and which stage (`--target`). Covers `docker build`, `docker image build`,
+ * positional argument), which stage (`--target`) and which names (`-t`). Covers `docker build`, `docker image build`,
  * `docker buildx build` (and `b`), `podman`/`nerdctl build`, `buildah bud`/`build`.
  */
 
@@ -10,6 +10,8 @@ export interface DockerBuildCall {
   /** The context argument as written; undefined when the words name none. */
   context: string | undefined;
   target: string | undefined;
+  /** Every `-t`/`--tag` as written. */
+  tags: string[];
 }
 
 /** Flags that take no value; any other flag without `=` takes the next word. */
@@ -72,6 +74,7 @@ export function dockerBuildCall(words: readonly string[]): DockerBuildCall | und
 function buildArgs(args: readonly string[]): DockerBuildCall {
   let file: string | undefined;
   let target: string | undefined;
+  const tags: string[] = [];
   const positionals: string[] = [];
   for (let k = 0; k < args.length; k++) {
     const a = args[k] as string;
@@ -87,14 +90,16 @@ function buildArgs(args: readonly string[]): DockerBuildCall {
     const name = eq === -1 ? a : a.slice(0, eq);
     let value: string | undefined;
     if (eq !== -1) value = a.slice(eq + 1);
-    else if (/^-f.+/.test(a)) value = a.slice(2);
+    else if (/^-[ft].+/.test(a)) value = a.slice(2);
     else if (!BOOLEAN_FLAGS.has(a)) value = args[++k];
-    if (name === "-f" || name === "--file") file = value;
-    else if (name === "--target") target = value;
+    if (/^-f.+/.test(a) || name === "-f" || name === "--file") file = value;
+    else if (/^-t.+/.test(a) || name === "-t" || name === "--tag") {
+      if (value !== undefined) tags.push(value);
+    } else if (name === "--target") target = value;
   }
   // One context; words that are whole unknown variables (`$(OCI_BUILD_ARGS)`) expand to flags.
   const context = positionals.at(-1);
-  return { file, context, target };
+  return { file, context, target, tags };
 }
 
 /** The Dockerfile a build uses without `-f`: `Dockerfile` at the root of its context. */

@@ -1,9 +1,9 @@
 import { posix } from "node:path";
 import type { DockerBuild, RepoModel } from "../../types.js";
-import { gitlabBuilds, scriptBuilds, stepBuilds } from "./command-sources.js";
+import { gitlabBuilds, scriptBuilds, stepBuilds, woodpeckerBuilds } from "./command-sources.js";
 import { composeBuilds, devcontainerBuilds, goreleaserBuilds } from "./declared.js";
 import type { Declared } from "./declared.js";
-import { hasVariables, matchPattern, repoPath, substitute } from "./path-pattern.js";
+import { hasVariables, imageGlob, matchPattern, repoPath, substitute } from "./path-pattern.js";
 
 type Sources = Pick<
   RepoModel,
@@ -15,6 +15,7 @@ type Sources = Pick<
   | "actions"
   | "gitlab"
   | "gitlabIncludes"
+  | "woodpeckers"
   | "scripts"
   | "goreleasers"
 >;
@@ -22,7 +23,8 @@ type Sources = Pick<
 /**
  * Which Dockerfile is built with which context, from every file that says so: compose `build`,
  * devcontainer.json `build`, workflow steps (build-push-action, `docker build` in `run`),
- * GitLab scripts, Makefile recipes, shell scripts and GoReleaser `dockers`.
+ * GitLab scripts, Woodpecker steps (docker plugins, `commands`), Makefile recipes, shell scripts
+ * and GoReleaser `dockers`.
  *
  * A Dockerfile at the repo root that nothing builds is taken to be built with the root as its
  * context (`docker build .`, or `-f Dockerfile.dev .`): with the file at the top, no other
@@ -40,6 +42,7 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
     ...devcontainerBuilds(model.devcontainers),
     ...stepBuilds(model.workflows, model.actions),
     ...gitlabBuilds(gitlab),
+    ...woodpeckerBuilds(model.woodpeckers),
     ...scriptBuilds(model.scripts),
     ...goreleaserBuilds(model.goreleasers, has),
   ];
@@ -47,7 +50,10 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
   const builds = new Map<string, DockerBuild>();
   const add = (b: Omit<DockerBuild, "dockerignore">) => {
     const key = `${b.dockerfile}\0${b.context ?? ""}\0${b.source.file}\0${b.source.line}`;
-    if (!builds.has(key)) builds.set(key, { ...b, dockerignore: dockerignoreFor(b, ignores) });
+    const seen = builds.get(key);
+    // One script line run by several calls tags what each call's arguments make.
+    if (seen) seen.images = [...new Set([...seen.images, ...b.images])];
+    else builds.set(key, { ...b, dockerignore: dockerignoreFor(b, ignores) });
   };
   for (const d of declared) {
     for (const { path, bindings } of matchPattern(d.dockerfile, known)) {
@@ -62,13 +68,19 @@ export function resolveBuilds(model: Sources): DockerBuild[] {
         context,
         source: d.source,
         ...(d.target ? { target: d.target } : {}),
+        images: [...new Set(d.images.flatMap((i) => imageGlob(i, bindings) ?? []))],
       });
     }
   }
   const built = new Set([...builds.values()].map((b) => b.dockerfile));
   for (const path of known) {
     if (posix.dirname(path) === "." && !built.has(path)) {
-      add({ dockerfile: path, context: ".", source: { kind: "default", file: path, line: 1 } });
+      add({
+        dockerfile: path,
+        context: ".",
+        source: { kind: "default", file: path, line: 1 },
+        images: [],
+      });
     }
   }
   return [...builds.values()].sort(

@@ -70,6 +70,28 @@ export function substitute(s: string, bindings: ReadonlyMap<string, string>): st
   return unbound ? undefined : out;
 }
 
+/**
+ * An image name a build tags, with the variables the Dockerfile's match bound replaced by their
+ * values and every other variable by a `*` glob (`grafana/$(COMPONENT)-debug` built from
+ * `cmd/tempo/Dockerfile_debug` is `grafana/tempo-debug`; `registry.example.com/org/app:{{ .Version }}` is
+ * `registry.example.com/org/app:*`). Undefined when the repository name would have nothing literal left
+ * (`$IMAGE`, `org/$(NAME):$(TAG)`): a glob that names any image says nothing.
+ */
+export function imageGlob(
+  image: string,
+  bindings: ReadonlyMap<string, string>,
+): string | undefined {
+  const out = image
+    .trim()
+    .replace(VARIABLE, (v) => bindings.get(v) ?? "*")
+    .replace(/\*+/g, "*");
+  if (out === "" || /\s/.test(out)) return undefined;
+  const named = out.split("@")[0] ?? out;
+  const last = named.slice(named.lastIndexOf("/") + 1);
+  const name = last.split(":")[0] ?? last;
+  return /[a-z0-9]/i.test(name) ? out : undefined;
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, (c) => `\\${c}`);
 }

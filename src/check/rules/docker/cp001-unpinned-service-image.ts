@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from "../../types.js";
 import { composeServices, serviceImage } from "./util/compose.js";
 import { isUnpinned, parseImageRef } from "./util/image-ref.js";
-import { imageKey, locallyBuiltImages, namesOwnBuild } from "./util/local-images.js";
+import { builtLocally } from "./util/local-images.js";
 
 export const CP001: Rule = {
   id: "CP001",
@@ -14,9 +14,11 @@ export const CP001: Rule = {
       'the old one cannot read, and "works on my machine" follows.',
     fix:
       "Pin a version (postgres:17.6, redis:8.2.1), the same one production runs. Only pulled " +
-      "images count: a service that `build:`s its image, an image another service builds or a " +
-      "script tags with `docker build -t`, and images chosen through ${VARIABLES} are not " +
-      "reported.",
+      "images count: a service that `build:`s its image, an image the repo builds (another " +
+      "service's build, `docker build -t` in a script or Makefile, a workflow's or " +
+      "GoReleaser's tags, also under a templated tag), an image in the repo's own namespace " +
+      "used beside the Dockerfile that builds it, and images chosen through ${VARIABLES} are " +
+      "not reported.",
     example: {
       file: "compose.yaml",
       bad: "services:\n  db:\n    image: postgres\n",
@@ -25,7 +27,6 @@ export const CP001: Rule = {
   },
   check({ model }) {
     const out: RuleFinding[] = [];
-    const built = locallyBuiltImages(model);
     for (const compose of model.composes) {
       for (const service of composeServices(compose)) {
         const image = serviceImage(service);
@@ -34,7 +35,7 @@ export const CP001: Rule = {
         const ref = parseImageRef(image);
         const interpolated = image.includes("$") && ref?.tag !== "latest";
         if (!ref || interpolated || !isUnpinned(ref)) continue;
-        if (built.has(imageKey(image)) || namesOwnBuild(model, image, compose.path)) continue;
+        if (builtLocally(model, image, compose.path)) continue;
         out.push({
           file: compose.path,
           line: compose.lineOf(["services", service.name, "image"]),

@@ -99,6 +99,32 @@ export function serviceImage(service: ComposeService): string | undefined {
   return typeof image === "string" ? image : undefined;
 }
 
+/**
+ * Whether a service's `user:` is set to someone other than root: a name or uid that is not
+ * `root`/`0`, or the host user's through variables (`${UID}:${GID}`, a default taken as given).
+ */
+export function runsAsNonRootUser(service: ComposeService): boolean {
+  const v = service.data.user;
+  if (typeof v !== "string" && typeof v !== "number") return false;
+  const user = String(v)
+    .replace(/\$\{[A-Za-z_]\w*:?-([^}]*)\}/g, "$1")
+    .split(":")[0]
+    ?.trim();
+  return user !== undefined && user !== "" && user !== "root" && user !== "0";
+}
+
+/** Whether a service mounts the Docker (or Podman) socket, in either volume syntax. */
+export function mountsDockerSocket(service: ComposeService): boolean {
+  const volumes = service.data.volumes;
+  if (!Array.isArray(volumes)) return false;
+  const socket = /(?:docker|podman)\.sock\b/;
+  return volumes.some((v) =>
+    typeof v === "string"
+      ? socket.test(v)
+      : isRecord(v) && [v.source, v.target].some((p) => typeof p === "string" && socket.test(p)),
+  );
+}
+
 /** A healthcheck that runs: present and not `disable: true` / `test: ["NONE"]`. */
 export function hasHealthcheck(service: ComposeService): boolean {
   const hc = service.data.healthcheck;

@@ -55,7 +55,7 @@ export function shipsGoToolchain(ref: ImageRef): boolean {
   return isGolangImage(ref) || (ref.name === "go" && ref.path.includes("/"));
 }
 
-function isDistroless(ref: ImageRef): boolean {
+export function isDistroless(ref: ImageRef): boolean {
   return ref.path.startsWith("distroless/") || ref.path.includes("/distroless/");
 }
 
@@ -68,6 +68,17 @@ export function isShellless(ref: ImageRef): boolean {
 /** No libc: scratch and distroless static (base/cc carry glibc). */
 export function isStaticRuntime(ref: ImageRef): boolean {
   return isScratch(ref) || (isDistroless(ref) && ref.name.startsWith("static"));
+}
+
+/**
+ * Official images that set no user, so that an image on them without USER runs as root; from
+ * Docker Hub or a mirror of its library (`<mirror>/library/alpine`).
+ */
+const NO_USER_BASES = new Set(["alpine", "debian", "ubuntu", "busybox", "golang"]);
+
+export function setsNoUser(ref: ImageRef): boolean {
+  const official = ref.path === ref.name || ref.path.endsWith(`library/${ref.name}`);
+  return isScratch(ref) || (official && NO_USER_BASES.has(ref.name));
 }
 
 /** distroless `:nonroot` and `:debug-nonroot` set user 65532 in the image config. */

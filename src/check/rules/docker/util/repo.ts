@@ -1,7 +1,8 @@
 import { posix } from "node:path";
 import type { DockerfileModel, GoModModel, RepoModel, StructuredFile } from "../../../types.js";
 import type { ComposeService } from "./compose.js";
-import { isRecord } from "./compose.js";
+import { composeServices, isRecord, serviceImage } from "./compose.js";
+import { imageMatches, ownImageBeside } from "./local-images.js";
 import { commandWords } from "./run-script.js";
 import { chainOf, finalStage, stageGraph } from "./stages.js";
 import type { Stage } from "./stages.js";
@@ -56,6 +57,50 @@ export function serviceBuild(
     return { dockerfile, stage, context: ctx };
   }
   return undefined;
+}
+
+export interface RunningService {
+  compose: StructuredFile;
+  service: ComposeService;
+}
+
+/**
+ * The compose services that run a Dockerfile's stage (its final one unless told): those that
+ * `build:` it, and those without `build:` whose `image:` is a name the repo's builds of the
+ * Dockerfile tag, or an image of the repo's own namespace beside it (ownImageBeside).
+ */
+export function servicesRunning(
+  model: RepoModel,
+  file: DockerfileModel,
+  stage = finalStage(stageGraph(file)),
+): RunningService[] {
+  const last = finalStage(stageGraph(file));
+  // The names of builds of that stage: a build's `--target`, else the last stage.
+  const names = model.builds.flatMap((b) =>
+    b.dockerfile === file.path &&
+    (b.target === undefined ? stage === last : b.target.toLowerCase() === stage?.name)
+      ? b.images
+      : [],
+  );
+  const out: RunningService[] = [];
+  for (const compose of model.composes) {
+    for (const service of composeServices(compose)) {
+      if (service.data.build !== undefined) {
+        const built = serviceBuild(model, compose, service);
+        if (built?.dockerfile === file && built.stage === stage) out.push({ compose, service });
+        continue;
+      }
+      const image = serviceImage(service);
+      if (image === undefined) continue;
+      if (
+        names.some((n) => imageMatches(n, image)) ||
+        (stage === last && ownImageBeside(model, image, compose.path, file.path))
+      ) {
+        out.push({ compose, service });
+      }
+    }
+  }
+  return out;
 }
 
 /** The last ENTRYPOINT and CMD of a stage's chain, as words. */

@@ -2,8 +2,11 @@ import { posix } from "node:path";
 import type { DockerfileModel, RepoModel } from "../../../types.js";
 import { dockerfileRole } from "./image-role.js";
 import { imageEntrypointCmd, isDevContainerDockerfile, runsDelve } from "./repo.js";
+import { expandVars } from "./expand.js";
 import { runCommands } from "./run-script.js";
-import { chainOf, finalStage, scopeAtEnd, stageGraph } from "./stages.js";
+import { contextCopy } from "./sources.js";
+import { chainOf, finalStage, scopeAtEnd, stageGraph, walkChain } from "./stages.js";
+import type { Stage, StageGraph } from "./stages.js";
 
 /**
  * Why a Dockerfile's final image is not a service that gets deployed, if it is not: production
@@ -55,8 +58,11 @@ const DROPS =
  * or its entrypoint script (found in the repo) switches user with one of them or `su … -c`,
  * typically after fixing the ownership of a mounted volume.
  */
-export function dropsPrivileges(model: RepoModel, file: DockerfileModel): boolean {
-  const last = finalStage(stageGraph(file));
+export function dropsPrivileges(
+  model: RepoModel,
+  file: DockerfileModel,
+  last = finalStage(stageGraph(file)),
+): boolean {
   if (!last) return false;
   const installs = chainOf(last).some((s) =>
     s.instructions.some((ins) => {
@@ -70,16 +76,78 @@ export function dropsPrivileges(model: RepoModel, file: DockerfileModel): boolea
     }),
   );
   if (installs) return true;
-  const script = imageEntrypointCmd(last).entrypoint[0];
-  const text = script === undefined ? undefined : repoFileFor(model, file, script);
+  const { entrypoint, cmd } = imageEntrypointCmd(last);
+  const script = startScript(entrypoint.length > 0 ? entrypoint : cmd);
+  const text = script === undefined ? undefined : repoFileFor(model, file, last, script);
   return text !== undefined && DROPS.test(text);
 }
 
+const INITS = /(?:^|\/)(?:tini|tini-static|dumb-init|catatonit)$/;
+
 /**
- * The repo file an image path most likely came from: the longest suffix of the path that exists
- * beside the Dockerfile or at the repo root (`/usr/local/app/entrypoint.sh` -> `entrypoint.sh`).
+ * The script a command starts: its first word, past an init (`tini --`, `dumb-init`) and a
+ * shell that runs a script file (`sh /entrypoint.sh`, not `sh -c`).
  */
-function repoFileFor(model: RepoModel, file: DockerfileModel, path: string): string | undefined {
+function startScript(words: readonly string[]): string | undefined {
+  let i = 0;
+  if (INITS.test(words[i] ?? "")) {
+    i++;
+    while (words[i]?.startsWith("-")) if (words[i++] === "--") break;
+  }
+  if (SHELLS.test(words[i] ?? "") && words[i + 1] !== undefined && !words[i + 1]?.startsWith("-"))
+    i++;
+  return words[i];
+}
+
+interface ContextCopy {
+  sources: string[];
+  /** Absolute, normalized. */
+  dest: string;
+  /** Several sources or a trailing slash: the destination is a directory. */
+  intoDir: boolean;
+}
+
+/**
+ * The repo file an image path most likely came from. First through the COPY/ADD instructions
+ * from the build context in the final stage's chain, the last one that puts something at the
+ * path winning: a file copied to it (or into its directory), or a directory copied above it
+ * (`COPY /scripts/dist/ /scripts/` puts scripts/dist/entrypoint.sh at /scripts/entrypoint.sh).
+ * Sources are relative to the contexts the repo builds the Dockerfile with, else to the
+ * Dockerfile's directory or the repo root. Failing that, the longest suffix of the path that
+ * exists beside the Dockerfile or at the repo root (`/usr/local/app/entrypoint.sh` ->
+ * `entrypoint.sh`).
+ */
+function repoFileFor(
+  model: RepoModel,
+  file: DockerfileModel,
+  last: Stage,
+  path: string,
+): string | undefined {
+  const read = (p: string) => model.readFile?.(posix.normalize(p));
+  const { copies, workdir } = contextCopies(stageGraph(file), last);
+  const target = posix.isAbsolute(path)
+    ? posix.normalize(path)
+    : workdir === undefined
+      ? undefined
+      : posix.join(workdir, path);
+  if (target !== undefined) {
+    const contexts = [
+      ...new Set(
+        model.builds.flatMap((b) =>
+          b.dockerfile === file.path && b.context !== undefined ? [b.context] : [],
+        ),
+      ),
+    ];
+    if (contexts.length === 0) contexts.push(posix.dirname(file.path), ".");
+    for (const copy of [...copies].reverse()) {
+      for (const source of copySourcesFor(copy, target)) {
+        for (const ctx of contexts) {
+          const text = read(posix.join(ctx, source));
+          if (text !== undefined) return text;
+        }
+      }
+    }
+  }
   const parts = path
     .replace(/^\.?\/+/, "")
     .split("/")
@@ -88,9 +156,75 @@ function repoFileFor(model: RepoModel, file: DockerfileModel, path: string): str
   for (let i = 0; i < parts.length; i++) {
     const rest = parts.slice(i).join("/");
     for (const base of [dir, "."]) {
-      const text = model.readFile?.(posix.normalize(posix.join(base, rest)));
+      const text = read(posix.join(base, rest));
       if (text !== undefined) return text;
     }
   }
   return undefined;
+}
+
+/** The chain's COPY/ADD from the context with absolute destinations, and the final WORKDIR. */
+function contextCopies(
+  graph: StageGraph,
+  last: Stage,
+): { copies: ContextCopy[]; workdir: string | undefined } {
+  const copies: ContextCopy[] = [];
+  // undefined once a WORKDIR names a variable with no known value.
+  let workdir: string | undefined = "/";
+  walkChain(graph, last, (ins, scope) => {
+    const keyword = ins.getKeyword();
+    if (keyword === "WORKDIR") {
+      const e = expandVars(ins.getArgumentsContent() ?? "", scope);
+      const dir = e.value.trim();
+      if (!e.resolved) workdir = undefined;
+      else if (posix.isAbsolute(dir)) workdir = posix.normalize(dir);
+      else if (workdir !== undefined) workdir = posix.join(workdir, dir);
+      return;
+    }
+    const copy = contextCopy(ins);
+    if (!copy || copy.sources.length === 0) return;
+    const e = expandVars(copy.dest, scope);
+    if (!e.resolved) return;
+    const dest = posix.isAbsolute(e.value)
+      ? posix.normalize(e.value)
+      : workdir === undefined
+        ? undefined
+        : posix.join(workdir, e.value);
+    if (dest === undefined) return;
+    const sources = copy.sources.map((src) => expandVars(src, scope).value);
+    const intoDir = copy.sources.length > 1 || /\/\.?$/.test(e.value);
+    copies.push({ sources, dest: dest.replace(/(.)\/+$/, "$1"), intoDir });
+  });
+  return { copies, workdir };
+}
+
+/** Context paths (no leading slash) that a COPY would have put at `target`, if any. */
+function copySourcesFor(copy: ContextCopy, target: string): string[] {
+  const out: string[] = [];
+  for (const src of copy.sources) {
+    const source = posix.normalize(src.replace(/^\/+/, "") || ".").replace(/\/+$/, "");
+    const under = copy.dest === "/" ? "/" : `${copy.dest}/`;
+    if (/[*?[]/.test(source)) {
+      // `COPY scripts/*.sh /usr/local/bin/`: the matching files land in the destination.
+      const name = posix.basename(target);
+      if (posix.dirname(target) === copy.dest && globRegExp(posix.basename(source)).test(name)) {
+        out.push(posix.join(posix.dirname(source), name));
+      }
+      continue;
+    }
+    // A directory's contents go under the destination.
+    if (target.startsWith(under)) out.push(posix.join(source, target.slice(under.length)));
+    // A file goes to the destination, or into it when it is a directory.
+    const fileAt = copy.intoDir ? posix.join(copy.dest, posix.basename(source)) : copy.dest;
+    if (fileAt === target) out.push(source);
+  }
+  return out;
+}
+
+function globRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${body}$`);
 }

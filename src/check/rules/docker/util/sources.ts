@@ -14,20 +14,31 @@ export function instructionFlag(ins: Instruction, name: string): string | undefi
   return flag === undefined ? undefined : (flag.getValue() ?? "");
 }
 
-/** The source arguments of a COPY/ADD from the build context (none with --from; no URLs). */
-export function contextSources(ins: Instruction): string[] {
+/**
+ * A COPY/ADD from the build context: its sources (no URLs or git repositories, which ADD also
+ * fetches) and its destination as written. Undefined with --from, for heredocs, and for
+ * anything that is not COPY/ADD.
+ */
+export function contextCopy(ins: Instruction): { sources: string[]; dest: string } | undefined {
   const keyword = ins.getKeyword();
-  if (keyword !== "COPY" && keyword !== "ADD") return [];
+  if (keyword !== "COPY" && keyword !== "ADD") return undefined;
   const copy = ins as Copy;
-  if (instructionFlag(ins, "from") !== undefined) return [];
+  if (instructionFlag(ins, "from") !== undefined) return undefined;
   const json = copy.getJSONStrings();
   const args =
     json.length > 0
       ? (execForm(`[${json.map((j) => j.getValue()).join(",")}]`) ?? [])
       : copy.getArguments().map((a) => a.getValue());
-  if (args.some((a) => a.startsWith("<<"))) return [];
-  // ADD also fetches URLs and git repositories, which are not in the build context.
-  return args.slice(0, -1).filter((a) => !/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(a));
+  if (args.some((a) => a.startsWith("<<"))) return undefined;
+  const dest = args.at(-1);
+  if (dest === undefined || args.length < 2) return undefined;
+  const sources = args.slice(0, -1).filter((a) => !/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(a));
+  return { sources, dest };
+}
+
+/** The source arguments of a COPY/ADD from the build context (none with --from; no URLs). */
+export function contextSources(ins: Instruction): string[] {
+  return contextCopy(ins)?.sources ?? [];
 }
 
 /** Go sources or a directory that may hold them, as opposed to go.mod/go.sum or a plain file. */
