@@ -334,3 +334,28 @@ describe("CP003 with a restart policy, and what the dependency is", () => {
     expect(await runRule(CP003, { "compose.yaml": compose })).toEqual([]);
   });
 });
+
+describe("an idle development service, through the repo's own base image", () => {
+  it("waits for nothing, so CP003 is silent and CP002 a note", async () => {
+    const files = {
+      "docker/develop/Dockerfile": lines(
+        "FROM ubuntu:24.04",
+        'ENTRYPOINT ["/scripts/entrypoint.sh"]',
+        'CMD ["tail", "-f", "/dev/null"]',
+      ),
+      Dockerfile: lines("FROM example/develop:2411", "COPY . /src"),
+      Makefile: "develop:\n\tdocker build -t example/develop:2411 docker/develop\n",
+      "compose.yaml": lines(
+        "services:",
+        "  app:",
+        "    build: .",
+        "    depends_on:",
+        "      - db",
+        "  db:",
+        "    image: mariadb:11",
+      ),
+    };
+    expect(await runRule(CP003, files)).toEqual([]);
+    expect((await runRule(CP002, files)).map((f) => f.severity)).toEqual(["note"]);
+  });
+});

@@ -12,6 +12,7 @@ import {
   words,
 } from "./util/compose.js";
 import type { ComposeService } from "./util/compose.js";
+import { serviceIdles } from "./util/repo.js";
 
 const JOB_NAME = /[-_](?:init|setup|seed|migrate|migrations?|bootstrap|provision|job)$/i;
 
@@ -63,7 +64,11 @@ export const CP002: Rule = {
     // for (test fixtures started by hand) is worth a note, not a failing check.
     for (const compose of model.composes) {
       // Service names mean something only within one compose project.
-      const waitedFor = new Set(projectFiles(model, compose).flatMap(dependedOn));
+      const waitedFor = new Set(
+        projectFiles(model, compose).flatMap((f) =>
+          dependedOn(f, (svc) => serviceIdles(model, f, svc)),
+        ),
+      );
       for (const service of composeServices(compose)) {
         const image = serviceImage(service);
         // `extends` may supply the healthcheck from a file we do not follow.
@@ -77,7 +82,7 @@ export const CP002: Rule = {
           message:
             `service ${service.name} (${image}) has no healthcheck, so compose cannot make a ` +
             `service wait until the ${backingKind(image)} accepts connections; add a healthcheck` +
-            (waited ? "" : " (a note: no service depends on it yet)"),
+            (waited ? "" : " (a note: no service that connects at start-up depends on it)"),
         });
       }
     }

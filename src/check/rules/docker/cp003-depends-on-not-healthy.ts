@@ -3,7 +3,6 @@ import {
   backingKind,
   composeServices,
   isDatabaseImage,
-  isIdle,
   isRecord,
   restartPolicy,
   serviceImage,
@@ -11,6 +10,7 @@ import {
   words,
 } from "./util/compose.js";
 import type { ComposeService } from "./util/compose.js";
+import { serviceIdles } from "./util/repo.js";
 
 export const CP003: Rule = {
   id: "CP003",
@@ -45,7 +45,7 @@ export const CP003: Rule = {
       for (const service of composeServices(compose)) {
         // A container that only sleeps (a dev container) connects to nothing at start-up: for
         // it, started is ready enough, and a kept database may have no healthcheck to wait for.
-        if (isIdle(service) || waitsByItself(service)) continue;
+        if (serviceIdles(model, compose, service) || waitsByItself(service)) continue;
         const deps = service.data.depends_on;
         const base = ["services", service.name, "depends_on"];
         // A restart policy brings a service that started too early back until its first

@@ -256,10 +256,13 @@ export function restartPolicy(v: unknown): string | undefined {
  * container) waits for nothing to be ready, so its dependencies do not count, nor do
  * those of a service that restarts until it connects.
  */
-export function dependedOn(file: StructuredFile): string[] {
+export function dependedOn(
+  file: StructuredFile,
+  idles: (svc: ComposeService) => boolean = isIdle,
+): string[] {
   return composeServices(file).flatMap((svc) => {
     // An idle container connects to nothing; one that restarts retries until it connects.
-    if (isIdle(svc) || restartPolicy(svc.data.restart)) return [];
+    if (idles(svc) || restartPolicy(svc.data.restart)) return [];
     const deps = svc.data.depends_on;
     if (Array.isArray(deps)) return deps.filter((d): d is string => typeof d === "string");
     return isRecord(deps) ? Object.keys(deps) : [];

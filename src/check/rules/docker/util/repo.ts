@@ -1,10 +1,10 @@
 import { posix } from "node:path";
 import type { DockerfileModel, GoModModel, RepoModel, StructuredFile } from "../../../types.js";
 import type { ComposeService } from "./compose.js";
-import { composeServices, isRecord, serviceImage } from "./compose.js";
-import { imageMatches, ownImageBeside } from "./local-images.js";
+import { composeServices, isIdle, isRecord, serviceImage, words } from "./compose.js";
+import { buildsOfImage, imageMatches, ownImageBeside } from "./local-images.js";
 import { commandWords } from "./run-script.js";
-import { chainOf, finalStage, stageGraph } from "./stages.js";
+import { chainOf, finalStage, rootOf, stageGraph } from "./stages.js";
 import type { Stage } from "./stages.js";
 
 /** Links between a repo's Dockerfiles, compose files and go.mod files. */
@@ -133,4 +133,48 @@ export function delveListenPort(words: readonly string[]): number | undefined {
   const m = /(?:--listen|-l)(?:=|\s+)(\S+)/.exec(joined);
   const port = m?.[1] ? /:(\d+)$/.exec(m[1])?.[1] : undefined;
   return port === undefined ? undefined : Number(port);
+}
+
+const IDLE = /^(?:\S*\/)?(?:tail -f \/dev\/null|sleep (?:infinity|inf))$/;
+
+/**
+ * Whether a compose service only idles (a development container to exec into): its own
+ * `command`, else the CMD of the image it builds or runs — followed through the repo's own base
+ * images when a Dockerfile sets none (photoprism's dev service builds FROM photoprism/develop,
+ * whose Dockerfile ends with `CMD ["tail", "-f", "/dev/null"]`). An entrypoint script before an
+ * idle CMD runs it after its set-up.
+ */
+export function serviceIdles(
+  model: RepoModel,
+  compose: StructuredFile,
+  service: ComposeService,
+): boolean {
+  if (isIdle(service)) return true;
+  if (words(service.data.command) !== undefined) return false;
+  if (words(service.data.entrypoint) !== undefined) return false;
+  let stage = serviceBuild(model, compose, service)?.stage;
+  const image = serviceImage(service);
+  if (!stage && image !== undefined) stage = stageOfImage(model, image);
+  const cmd = stage ? inheritedCommand(model, stage, 0) : undefined;
+  return cmd !== undefined && IDLE.test(cmd.join(" "));
+}
+
+/** The stage the repo builds under an image name, when one build tags it. */
+function stageOfImage(model: RepoModel, image: string): Stage | undefined {
+  const build = buildsOfImage(model, image)[0];
+  const file = build && model.dockerfiles.find((d) => d.path === build.dockerfile);
+  if (!file) return undefined;
+  const graph = stageGraph(file);
+  const target = build.target?.toLowerCase();
+  return target ? graph.stages.find((s) => s.name === target) : finalStage(graph);
+}
+
+/** The CMD an image ends up with, looking into the repo's own base images for one. */
+function inheritedCommand(model: RepoModel, stage: Stage, depth: number): string[] | undefined {
+  const { cmd } = imageEntrypointCmd(stage);
+  if (cmd.length > 0) return cmd;
+  const base = rootOf(stage).image;
+  if (!base || depth >= 4) return undefined;
+  const parent = stageOfImage(model, base.raw);
+  return parent ? inheritedCommand(model, parent, depth + 1) : undefined;
 }
