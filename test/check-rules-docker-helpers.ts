@@ -13,3 +13,19 @@ export const where = (findings: readonly RuleFinding[]) =>
 
 /** A file from lines, so a test can read line numbers off the array index + 1. */
 export const lines = (...ls: string[]) => `${ls.join("\n")}\n`;
+
+/** A go.mod with one dependency, so that Dockerfile rules have modules to download. */
+export const GOMOD = lines(
+  "module example.com/app",
+  "",
+  "go 1.25.0",
+  "",
+  "require github.com/google/uuid v1.6.0",
+);
+
+/** A repo with that go.mod and the given Dockerfile. */
+export const repo = (dockerfile: string, extra: Record<string, string> = {}) => ({
+  "go.mod": GOMOD,
+  Dockerfile: dockerfile,
+  ...extra,
+});

@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DF003 } from "../src/check/rules/docker/df003-sources-before-mod-download.js";
 import { DF004 } from "../src/check/rules/docker/df004-no-cache-mount.js";
-import { lines, runRule, where } from "./check-rules-docker-helpers.js";
+import { GOMOD, lines, repo, runRule, where } from "./check-rules-docker-helpers.js";
 
 /** Stage graphs real repos build: a separate modules stage, copied module caches, replace dirs. */
-
-const GOMOD = lines(
-  "module example.com/app",
-  "",
-  "go 1.25.0",
-  "",
-  "require github.com/google/uuid v1.6.0",
-);
-
-const repo = (dockerfile: string, extra: Record<string, string> = {}) => ({
-  "go.mod": GOMOD,
-  Dockerfile: dockerfile,
-  ...extra,
-});
 
 /** A modules stage that downloads into its layer, and a build stage that copies /go/pkg. */
 const MODULES_STAGE = lines(

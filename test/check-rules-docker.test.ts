@@ -5,22 +5,7 @@ import { DF003 } from "../src/check/rules/docker/df003-sources-before-mod-downlo
 import { DF004 } from "../src/check/rules/docker/df004-no-cache-mount.js";
 import { DF005 } from "../src/check/rules/docker/df005-cgo-on-static-runtime.js";
 import { DF006 } from "../src/check/rules/docker/df006-runs-as-root.js";
-import { lines, runRule, where } from "./check-rules-docker-helpers.js";
-
-const GOMOD = lines(
-  "module example.com/app",
-  "",
-  "go 1.25.0",
-  "",
-  "require github.com/google/uuid v1.6.0",
-);
-
-/** A repo with a go.mod that has dependencies and the given Dockerfile. */
-const repo = (dockerfile: string, extra: Record<string, string> = {}) => ({
-  "go.mod": GOMOD,
-  Dockerfile: dockerfile,
-  ...extra,
-});
+import { GOMOD, lines, repo, runRule, where } from "./check-rules-docker-helpers.js";
 
 const GOOD_MULTI_STAGE = lines(
   "FROM golang:1.26.8 AS build",
