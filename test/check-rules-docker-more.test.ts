@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DF002 } from "../src/check/rules/docker/df002-unpinned-base-image.js";
 import { DF007 } from "../src/check/rules/docker/df007-shell-form-on-shellless-image.js";
 import { DF008 } from "../src/check/rules/docker/df008-credentials-in-env-arg.js";
 import { DF009 } from "../src/check/rules/docker/df009-go-install-unpinned.js";
@@ -286,5 +287,22 @@ describe("ADD in a Dockerfile", () => {
     expect(where(await runRule(DF010, { Dockerfile: df, "go.mod": gomod("1.26") }))).toEqual([
       "Dockerfile:6",
     ]);
+  });
+});
+
+describe("DF002 on golang variant tags, distroless and build arguments", () => {
+  it("reports golang:alpine, pins distroless by digest, and says `through` only for an ARG tag", async () => {
+    const df = lines(
+      "ARG ARCH=amd64",
+      "FROM golang:alpine AS build",
+      "FROM golang:1.26.8-alpine AS ok",
+      "FROM gcr.io/distroless/static-debian13",
+      "FROM quay.io/prometheus/busybox-linux-${ARCH}:latest",
+    );
+    const f = await runRule(DF002, { Dockerfile: df });
+    expect(f.map((x) => x.line)).toEqual([2, 4, 5]);
+    expect(f[0]?.message).toContain("names no Go version (:alpine is the newest Go release)");
+    expect(f[1]?.message).toContain("pin it by digest (distroless images have no version tags)");
+    expect(f[2]?.message).not.toContain("through the build argument");
   });
 });
