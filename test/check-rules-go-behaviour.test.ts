@@ -122,6 +122,11 @@ describe("a language-version go line and an old go command", () => {
     expect(belowGoLineEffect(r, "1.26.0", "auto")).toContain("downloads go1.26.0");
     const newer = { version: "1.24.2", precision: "exact" } as const;
     expect(belowGoLineEffect(newer, "1.26", "auto")).toContain("downloads go1.26.0");
+    // Patch releases after the fix went into Go 1.23 may carry it: no certain failure.
+    const later = { version: "1.22.5", precision: "exact" } as const;
+    expect(belowGoLineEffect(later, "1.26", "auto")).toContain('may try to download "go1.26"');
+    const minor = { version: "1.21", precision: "minor" } as const;
+    expect(belowGoLineEffect(minor, "1.26", "auto")).toContain("may try");
   });
 
   it("CI001 reads go-version-file inside an actions/checkout path", async () => {

@@ -80,11 +80,19 @@ export function belowGoLineEffect(
   // for 1.26.0 instead in Go 1.23 (golang/go#62278): Go 1.21 and 1.22 ask for "go1.26".
   const line = parseGoVersion(goLine);
   const languageOnly = !!line && line.patch === undefined && line.pre === undefined;
+  // The fix (download 1.N.0) is in Go 1.23; later 1.21/1.22 patch releases may carry it too,
+  // so only the releases before it are said to fail for certain.
+  const broken = runner.version.startsWith("1.21")
+    ? !atLeast(runner, "1.21.11")
+    : runner.version.startsWith("1.22") && !atLeast(runner, "1.22.4");
   const switches =
-    languageOnly && !atLeast(runner, "1.23")
-      ? `a go command from before Go 1.23 tries to download "go${goLine}", which does not ` +
-        'exist ("toolchain not available"; golang/go#62278), so the job fails'
-      : `the go command downloads go${release} and runs it instead, so Go ${run} never runs`;
+    !languageOnly || atLeast(runner, "1.23")
+      ? `the go command downloads go${release} and runs it instead, so Go ${run} never runs`
+      : broken
+        ? `Go ${run} tries to download "go${goLine}", which does not exist ("toolchain not ` +
+          'available"; golang/go#62278, fixed in Go 1.23), so every go command fails'
+        : `Go ${run} may try to download "go${goLine}", which does not exist (golang/go#62278, ` +
+          `fixed in Go 1.23), and fail; write go ${goLine}.0`;
   const local = `with GOTOOLCHAIN=local${localBy ? ` (${localBy})` : ""}`;
   if (mode === "local") return `${local} ${fails}`;
   if (mode === "auto") return `with GOTOOLCHAIN=auto (the default) ${switches}`;
