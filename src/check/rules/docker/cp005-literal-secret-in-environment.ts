@@ -87,7 +87,8 @@ export const CP005: Rule = {
       "paths, URLs without a password and ${VAR} references are settings, not secrets " +
       "(JWT_TOKEN_EXPIRY: 24h). A throwaway password is a note in a compose file, profile or " +
       "directory for tests or local development (test/, tools/, hack/, compose-dev.yml, a " +
-      "header comment saying so, a service built from the checkout), as is a placeholder (`_admin_password_`, `<password>`, " +
+      "header comment saying so, a file only test scripts bring up, a service built from the " +
+      "checkout), as is a placeholder (`_admin_password_`, `<password>`, " +
       "`changeme`) and the password of a service that turns its own authentication off.",
     fix:
       "Interpolate it from the environment or an untracked .env file: " +
