@@ -1,0 +1,152 @@
+import { execFile, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * A daemonless container engine for tests: buildah with vfs storage under a directory the test
+ * owns (never the machine's global configuration), chroot isolation, and the stand-in base
+ * images of test/engines/standins. A missing tool fails the test with what to install.
+ */
+
+const STANDINS = join(import.meta.dirname, "..", "engines", "standins");
+
+export function requireTools(...tools: string[]): void {
+  const missing = tools.filter((t) => {
+    try {
+      execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    throw new Error(
+      `the engine tests need ${missing.join(", ")} (apt-get install ${missing.join(" ")}; .ci/run installs them)`,
+    );
+  }
+}
+
+export interface Engine {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  buildah: (args: string[], cwd?: string) => string;
+  /**
+   * The same, without blocking this process: a build that runs while the test's proxy serves it
+   * must leave the event loop free to read the proxy's log.
+   */
+  buildahAsync: (args: string[], cwd?: string) => Promise<string>;
+  /** The image's root filesystem, mounted until `unmount()`. */
+  mountImage: (image: string) => { root: string; unmount: () => void };
+  close: () => void;
+}
+
+export function startEngine(): Engine {
+  const dir = mkdtempSync(join(tmpdir(), "gopave-engine-"));
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
+  const conf = join(dir, "storage.conf");
+  // buildah 1.28 ignores STORAGE_DRIVER: the driver and roots come from this file.
+  writeFileSync(
+    conf,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
+  );
+  const env = {
+    ...process.env,
+    CONTAINERS_STORAGE_CONF: conf,
+    BUILDAH_ISOLATION: "chroot",
+    // RUN --mount=type=cache directories live under $TMPDIR/buildah-cache: one per engine.
+    TMPDIR: tmp,
+  };
+  const buildah = (args: string[], cwd?: string) =>
+    execFileSync("buildah", args, { env, cwd, encoding: "utf8", maxBuffer: 64 << 20 });
+  const buildahAsync = (args: string[], cwd?: string) =>
+    new Promise<string>((resolve, reject) => {
+      execFile("buildah", args, { env, cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`buildah ${args.join(" ")}: ${err.message}\n${stderr}`))
+          : resolve(stdout),
+      );
+    });
+  return {
+    dir,
+    env,
+    buildah,
+    buildahAsync,
+    mountImage(image) {
+      const ctr = buildah(["from", "--pull=never", image]).trim();
+      const root = buildah(["mount", ctr]).trim();
+      return {
+        root,
+        unmount: () => {
+          buildah(["umount", ctr]);
+          buildah(["rm", ctr]);
+        },
+      };
+    },
+    close() {
+      try {
+        buildah(["rm", "--all"]);
+        buildah(["rmi", "--all", "--force"]);
+      } catch {
+        // Storage is removed below either way.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a stand-in script of test/engines/standins with the engine's storage. */
+export function buildStandIn(engine: Engine, script: string, args: string[]): void {
+  execFileSync("sh", [join(STANDINS, script), ...args], { env: engine.env, stdio: "pipe" });
+}
+
+export interface ServedProxy {
+  url: string;
+  /** Request paths the proxy has logged so far. */
+  paths: () => string[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * `gopave proxy serve` as a user starts it (the CLI, default upstream from the toolchain), on
+ * 127.0.0.1 with a port of its choosing, storing modules in `storage`.
+ */
+export async function serveProxy(bin: string, storage: string): Promise<ServedProxy> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, "proxy", "serve", "--listen", "127.0.0.1:0", "--storage", `file://${storage}`],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proxy serve did not start:\n${err}`)), 30_000);
+    const look = () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err + out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stderr?.on("data", look);
+    child.stdout?.on("data", look);
+    child.on("exit", (code) => reject(new Error(`proxy serve exited (${code}):\n${err}`)));
+  });
+  return {
+    url,
+    paths: () =>
+      (out + err)
+        .split("\n")
+        .flatMap((l) => /"path":"([^"]+)"/.exec(l)?.[1] ?? [])
+        .filter((p) => p !== ""),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
