@@ -37,7 +37,9 @@ execFileSync("sh", [join(standins, "distroless-static.sh"), runtimeBase], { env:
 const proxy = spawn(
   process.execPath,
   [bin, "proxy", "serve", "--listen", "127.0.0.1:0", "--storage", `file://${join(work, "mods")}`],
-  { stdio: ["ignore", "pipe", "pipe"] },
+  // Its request log (stdout) is not read: a pipe nobody reads while a build blocks this process
+  // would fill and stall the proxy. stderr carries only the listening line.
+  { stdio: ["ignore", "ignore", "pipe"] },
 );
 const url = await new Promise((resolve) => {
   let text = "";
@@ -77,25 +79,29 @@ const median = (xs) => {
 };
 const cold = [];
 const warm = [];
-const main = join(repo, "cmd", "api", "main.go");
-for (let i = 0; i < runs; i++) {
-  const tmp = join(work, `tmp${i}`);
-  mkdirSync(tmp);
-  cold.push(build(tmp, `bench-api:cold${i}`));
-  writeFileSync(main, `${readFileSync(main, "utf8")}\n// bench ${i}\n`);
-  warm.push(build(tmp, `bench-api:warm${i}`));
-}
-const images = execFileSync("buildah", ["images", "--format", "{{.Name}}:{{.Tag}} {{.Size}}"], {
-  env: baseEnv,
-  encoding: "utf8",
-});
-proxy.kill("SIGTERM");
+let images = "";
 try {
-  execFileSync("buildah", ["rmi", "--all", "--force"], { env: baseEnv, stdio: "ignore" });
-} catch {
-  // the folder goes below either way
+  const main = join(repo, "cmd", "api", "main.go");
+  for (let i = 0; i < runs; i++) {
+    const tmp = join(work, `tmp${i}`);
+    mkdirSync(tmp);
+    cold.push(build(tmp, `bench-api:cold${i}`));
+    writeFileSync(main, `${readFileSync(main, "utf8")}\n// bench ${i}\n`);
+    warm.push(build(tmp, `bench-api:warm${i}`));
+  }
+  images = execFileSync("buildah", ["images", "--format", "{{.Name}}:{{.Tag}} {{.Size}}"], {
+    env: baseEnv,
+    encoding: "utf8",
+  });
+} finally {
+  proxy.kill("SIGTERM");
+  try {
+    execFileSync("buildah", ["rmi", "--all", "--force"], { env: baseEnv, stdio: "ignore" });
+  } catch {
+    // the folder goes below either way
+  }
+  rmSync(work, { recursive: true, force: true });
 }
-rmSync(work, { recursive: true, force: true });
 
 console.log(`runs: ${runs}; node ${process.version}; buildah, vfs, chroot isolation`);
 console.log("| build (api, linux/amd64) | median s | min s | max s |");
