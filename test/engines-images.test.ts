@@ -18,14 +18,19 @@ import {
   PT_INTERP,
   readElf64,
 } from "./generate-container-elf.js";
-import { buildStandIn, requireTools, serveProxy, startEngine } from "./helpers/engines.js";
-import type { Engine, ServedProxy } from "./helpers/engines.js";
+import { buildStandIn, requireTools, startEngine } from "./helpers/engines.js";
+import type { Engine } from "./helpers/engines.js";
+import { prepareOrdersModules, startLocalUpstream } from "./helpers/local-upstream.js";
+import type { LocalUpstream, OrdersModules } from "./helpers/local-upstream.js";
+import { startGopave } from "./helpers/proxy-e2e-gopave.js";
+import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
 
 /**
  * Proof that the Dockerfile `gopave init` writes for examples/orders builds with a real engine
  * (buildah, chroot isolation, vfs storage), on stand-ins of its base images
- * (test/engines/standins), with the modules fetched through `gopave proxy serve` on the host via
- * the GOPROXY build argument: the runtime image has no shell, runs as 65532, and its binary is
+ * (test/engines/standins), with the modules fetched through gopave's proxy on the host (as
+ * `proxy serve` assembles it, over the local upstream of the example's modules) via the GOPROXY
+ * build argument: the runtime image has no shell, runs as 65532, and its binary is
  * static, for linux/amd64 and linux/arm64; a rebuild after a source change takes every module
  * from the module cache mount.
  */
@@ -35,7 +40,9 @@ const BIN = join(ROOT, "bin", "gopave.js");
 const BUILD_TIMEOUT = 900_000;
 
 let engine: Engine;
-let proxy: ServedProxy;
+let mods: OrdersModules;
+let upstream: LocalUpstream;
+let proxy: Gopave;
 let repo: string;
 let work: string;
 
@@ -99,14 +106,24 @@ beforeAll(async () => {
   const runtimeBase = /^FROM (\S+) AS api$/m.exec(dockerfile)?.[1];
   if (!runtimeBase) throw new Error("the generated Dockerfile has no api stage");
   buildStandIn(engine, "distroless-static.sh", [runtimeBase]);
-  proxy = await serveProxy(BIN, join(work, "modules"));
+  mods = await prepareOrdersModules();
+  upstream = await startLocalUpstream(mods.root);
+  proxy = await startGopave({
+    upstream: upstream.url,
+    trustedSums: [mods.exampleGoSum, mods.goSum],
+  });
 }, BUILD_TIMEOUT);
 
 afterAll(async () => {
   await proxy?.stop();
+  await upstream?.close();
+  mods?.dispose();
   engine?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** The request paths gopave's proxy has logged. */
+const requested = () => proxy.logs().flatMap((l) => (typeof l.path === "string" ? [l.path] : []));
 
 describe("the generated Dockerfile, built with buildah", () => {
   it(
@@ -128,7 +145,7 @@ describe("the generated Dockerfile, built with buildah", () => {
         image.unmount();
       }
       // Every dependency came through the proxy: the .mod and .zip of pgx, for one.
-      const paths = proxy.paths();
+      const paths = requested();
       expect(
         paths.some((p) => p.startsWith("/github.com/jackc/pgx/v5/@v/") && p.endsWith(".zip")),
       ).toBe(true);
@@ -156,14 +173,13 @@ describe("the generated Dockerfile, built with buildah", () => {
   it(
     "rebuilds after a source change with every module from the cache mount",
     async () => {
-      const before = proxy.paths().length;
+      const before = requested().length;
       expect(before).toBeGreaterThan(0);
       const main = join(repo, "cmd", "api", "main.go");
       writeFileSync(main, `${readFileSync(main, "utf8")}\n// touched by the rebuild test\n`);
       await build("api", "linux/amd64", "orders-api:rebuilt");
       expect(
-        proxy
-          .paths()
+        requested()
           .slice(before)
           .filter((p) => p.endsWith(".zip")),
       ).toEqual([]);

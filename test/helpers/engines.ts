@@ -1,5 +1,4 @@
-import { execFile, execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,53 +99,4 @@ export function startEngine(): Engine {
 /** Runs a stand-in script of test/engines/standins with the engine's storage. */
 export function buildStandIn(engine: Engine, script: string, args: string[]): void {
   execFileSync("sh", [join(STANDINS, script), ...args], { env: engine.env, stdio: "pipe" });
-}
-
-export interface ServedProxy {
-  url: string;
-  /** Request paths the proxy has logged so far. */
-  paths: () => string[];
-  stop: () => Promise<void>;
-}
-
-/**
- * `gopave proxy serve` as a user starts it (the CLI, default upstream from the toolchain), on
- * 127.0.0.1 with a port of its choosing, storing modules in `storage`.
- */
-export async function serveProxy(bin: string, storage: string): Promise<ServedProxy> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [bin, "proxy", "serve", "--listen", "127.0.0.1:0", "--storage", `file://${storage}`],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`proxy serve did not start:\n${err}`)), 30_000);
-    const look = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err + out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stderr?.on("data", look);
-    child.stdout?.on("data", look);
-    child.on("exit", (code) => reject(new Error(`proxy serve exited (${code}):\n${err}`)));
-  });
-  return {
-    url,
-    paths: () =>
-      (out + err)
-        .split("\n")
-        .flatMap((l) => /"path":"([^"]+)"/.exec(l)?.[1] ?? [])
-        .filter((p) => p !== ""),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
