@@ -89,3 +89,20 @@ describe("DF009 in every stage, go run included", () => {
     expect(await runRule(DF009, { "go.mod": TOOL_GOMOD, Dockerfile: df })).toEqual([]);
   });
 });
+
+describe("an install in a command continued over several lines", () => {
+  it("is reported on the line it is written on, in a Makefile and in a Dockerfile RUN", async () => {
+    const mk = lines(
+      "tools:",
+      "\tgo install github.com/google/addlicense@v1.2.0 && \\",
+      "\t  go install github.com/vektra/mockery/v3@latest",
+    );
+    expect(where(await check(SH001, { Makefile: mk }))).toEqual(["SH001 Makefile:3"]);
+    const df = lines(
+      "FROM golang:1.26.8 AS debug",
+      "RUN go env GOARCH > /goarch && \\",
+      "    go install github.com/go-delve/delve/cmd/dlv@latest",
+    );
+    expect(dfWhere(await runRule(DF009, { Dockerfile: df }))).toEqual(["Dockerfile:3"]);
+  });
+});

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { ScriptModel } from "../types.js";
 import { logicalLines, shellCommands } from "./shell-words.js";
-import { textFile } from "./text-file.js";
+import { lineHolding, textFile } from "./text-file.js";
 
 const PREFIX_WORDS = /^(?:sudo|env|command|exec|time|nohup|if|then|else|elif|do|while|until|!)$/;
 const GO_NAME = /^GO[A-Z0-9_]*$/;
@@ -69,21 +69,10 @@ export function readScript(path: string, text: string, kind: ScriptModel["kind"]
     }
     // A finding points at the physical line of the install, not where a continued line starts.
     for (const install of model.goInstalls.slice(before)) {
-      install.line = physicalLine(base.lines, n, end, install.target) ?? n;
+      install.line = lineHolding(base.lines, n, end, install.target) ?? n;
     }
   }
   return model;
-}
-
-/** The line between `start` and `end` (1-based) that holds `text`, the first one if several. */
-function physicalLine(
-  lines: readonly string[],
-  start: number,
-  end: number,
-  text: string,
-): number | undefined {
-  for (let i = start; i <= end; i++) if (lines[i - 1]?.includes(text)) return i;
-  return undefined;
 }
 
 function readMakeLine(raw: string, n: number, model: ScriptModel): void {

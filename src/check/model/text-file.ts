@@ -47,3 +47,17 @@ export function readerFailure(path: string, err: unknown): Malformed {
     message: `gopave could not read this file (${what.replace(/\s+/g, " ")}) — a bug in gopave, please report it`,
   };
 }
+
+/**
+ * The first line from `first` to `last` (1-based, inclusive) that holds `text`: a command
+ * continued over several lines is reported where the part it is about is written.
+ */
+export function lineHolding(
+  lines: readonly string[],
+  first: number,
+  last: number,
+  text: string,
+): number | undefined {
+  for (let n = first; n <= last; n++) if (lines[n - 1]?.includes(text)) return n;
+  return undefined;
+}

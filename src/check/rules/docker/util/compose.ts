@@ -140,9 +140,12 @@ export function hasHealthcheck(service: ComposeService): boolean {
  */
 export function isIdle(service: ComposeService): boolean {
   const cmd = words(service.data.command) ?? words(service.data.entrypoint);
-  if (cmd === undefined) return false;
-  const line = cmd.join(" ");
-  return /^(?:sleep (?:infinity|inf)|tail -f \/dev\/null)$/.test(line);
+  return cmd !== undefined && idles(cmd);
+}
+
+/** A command that only waits forever: `sleep infinity`, `tail -f /dev/null` (by path too). */
+export function idles(cmd: readonly string[]): boolean {
+  return /^(?:\S*\/)?(?:tail -f \/dev\/null|sleep (?:infinity|inf))$/.test(cmd.join(" "));
 }
 
 /** `command` / `entrypoint` as words (a string is split on spaces as Compose does). */

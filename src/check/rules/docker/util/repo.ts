@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { DockerfileModel, GoModModel, RepoModel, StructuredFile } from "../../../types.js";
 import type { ComposeService } from "./compose.js";
-import { composeServices, isIdle, isRecord, serviceImage, words } from "./compose.js";
+import { composeServices, idles, isIdle, isRecord, serviceImage, words } from "./compose.js";
 import { buildsOfImage, imageMatches, ownImageBeside } from "./local-images.js";
 import { commandWords } from "./run-script.js";
 import { chainOf, finalStage, rootOf, stageGraph } from "./stages.js";
@@ -135,8 +135,6 @@ export function delveListenPort(words: readonly string[]): number | undefined {
   return port === undefined ? undefined : Number(port);
 }
 
-const IDLE = /^(?:\S*\/)?(?:tail -f \/dev\/null|sleep (?:infinity|inf))$/;
-
 /**
  * Whether a compose service only idles (a development container to exec into): its own
  * `command`, else the CMD of the image it builds or runs — followed through the repo's own base
@@ -156,7 +154,7 @@ export function serviceIdles(
   const image = serviceImage(service);
   if (!stage && image !== undefined) stage = stageOfImage(model, image);
   const cmd = stage ? inheritedCommand(model, stage, 0) : undefined;
-  return cmd !== undefined && IDLE.test(cmd.join(" "));
+  return cmd !== undefined && idles(cmd);
 }
 
 /** The stage the repo builds under an image name, when one build tags it. */

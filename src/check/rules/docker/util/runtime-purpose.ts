@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { DockerfileModel, RepoModel } from "../../../types.js";
 import { dockerfileRole } from "./image-role.js";
+import { idles } from "./compose.js";
 import { imageEntrypointCmd, isDevContainerDockerfile, runsDelve } from "./repo.js";
 import { expandVars } from "./expand.js";
 import { runCommands } from "./run-script.js";
@@ -34,8 +35,7 @@ export function notADeployedService(model: RepoModel, file: DockerfileModel): st
   }
   const first = words[0] ?? "";
   if (words.length === 1 && SHELLS.test(first)) return "a shell image for interactive use";
-  const joined = words.join(" ");
-  if (/^(?:\S*\/)?tail -f \/dev\/null$|^(?:\S*\/)?sleep infinity$/.test(joined)) {
+  if (idles(words)) {
     return "an image that only idles (a container to exec into)";
   }
   if (RELOADERS.test(first) || (/(?:^|\/)go$/.test(first) && words[1] === "run")) {

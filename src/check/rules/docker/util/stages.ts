@@ -6,6 +6,7 @@ import { parseImageRef } from "./image-ref.js";
 import type { ImageRef } from "./image-ref.js";
 import { runMounts } from "./run-script.js";
 import { instructionFlag } from "./sources.js";
+import { lineHolding } from "../../../model/text-file.js";
 
 /**
  * The build stages of a Dockerfile and how they connect: `FROM <stage>` chains, `COPY --from`
@@ -40,18 +41,14 @@ export function lineOf(ins: { getRange(): { start: { line: number } } }): number
   return ins.getRange().start.line + 1;
 }
 
-/**
- * The physical line of an instruction that holds `text`: a RUN continued over several lines is
- * reported where the command it is about is written, not where RUN starts.
- */
+/** The line of an instruction that holds `text` (a continued RUN: the line the command is on). */
 export function lineOfText(
   file: { lines: readonly string[] },
   ins: { getRange(): { start: { line: number }; end: { line: number } } },
   text: string,
 ): number {
   const { start, end } = ins.getRange();
-  for (let i = start.line; i <= end.line; i++) if (file.lines[i]?.includes(text)) return i + 1;
-  return start.line + 1;
+  return lineHolding(file.lines, start.line + 1, end.line + 1, text) ?? start.line + 1;
 }
 
 /**
