@@ -33,26 +33,33 @@ function authDisabled(env: unknown): boolean {
  * someone replaces, or the service turns its own authentication off.
  */
 function lowered(
-  model: RepoModel,
+  fileNote: string | undefined,
   compose: StructuredFile,
   service: ComposeService,
   value: unknown,
 ): string | undefined {
-  const role = serviceRole(compose, service) ?? composeFileRole(model, compose);
-  if (role?.role === "test") return `the service only runs tests — ${role.why}`;
-  if (role)
-    return `the file is for ${role.role === "dev" ? "development" : role.role} — ${role.why}`;
-  const local = composeServices(compose).find(
-    (s) => s.data.build !== undefined || s.data.pull_policy === "never",
-  );
-  if (local) {
-    return `the file runs a local stack: service ${local.name} ${local.data.build !== undefined ? "is built from the checkout" : "uses a local image (pull_policy: never)"}`;
-  }
+  const role = serviceRole(compose, service);
+  if (role) return `the service only runs tests — ${role.why}`;
+  if (fileNote) return fileNote;
   if (isPlaceholder(value)) return "the value is a placeholder to replace";
   if (authDisabled(service.data.environment)) {
     return "the service turns its own authentication off";
   }
   return undefined;
+}
+
+/** Why a whole compose file is not deployed, if it is not (worked out once per file). */
+function fileNoteOf(model: RepoModel, compose: StructuredFile): string | undefined {
+  const role = composeFileRole(model, compose);
+  if (role?.role === "test") return `the service only runs tests — ${role.why}`;
+  if (role) {
+    return `the file is for ${role.role === "dev" ? "development" : role.role} — ${role.why}`;
+  }
+  const local = composeServices(compose).find(
+    (s) => s.data.build !== undefined || s.data.pull_policy === "never",
+  );
+  if (!local) return undefined;
+  return `the file runs a local stack: service ${local.name} ${local.data.build !== undefined ? "is built from the checkout" : "uses a local image (pull_policy: never)"}`;
 }
 
 /**
@@ -105,6 +112,7 @@ export const CP005: Rule = {
     const committed = committedSecrets(model.composes);
     for (const compose of model.composes) {
       const copy = hasMarker(compose.text);
+      const fileNote = fileNoteOf(model, compose);
       for (const service of composeServices(compose)) {
         for (const { entry: e, secret } of secretEntries(service.data.environment)) {
           if (
@@ -114,7 +122,7 @@ export const CP005: Rule = {
               : urlPasswords(String(e.value)).every((p) => committed.has(p)))
           )
             continue;
-          const note = lowered(model, compose, service, e.value);
+          const note = lowered(fileNote, compose, service, e.value);
           out.push({
             file: compose.path,
             // The value's own line, also when a `<<: *anchor` merge brought it in.
