@@ -318,6 +318,7 @@ describe("DF006 final image runs as root", () => {
       ),
     );
     expect(debug).toContain("use the :debug-nonroot base");
+    expect(debug).toContain("distroless images other than :nonroot run as root");
     const alpine = await message(
       lines(
         "FROM mirror.example.com/library/alpine:3.22",

@@ -79,7 +79,9 @@ export const DF006: Rule = {
           ? "scratch has no users, so without USER the process runs as uid 0"
           : setsNoUser(image)
             ? `no USER is set and ${image.raw} sets none, so the container runs as root`
-            : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;
+            : isDistroless(image)
+              ? `no USER is set and distroless images other than :nonroot run as root`
+              : `no USER is set, so the container runs as root unless ${image.raw} sets a user itself`;
         // distroless :debug keeps its busybox shell in :debug-nonroot; alpine, debian and the
         // like have no nonroot variant.
         const fix =
