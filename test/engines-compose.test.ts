@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { composeBinary } from "./helpers/compose-cli.js";
 
 /**
  * Proof with the real Compose CLI (built by .ci/run from its module source; no daemon needed):
@@ -12,23 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
  * healthcheck (that fails only at `up`), so the test reads the resolved model for it.
  */
 
-// Keep in step with COMPOSE_VERSION in .ci/run.
-const COMPOSE_VERSION = "v2.40.3";
 const ROOT = join(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin", "gopave.js");
-
-function composeBinary(): string {
-  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
-  const bin =
-    process.env.GOPAVE_COMPOSE ??
-    join(cache, "gopave-ci", `compose-${COMPOSE_VERSION}`, "docker-compose");
-  if (!existsSync(bin)) {
-    throw new Error(
-      `the Compose CLI is missing at ${bin}: run .ci/run, which builds it from the module source, or set GOPAVE_COMPOSE`,
-    );
-  }
-  return bin;
-}
 
 const made: string[] = [];
 afterAll(() => {

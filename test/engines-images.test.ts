@@ -18,11 +18,12 @@ import {
   PT_INTERP,
   readElf64,
 } from "./generate-container-elf.js";
-import { buildStandIn, requireTools, startEngine } from "./helpers/engines.js";
+import { requireTools, startEngine } from "./helpers/engines.js";
 import type { Engine } from "./helpers/engines.js";
 import { prepareOrdersModules, startLocalUpstream } from "./helpers/local-upstream.js";
 import type { LocalUpstream, OrdersModules } from "./helpers/local-upstream.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
+import { ensureStandIns } from "./helpers/standins.js";
 import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
 
 /**
@@ -56,6 +57,9 @@ async function build(target: string, platform: string, tag: string): Promise<voi
   await engine.buildahAsync(
     [
       "bud",
+      // Keeps each stage's image as a layer cache, as Docker does; without it buildah 1.28 fails
+      // ("layer not known") removing intermediate images whose base is in the shared store.
+      "--layers",
       "--isolation=chroot",
       "--pull=never",
       "--platform",
@@ -83,29 +87,17 @@ function inspect(image: string): { User?: string; Entrypoint?: string[] } {
 }
 
 beforeAll(async () => {
-  requireTools("buildah", "busybox", "go");
+  requireTools("buildah", "debootstrap", "go");
   work = mkdtempSync(join(tmpdir(), "gopave-engines-images-"));
   repo = join(work, "orders");
   cpSync(join(ROOT, "examples", "orders"), repo, { recursive: true });
   execFileSync(process.execPath, [BIN, "init", "--yes", "--offline"], { cwd: repo, stdio: "pipe" });
   const version = goVersionOf(readFileSync(join(repo, "gopave.yaml"), "utf8"));
-  const local = execFileSync("go", ["env", "GOVERSION"], {
-    encoding: "utf8",
-    env: { ...process.env, GOTOOLCHAIN: "local" },
-  }).trim();
-  // The golang stand-in carries this machine's toolchain, so it can only stand in for that release.
-  if (local !== `go${version}`) {
-    throw new Error(
-      `the example pins Go ${version}; the golang stand-in needs that go here, not ${local}`,
-    );
-  }
-  const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
-  engine = startEngine();
-  buildStandIn(engine, "golang.sh", [version, goroot]);
   const dockerfile = readFileSync(join(repo, "Dockerfile"), "utf8");
   const runtimeBase = /^FROM (\S+) AS api$/m.exec(dockerfile)?.[1];
   if (!runtimeBase) throw new Error("the generated Dockerfile has no api stage");
-  buildStandIn(engine, "distroless-static.sh", [runtimeBase]);
+  const store = ensureStandIns({ golang: version, distroless: [runtimeBase] });
+  engine = startEngine({ imageStores: [store] });
   mods = await prepareOrdersModules();
   upstream = await startLocalUpstream(mods.root);
   proxy = await startGopave({

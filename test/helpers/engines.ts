@@ -5,11 +5,10 @@ import { join } from "node:path";
 
 /**
  * A daemonless container engine for tests: buildah with vfs storage under a directory the test
- * owns (never the machine's global configuration), chroot isolation, and the stand-in base
- * images of test/engines/standins. A missing tool fails the test with what to install.
+ * owns (never the machine's global configuration), chroot isolation, reading the stand-in base
+ * images (test/helpers/standins.ts) from their shared store. A missing tool fails the test with
+ * what to install.
  */
-
-const STANDINS = join(import.meta.dirname, "..", "engines", "standins");
 
 export function requireTools(...tools: string[]): void {
   const missing = tools.filter((t) => {
@@ -41,7 +40,7 @@ export interface Engine {
   close: () => void;
 }
 
-export function startEngine(): Engine {
+export function startEngine(opts: { imageStores: string[] }): Engine {
   const dir = mkdtempSync(join(tmpdir(), "gopave-engine-"));
   const tmp = join(dir, "tmp");
   mkdirSync(tmp);
@@ -49,7 +48,8 @@ export function startEngine(): Engine {
   // buildah 1.28 ignores STORAGE_DRIVER: the driver and roots come from this file.
   writeFileSync(
     conf,
-    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
+      `[storage.options]\nadditionalimagestores = [${opts.imageStores.map((s) => `"${s}"`).join(", ")}]\n`,
   );
   const env = {
     ...process.env,
@@ -94,9 +94,4 @@ export function startEngine(): Engine {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs a stand-in script of test/engines/standins with the engine's storage. */
-export function buildStandIn(engine: Engine, script: string, args: string[]): void {
-  execFileSync("sh", [join(STANDINS, script), ...args], { env: engine.env, stdio: "pipe" });
 }

@@ -26,8 +26,8 @@ export interface Gopave {
 }
 
 export interface GopaveOptions {
-  /** The default route's upstream list (GOPROXY syntax). */
-  upstream: string;
+  /** The default route's upstream list (GOPROXY syntax); unset: the toolchain's default proxy. */
+  upstream?: string;
   /** `--route GLOB=TARGET` flags, in order. */
   routes?: string[];
   /** go.sum files whose lines are trusted (config `trustedSums`): go.sum-only verification. */
@@ -60,7 +60,7 @@ export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
         config,
         listen: "127.0.0.1:0",
         storage: pathToFileURL(storage).href,
-        upstream: opts.upstream,
+        ...(opts.upstream === undefined ? {} : { upstream: opts.upstream }),
         route: opts.routes ?? [],
       },
       io,

@@ -1,31 +1,30 @@
 #!/bin/sh
-# Stand-in for the official golang:<version> image, assembled with buildah from scratch because
-# no registry is reachable here. Usage: golang.sh VERSION GOROOT
+# Stand-in for the official golang:<version> image (Debian bookworm variant), because no registry
+# is reachable here. Usage: golang.sh DEBIAN-IMAGE VERSION GOROOT
 #
-# Reproduces what the generated Dockerfiles rely on: Go at /usr/local/go, GOPATH=/go,
-# PATH=/go/bin:/usr/local/go/bin:..., GOTOOLCHAIN=local (the official image sets it), a shell for
-# RUN (busybox), /tmp, root with home /root (so the /root/.cache/go-build cache mount is the
-# build cache) and CA certificates.
-# Does not reproduce: Debian's userland (apt, git, gcc: no cgo), useradd/groupadd, other users.
+# Reproduces what generated Dockerfiles and dev containers rely on: Debian's userland with apt,
+# useradd/groupadd, git, gcc, libc6-dev, make and pkg-config (the official image's cgo toolchain);
+# Go at /usr/local/go copied from GOROOT (this machine's toolchain, so it can only stand in for
+# that release); GOPATH=/go with /go/bin and /go/src; PATH=/go/bin:/usr/local/go/bin:...;
+# GOTOOLCHAIN=local and GOLANG_VERSION; WORKDIR /go.
+# Does not reproduce: the official image's other tools (curl, wget, openssh-client, procps...),
+# its multi-platform manifest (the image is linux/amd64 only) and its labels.
 set -eu
-version=$1
-goroot=$2
-busybox=$(command -v busybox)
-ctr=$(buildah from scratch)
+base=$1
+version=$2
+goroot=$3
+ctr=$(buildah from --pull=never "$base")
+buildah run "$ctr" -- sh -c 'apt-get update -qq &&
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    git gcc libc6-dev make pkg-config >/dev/null &&
+  rm -rf /var/lib/apt/lists/*'
 root=$(buildah mount "$ctr")
-mkdir -p "$root/usr/local" "$root/bin" "$root/tmp" "$root/etc/ssl/certs" "$root/root" "$root/go/bin"
-chmod 1777 "$root/tmp"
+mkdir -p "$root/usr/local" "$root/go/bin" "$root/go/src"
+chmod -R 1777 "$root/go"
 cp -a "$goroot" "$root/usr/local/go"
-cp "$busybox" "$root/bin/busybox"
-for tool in sh ls cat mkdir rm cp mv ln env id test echo uname; do
-  ln -s busybox "$root/bin/$tool"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
 buildah umount "$ctr" >/dev/null
-buildah config --env PATH=/go/bin:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin \
+buildah config --env PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   --env GOPATH=/go --env GOTOOLCHAIN=local --env GOLANG_VERSION="$version" \
-  --workingdir /go "$ctr"
+  --workingdir /go --cmd bash "$ctr"
 buildah commit -q "$ctr" "docker.io/library/golang:$version" >/dev/null
 buildah rm "$ctr" >/dev/null

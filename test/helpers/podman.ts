@@ -1,0 +1,161 @@
+import { execFile, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { composeBinary } from "./compose-cli.js";
+import { requireTools } from "./engines.js";
+
+/**
+ * Rootful podman for tests, under configuration files the test owns (never the machine's
+ * global ones): vfs storage in a temporary graph root that also reads the shared stand-in store,
+ * the runc runtime (crun does not run on these cgroup v1 hosts), lowered ulimits (the process
+ * lacks CAP_SYS_RESOURCE), and networks in the test's own directory. `podman system service`
+ * gives the Docker API that the real Compose CLI (DOCKER_HOST) and the devcontainer CLI talk to.
+ *
+ * Podman schedules healthchecks with systemd timers, and these machines have no systemd: the
+ * health ticker stands in for the timer and runs `podman healthcheck run`, which executes the
+ * container's own healthcheck and records its result, exactly as the timer would.
+ */
+
+export interface Run {
+  stdout: string;
+  stderr: string;
+}
+
+export interface Podman {
+  dir: string;
+  /** For podman, buildah and the Compose CLI: storage, configuration and DOCKER_HOST. */
+  env: NodeJS.ProcessEnv;
+  podman: (args: string[]) => string;
+  podmanAsync: (args: string[]) => Promise<string>;
+  /** The real Compose CLI against the service; the environment is only `env` and `extra`. */
+  compose: (cwd: string, args: string[], extra?: NodeJS.ProcessEnv) => Promise<Run>;
+  /** Runs every container's healthcheck each `everyMs` until stopped. */
+  healthTicker: (everyMs?: number) => { stop: () => Promise<void> };
+  close: () => Promise<void>;
+}
+
+function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string) {
+  return new Promise<Run>((resolve, reject) => {
+    execFile(cmd, args, { env, cwd, maxBuffer: 256 << 20 }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`))
+        : resolve({ stdout, stderr }),
+    );
+  });
+}
+
+function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: "/_ping", timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}
+
+export async function startPodman(opts: { imageStores: string[] }): Promise<Podman> {
+  requireTools("podman", "buildah", "runc");
+  const dir = mkdtempSync(join(tmpdir(), "gopave-podman-"));
+  const tmp = join(dir, "tmp");
+  const home = join(dir, "home");
+  const dockerConfig = join(dir, "docker");
+  for (const d of [tmp, home, join(dockerConfig, "cli-plugins")]) mkdirSync(d, { recursive: true });
+  // The same binary as a docker CLI plugin, for a `docker` client where there is one.
+  symlinkSync(composeBinary(), join(dockerConfig, "cli-plugins", "docker-compose"));
+  const stores = opts.imageStores.map((s) => `"${s}"`).join(", ");
+  writeFileSync(
+    join(dir, "storage.conf"),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
+      `[storage.options]\nadditionalimagestores = [${stores}]\n`,
+  );
+  writeFileSync(
+    join(dir, "containers.conf"),
+    `[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n` +
+      `[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n` +
+      `[network]\nnetwork_config_dir = "${join(dir, "networks")}"\n`,
+  );
+  const socket = join(dir, "podman.sock");
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: home,
+    CONTAINERS_STORAGE_CONF: join(dir, "storage.conf"),
+    CONTAINERS_CONF: join(dir, "containers.conf"),
+    // Builds through the service run their steps with chroot isolation on the host's network,
+    // so a GOPROXY on the host's loopback is reachable from RUN steps.
+    BUILDAH_ISOLATION: "chroot",
+    TMPDIR: tmp,
+    DOCKER_HOST: `unix://${socket}`,
+    DOCKER_CONFIG: dockerConfig,
+    // No BuildKit here: the Compose CLI uses the engine's own builder (podman's, which is buildah
+    // and supports RUN --mount=type=cache) through the Docker API's build endpoint.
+    DOCKER_BUILDKIT: "0",
+    COMPOSE_BAKE: "false",
+  };
+  const service: ChildProcess = spawn(
+    "podman",
+    ["system", "service", "--time=0", `unix://${socket}`],
+    { env, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let serviceLog = "";
+  service.stderr?.on("data", (d: Buffer) => {
+    serviceLog = (serviceLog + d.toString()).slice(-20_000);
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(existsSync(socket) && (await ping(socket)))) {
+    if (service.exitCode !== null || Date.now() > deadline) {
+      service.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`podman system service did not come up:\n${serviceLog}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const podman = (args: string[]) =>
+    execFileSync("podman", args, { env, encoding: "utf8", maxBuffer: 64 << 20 });
+  const podmanAsync = async (args: string[]) => (await runAsync("podman", args, env)).stdout;
+
+  return {
+    dir,
+    env,
+    podman,
+    podmanAsync,
+    compose: (cwd, args, extra = {}) => runAsync(composeBinary(), args, { ...env, ...extra }, cwd),
+    healthTicker(everyMs = 1000) {
+      let stopped = false;
+      const loop = (async () => {
+        while (!stopped) {
+          const ps = await podmanAsync(["ps", "--format", "{{.ID}} {{.Status}}"]).catch(() => "");
+          const ids = ps
+            .split("\n")
+            .filter((l) => /\((starting|healthy|unhealthy)\)/.test(l))
+            .map((l) => l.split(" ")[0] ?? "");
+          // A failing check exits non-zero: that is its result, recorded by podman.
+          await Promise.all(
+            ids.map((id) => podmanAsync(["healthcheck", "run", id]).catch(() => "")),
+          );
+          await new Promise((r) => setTimeout(r, everyMs));
+        }
+      })();
+      return {
+        stop: async () => {
+          stopped = true;
+          await loop;
+        },
+      };
+    },
+    async close() {
+      await podmanAsync(["rm", "--all", "--force", "--time", "0"]).catch(() => "");
+      await podmanAsync(["volume", "rm", "--all", "--force"]).catch(() => "");
+      await podmanAsync(["network", "prune", "--force"]).catch(() => "");
+      service.kill("SIGTERM");
+      await new Promise((r) => (service.exitCode !== null ? r(null) : service.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheRoot, lockDir } from "./test-cache.js";
+
+/**
+ * The stand-in base images (test/engines/standins), built once into an image store under the CI
+ * cache and shared read-only by every test engine (containers-storage's additionalimagestores).
+ * The store's name carries a hash of the stand-in scripts and the Debian suite, so editing a
+ * script builds a fresh store and a warm run rebuilds nothing. Building takes a lock: test
+ * files run in parallel and may ask for the same image.
+ */
+
+const STANDINS = join(import.meta.dirname, "..", "engines", "standins");
+export const DEBIAN_SUITE = "bookworm";
+const DEBIAN_IMAGE = `localhost/gopave-standin/debian:${DEBIAN_SUITE}`;
+
+export interface StandInRequest {
+  /** golang:<version>, carrying this machine's toolchain (which must be that version). */
+  golang?: string;
+  /** Full names of distroless static nonroot stand-ins, e.g. the generated runtime base. */
+  distroless?: string[];
+  postgres?: string[];
+  redis?: string[];
+}
+
+function scriptsHash(): string {
+  const h = createHash("sha256").update(DEBIAN_SUITE);
+  for (const f of readdirSync(STANDINS).sort()) {
+    h.update(f).update(readFileSync(join(STANDINS, f)));
+  }
+  return h.digest("hex").slice(0, 12);
+}
+
+function storeEnv(dir: string): NodeJS.ProcessEnv {
+  const conf = join(dir, "storage.conf");
+  writeFileSync(
+    conf,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
+  );
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  return {
+    ...process.env,
+    CONTAINERS_STORAGE_CONF: conf,
+    BUILDAH_ISOLATION: "chroot",
+    TMPDIR: tmp,
+  };
+}
+
+function hasImage(env: NodeJS.ProcessEnv, name: string): boolean {
+  try {
+    execFileSync("buildah", ["inspect", "--type", "image", name], { env, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(env: NodeJS.ProcessEnv, script: string, args: string[]): void {
+  try {
+    execFileSync("sh", [join(STANDINS, script), ...args], {
+      env,
+      stdio: "pipe",
+      maxBuffer: 64 << 20,
+    });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new Error(`stand-in ${script} ${args.join(" ")} failed: ${err.message}\n${err.stderr}`);
+  }
+}
+
+/** This machine's GOROOT, when its go is exactly `go<version>`; else a clear error. */
+export function localGoroot(version: string): string {
+  const env = { ...process.env, GOTOOLCHAIN: "local" };
+  const local = execFileSync("go", ["env", "GOVERSION"], { encoding: "utf8", env }).trim();
+  if (local !== `go${version}`) {
+    throw new Error(
+      `the golang:${version} stand-in carries this machine's toolchain, which is ${local}: use a fixture pinned to ${local.slice(2)}`,
+    );
+  }
+  return execFileSync("go", ["env", "GOROOT"], { encoding: "utf8", env }).trim();
+}
+
+/**
+ * Builds what is missing of `want` into the shared store and returns the store's graph root,
+ * for an engine's additionalimagestores.
+ */
+export function ensureStandIns(want: StandInRequest): string {
+  const root = cacheRoot();
+  const dir = join(root, `standins-${scriptsHash()}`);
+  const release = lockDir(join(root, "standins.lock"), 3_600_000);
+  try {
+    for (const old of readdirSync(root)) {
+      if (old.startsWith("standins-") && join(root, old) !== dir) {
+        rmSync(join(root, old), { recursive: true, force: true });
+      }
+    }
+    mkdirSync(dir, { recursive: true });
+    const env = storeEnv(dir);
+    const need = (name: string) => !hasImage(env, name);
+    if (need(DEBIAN_IMAGE)) run(env, "debian.sh", [DEBIAN_SUITE, DEBIAN_IMAGE]);
+    if (want.golang && need(`docker.io/library/golang:${want.golang}`)) {
+      run(env, "golang.sh", [DEBIAN_IMAGE, want.golang, localGoroot(want.golang)]);
+    }
+    for (const name of want.distroless ?? []) {
+      if (need(name)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, name]);
+    }
+    for (const tag of want.postgres ?? []) {
+      if (need(`docker.io/library/postgres:${tag}`)) run(env, "postgres.sh", [DEBIAN_IMAGE, tag]);
+    }
+    for (const tag of want.redis ?? []) {
+      if (need(`docker.io/library/redis:${tag}`)) run(env, "redis.sh", [DEBIAN_IMAGE, tag]);
+    }
+    rmSync(join(dir, "tmp"), { recursive: true, force: true });
+    return join(dir, "graph");
+  } finally {
+    release();
+  }
+}
