@@ -40,7 +40,9 @@ export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
   const config = join(dir, "proxy.yaml");
   writeFileSync(
     config,
-    `trustedSums:\n${opts.trustedSums.map((s) => `  - ${JSON.stringify(s)}\n`).join("")}`,
+    opts.trustedSums.length === 0
+      ? "trustedSums: []\n"
+      : `trustedSums:\n${opts.trustedSums.map((s) => `  - ${JSON.stringify(s)}\n`).join("")}`,
   );
   let out = "";
   let err = "";
