@@ -189,7 +189,7 @@ describe("VS Code files", () => {
     ]);
     const api = launch.configurations.find((c) => c["name"] === "Launch api (host, .env)");
     expect(api).toMatchObject({
-      mode: "auto",
+      mode: "debug",
       program: "${workspaceFolder}/cmd/api",
       envFile: "${workspaceFolder}/.env",
       env: { PORT: "8080" },
@@ -203,6 +203,22 @@ describe("VS Code files", () => {
       env: { PORT: "8080" },
     });
     expect(inContainer).not.toHaveProperty("envFile");
+  });
+
+  it("launch configurations start the app (mode debug) and test the package (mode test)", () => {
+    // The Go extension turns mode auto into test when the focused editor holds a _test.go file,
+    // so an app's launch configuration would run its package's tests instead of the server.
+    for (const [name, ctx] of Object.entries(CASES)) {
+      const file = render(ctx).find((f) => f.path === ".vscode/launch.json");
+      if (!file) continue;
+      const { configurations } = parsed([file], file.path) as {
+        configurations: Record<string, unknown>[];
+      };
+      for (const c of configurations.filter((c) => c["request"] === "launch")) {
+        const test = String(c["name"]).startsWith("Test ");
+        expect(c["mode"], `${name}: ${String(c["name"])}`).toBe(test ? "test" : "debug");
+      }
+    }
   });
 
   it("launch.json has no attach configs without a pinned Delve", () => {

@@ -46,12 +46,14 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   // with several tag sets there is no one right answer for "the current package".
   const testTags = tagsFlags(sharedTags(spec)).join(" ") || undefined;
   for (const place of places) {
+    // Mode debug, not auto: the Go extension turns auto into test when the focused editor holds a
+    // _test.go file, which would run the package's tests instead of starting the app.
     for (const app of spec.apps) {
       configurations.push({
         name: `Launch ${app.name}${place.suffix}`,
         type: "go",
         request: "launch",
-        mode: "auto",
+        mode: "debug",
         program:
           app.main === "." ? "${workspaceFolder}" : `\${workspaceFolder}/${app.main.slice(2)}`,
         ...buildFlags(delveBuildFlags(app)),
