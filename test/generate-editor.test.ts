@@ -16,6 +16,7 @@ import { generateVscodeSettings } from "../src/generate/vscode-settings.js";
 import { generateVscodeTasks } from "../src/generate/vscode-tasks.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
+import { goLaunchConfigErrors } from "./helpers/vscode-launch-schema.js";
 import { exampleSpec, makeContext, makeSpec, workspaceRepo } from "./helpers/spec.js";
 
 const EDITOR = [
@@ -101,6 +102,52 @@ describe.each(Object.entries(CASES))("editor files: %s", (name, ctx) => {
     if (files.some((f) => f.path === ".devcontainer/compose.yaml")) {
       expect(schemaErrors("compose", parsed(files, ".devcontainer/compose.yaml"))).toEqual([]);
     }
+  });
+});
+
+describe.each(Object.entries(CASES))("VS Code files: %s", (name, ctx) => {
+  const files = render(ctx);
+  const has = (path: string) => files.some((f) => f.path === path);
+
+  it("launch.json: every configuration validates against the Go extension's schema", () => {
+    if (!has(".vscode/launch.json")) return;
+    const { configurations } = parsed(files, ".vscode/launch.json") as {
+      configurations: Record<string, unknown>[];
+    };
+    for (const c of configurations) {
+      expect(goLaunchConfigErrors(c), `${name}: ${String(c["name"])}`).toEqual([]);
+    }
+  });
+
+  it("tasks.json: version 2.0.0, unique labels, shell tasks with a command", () => {
+    // VS Code builds the tasks.json schema in code (no schema file to validate against): the
+    // properties gopave writes are checked here by name and type.
+    if (!has(".vscode/tasks.json")) return;
+    const doc = parsed(files, ".vscode/tasks.json") as {
+      version: string;
+      tasks: Record<string, unknown>[];
+    };
+    expect(doc.version).toBe("2.0.0");
+    const labels = doc.tasks.map((t) => t["label"]);
+    expect(new Set(labels).size).toBe(labels.length);
+    const known = ["label", "type", "command", "detail", "group", "options", "presentation"];
+    for (const t of doc.tasks) {
+      expect(Object.keys(t).filter((k) => ![...known, "problemMatcher"].includes(k))).toEqual([]);
+      expect(t).toMatchObject({ label: expect.any(String), type: "shell" });
+      expect(typeof t["command"]).toBe("string");
+      if ("detail" in t) expect(typeof t["detail"]).toBe("string");
+    }
+  });
+});
+
+describe("the launch.json schema check", () => {
+  it("rejects what VS Code rejects: an unknown mode or attribute, a missing name", () => {
+    const ok = { name: "x", type: "go", request: "launch", mode: "debug", program: "." };
+    expect(goLaunchConfigErrors(ok)).toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, preLaunchTask: "build" })).toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, mode: "run" })).not.toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, envfile: ".env" })).not.toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, name: undefined })).not.toEqual([]);
   });
 });
 
