@@ -1,7 +1,11 @@
 import { delveBuildFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
-import { resolveServices } from "./service-env.js";
 import type { GeneratedFile, Generator, RepoFacts } from "./types.js";
-import { debugTaskLabel, hasDebugTargets } from "./vscode-tasks.js";
+import {
+  debugTaskLabel,
+  ENV_FILE_TASK,
+  hasDebugTargets,
+  hostRunsWithEnvFile,
+} from "./vscode-tasks.js";
 
 const depth = (p: string) => (p === "." ? 0 : p.split("/").length);
 
@@ -33,11 +37,15 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   if (spec.editor.kind !== "vscode") return [];
   // With services there are two places to run from. On the host, .env supplies credentials and
   // 127.0.0.1 addresses; vscode-go lets envFile override the process environment, so inside the
-  // dev container (where compose already sets service-name addresses) it must not be used.
-  const withServices = resolveServices(spec).length > 0;
-  const places: { suffix: string; extra: Record<string, unknown> }[] = withServices
+  // dev container (where compose already sets service-name addresses) it must not be used. On
+  // the host a task first makes .env from .env.example when it is missing: the Go extension
+  // refuses a missing envFile, and it reads the file only after the preLaunchTask has run.
+  const places: { suffix: string; extra: Record<string, unknown> }[] = hostRunsWithEnvFile(spec)
     ? [
-        { suffix: " (host, .env)", extra: { envFile: "${workspaceFolder}/.env" } },
+        {
+          suffix: " (host, .env)",
+          extra: { envFile: "${workspaceFolder}/.env", preLaunchTask: ENV_FILE_TASK },
+        },
         { suffix: " (dev container)", extra: {} },
       ]
     : [{ suffix: "", extra: {} }];
