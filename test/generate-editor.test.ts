@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
@@ -14,8 +14,10 @@ import { generateVscodeExtensions } from "../src/generate/vscode-extensions.js";
 import { generateVscodeLaunch, substitutePaths } from "../src/generate/vscode-launch.js";
 import { generateVscodeSettings } from "../src/generate/vscode-settings.js";
 import { generateVscodeTasks } from "../src/generate/vscode-tasks.js";
+import { copyRepo, gopave } from "./helpers/cli.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
+import { goLaunchConfigErrors } from "./helpers/vscode-launch-schema.js";
 import { exampleSpec, makeContext, makeSpec, workspaceRepo } from "./helpers/spec.js";
 
 const EDITOR = [
@@ -104,6 +106,69 @@ describe.each(Object.entries(CASES))("editor files: %s", (name, ctx) => {
   });
 });
 
+describe.each(Object.entries(CASES))("VS Code files: %s", (name, ctx) => {
+  const files = render(ctx);
+  const has = (path: string) => files.some((f) => f.path === path);
+
+  it("launch.json: every configuration validates against the Go extension's schema", () => {
+    if (!has(".vscode/launch.json")) return;
+    const { configurations } = parsed(files, ".vscode/launch.json") as {
+      configurations: Record<string, unknown>[];
+    };
+    for (const c of configurations) {
+      expect(goLaunchConfigErrors(c), `${name}: ${String(c["name"])}`).toEqual([]);
+    }
+  });
+
+  it("tasks.json: version 2.0.0, unique labels, shell tasks with a command", () => {
+    // VS Code builds the tasks.json schema in code (no schema file to validate against): the
+    // properties gopave writes are checked here by name and type.
+    if (!has(".vscode/tasks.json")) return;
+    const doc = parsed(files, ".vscode/tasks.json") as {
+      version: string;
+      tasks: Record<string, unknown>[];
+    };
+    expect(doc.version).toBe("2.0.0");
+    const labels = doc.tasks.map((t) => t["label"]);
+    expect(new Set(labels).size).toBe(labels.length);
+    const known = ["label", "type", "command", "detail", "group", "options", "presentation"];
+    for (const t of doc.tasks) {
+      expect(Object.keys(t).filter((k) => ![...known, "problemMatcher"].includes(k))).toEqual([]);
+      expect(t).toMatchObject({ label: expect.any(String), type: "shell" });
+      expect(typeof t["command"]).toBe("string");
+      if ("detail" in t) expect(typeof t["detail"]).toBe("string");
+    }
+  });
+});
+
+describe("gopave check on the VS Code files init writes", () => {
+  it("finds nothing in launch.json or tasks.json (the .env task included)", async () => {
+    const dir = copyRepo("example", "orders");
+    try {
+      expect((await gopave(dir, ["init", "--yes", "--offline"])).code).toBe(0);
+      const launch = readFileSync(join(dir, ".vscode", "launch.json"), "utf8");
+      expect(launch).toContain('"preLaunchTask": "create .env from .env.example"');
+      const r = await gopave(dir, ["check", "--format", "json", "--offline"]);
+      const { findings } = JSON.parse(r.stdout) as { findings: { file: string }[] };
+      expect(findings.filter((f) => f.file.startsWith(".vscode/"))).toEqual([]);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the launch.json schema check", () => {
+  it("rejects what VS Code rejects: an unknown mode or attribute, a missing name", () => {
+    const ok = { name: "x", type: "go", request: "launch", mode: "debug", program: "." };
+    expect(goLaunchConfigErrors(ok)).toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, preLaunchTask: "build" })).toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, mode: "run" })).not.toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, envfile: ".env" })).not.toEqual([]);
+    expect(goLaunchConfigErrors({ ...ok, name: undefined })).not.toEqual([]);
+  });
+});
+
 describe("devcontainer", () => {
   it("builds .devcontainer/Dockerfile when there are no services", () => {
     const dc = parsed(render(CASES["no-services"]), ".devcontainer/devcontainer.json");
@@ -189,7 +254,7 @@ describe("VS Code files", () => {
     ]);
     const api = launch.configurations.find((c) => c["name"] === "Launch api (host, .env)");
     expect(api).toMatchObject({
-      mode: "auto",
+      mode: "debug",
       program: "${workspaceFolder}/cmd/api",
       envFile: "${workspaceFolder}/.env",
       env: { PORT: "8080" },
@@ -203,6 +268,91 @@ describe("VS Code files", () => {
       env: { PORT: "8080" },
     });
     expect(inContainer).not.toHaveProperty("envFile");
+  });
+
+  it("launch configurations start the app (mode debug) and test the package (mode test)", () => {
+    // The Go extension turns mode auto into test when the focused editor holds a _test.go file,
+    // so an app's launch configuration would run its package's tests instead of the server.
+    for (const [name, ctx] of Object.entries(CASES)) {
+      const file = render(ctx).find((f) => f.path === ".vscode/launch.json");
+      if (!file) continue;
+      const { configurations } = parsed([file], file.path) as {
+        configurations: Record<string, unknown>[];
+      };
+      for (const c of configurations.filter((c) => c["request"] === "launch")) {
+        const test = String(c["name"]).startsWith("Test ");
+        expect(c["mode"], `${name}: ${String(c["name"])}`).toBe(test ? "test" : "debug");
+      }
+    }
+  });
+
+  it("every preLaunchTask names a task of tasks.json", () => {
+    for (const [name, ctx] of Object.entries(CASES)) {
+      const files = render(ctx);
+      if (!files.some((f) => f.path === ".vscode/launch.json")) continue;
+      const { configurations } = parsed(files, ".vscode/launch.json") as {
+        configurations: Record<string, unknown>[];
+      };
+      const { tasks } = parsed(files, ".vscode/tasks.json") as { tasks: { label: string }[] };
+      const labels = tasks.map((t) => t.label);
+      expect(new Set(labels).size, `${name}: task labels are unique`).toBe(labels.length);
+      for (const c of configurations) {
+        if (c["preLaunchTask"] === undefined) continue;
+        expect(labels, `${name}: ${String(c["name"])}`).toContain(c["preLaunchTask"]);
+      }
+    }
+  });
+
+  it("the (host, .env) configurations first create .env from .env.example, never replacing it", () => {
+    const files = render(CASES["example"]);
+    const { configurations } = parsed(files, ".vscode/launch.json") as {
+      configurations: Record<string, unknown>[];
+    };
+    const withEnvFile = configurations.filter((c) => c["envFile"] !== undefined);
+    expect(withEnvFile.map((c) => c["name"])).toEqual([
+      "Launch api (host, .env)",
+      "Launch worker (host, .env)",
+      "Test current package (host, .env)",
+    ]);
+    const pre = [...new Set(withEnvFile.map((c) => c["preLaunchTask"]))];
+    expect(pre).toHaveLength(1);
+    // In the dev container compose sets the variables; nothing reads .env there.
+    for (const c of configurations.filter((c) => String(c["name"]).includes("(dev container)"))) {
+      expect(c).not.toHaveProperty("preLaunchTask");
+    }
+    const { tasks } = parsed(files, ".vscode/tasks.json") as {
+      tasks: Record<string, unknown>[];
+    };
+    const task = tasks.find((t) => t["label"] === pre[0]);
+    expect(task).toMatchObject({ type: "shell", problemMatcher: [] });
+    expect(task?.["detail"]).toMatch(/POSIX shell/);
+    const command = String(task?.["command"]);
+    const dir = mkdtempSync(join(tmpdir(), "gopave-envtask-"));
+    try {
+      const run = () => execFileSync("sh", ["-c", command], { cwd: dir, encoding: "utf8" });
+      writeFileSync(join(dir, ".env.example"), "POSTGRES_PASSWORD=app-dev-password\n");
+      run();
+      expect(readFileSync(join(dir, ".env"), "utf8")).toBe("POSTGRES_PASSWORD=app-dev-password\n");
+      // An existing .env holds the developer's own values: it stays, and the task still succeeds.
+      writeFileSync(join(dir, ".env"), "POSTGRES_PASSWORD=mine\n");
+      run();
+      expect(readFileSync(join(dir, ".env"), "utf8")).toBe("POSTGRES_PASSWORD=mine\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without services there is no envFile and no .env task", () => {
+    const files = render(CASES["no-services"]);
+    const { configurations } = parsed(files, ".vscode/launch.json") as {
+      configurations: Record<string, unknown>[];
+    };
+    for (const c of configurations) {
+      expect(c).not.toHaveProperty("envFile");
+      expect(c).not.toHaveProperty("preLaunchTask", expect.stringContaining(".env"));
+    }
+    const { tasks } = parsed(files, ".vscode/tasks.json") as { tasks: { label: string }[] };
+    expect(tasks.map((t) => t.label).filter((l) => l.includes(".env"))).toEqual([]);
   });
 
   it("launch.json has no attach configs without a pinned Delve", () => {
@@ -242,6 +392,7 @@ describe("VS Code files", () => {
       "lint",
       "run-api",
       "run-worker",
+      "create .env from .env.example",
       "start api-debug",
       "start worker-debug",
     ]);

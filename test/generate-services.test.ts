@@ -118,18 +118,21 @@ describe("connection variables under the names the apps read", () => {
     expect(env).toEqual({
       PG_HOST: "postgres",
       PG_PORT: "5432",
-      PG_USER: "${POSTGRES_USER}",
-      PG_PASSWORD: "${POSTGRES_PASSWORD}",
-      PG_DATABASE: "${POSTGRES_DB}",
+      PG_USER: "${POSTGRES_USER:-app}",
+      PG_PASSWORD: "${POSTGRES_PASSWORD:-app-dev-password}",
+      PG_DATABASE: "${POSTGRES_DB:-app}",
       APP_DSN:
-        "postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}?sslmode=disable",
-      MYSQL_URL: "mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@mysql:3306/${MYSQL_DATABASE}",
-      MYSQL_DSN: "${MYSQL_USER}:${MYSQL_PASSWORD}@tcp(mysql:3306)/${MYSQL_DATABASE}?parseTime=true",
+        "postgres://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:-app-dev-password}@postgres:5432/${POSTGRES_DB:-app}?sslmode=disable",
+      MYSQL_URL:
+        "mysql://${MYSQL_USER:-app}:${MYSQL_PASSWORD:-app-dev-password}@mysql:3306/${MYSQL_DATABASE:-app}",
+      MYSQL_DSN:
+        "${MYSQL_USER:-app}:${MYSQL_PASSWORD:-app-dev-password}@tcp(mysql:3306)/${MYSQL_DATABASE:-app}?parseTime=true",
       KAFKA_BROKERS: "kafka:9092",
-      RMQ_URL: "amqp://${RABBITMQ_DEFAULT_USER}:${RABBITMQ_DEFAULT_PASS}@rabbitmq:5672/",
+      RMQ_URL:
+        "amqp://${RABBITMQ_DEFAULT_USER:-app}:${RABBITMQ_DEFAULT_PASS:-app-dev-password}@rabbitmq:5672/",
       S3_ENDPOINT: "http://minio:9000",
-      S3_ACCESS_KEY: "${MINIO_ROOT_USER}",
-      S3_SECRET_KEY: "${MINIO_ROOT_PASSWORD}",
+      S3_ACCESS_KEY: "${MINIO_ROOT_USER:-app}",
+      S3_SECRET_KEY: "${MINIO_ROOT_PASSWORD:-app-dev-password}",
       S3_REGION: "us-east-1",
       PORT: "8080",
     });

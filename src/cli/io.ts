@@ -15,12 +15,37 @@ export interface CliIo {
   ask?: (question: string) => Promise<string>;
 }
 
+let processWriters: { stdout: (text: string) => void; stderr: (text: string) => void } | undefined;
+
+/**
+ * Writes to one of the process's own output streams, which stop quietly once their reader has gone
+ * (`gopave check | head -1`). Node ignores SIGPIPE, so the write fails with EPIPE, reported as an
+ * 'error' event that, unhandled, crashes the process with a stack trace. Here the rest of the
+ * output goes nowhere, and the command finishes what it is doing and exits with its own code, as
+ * if its output had all been read. Any other write error stays an error.
+ */
+function stopQuietlyOnEpipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) stream.write(text);
+  };
+}
+
 export function processIo(): CliIo {
+  // Once per process: one error listener per stream, however often main() runs.
+  processWriters ??= {
+    stdout: stopQuietlyOnEpipe(process.stdout),
+    stderr: stopQuietlyOnEpipe(process.stderr),
+  };
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: processWriters.stdout,
+    stderr: processWriters.stderr,
     isTTY: process.stdout.isTTY === true,
     ownsStdout: true,
     confirm: process.stdin.isTTY ? confirmTerminal : undefined,

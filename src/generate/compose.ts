@@ -144,7 +144,8 @@ export function volumeName(s: ResolvedService): string {
 
 /**
  * compose.yaml: the apps as built from the Dockerfile, opt-in Delve targets (`--profile debug`)
- * and the backing services with health checks. Secrets come from .env by `${VAR:?...}`.
+ * and the backing services with health checks. Credentials are `${VAR:-value}` references with
+ * .env.example's development values as defaults: `up` works with no .env, and a .env overrides.
  */
 export const generateCompose: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   const { spec } = ctx;

@@ -5,8 +5,9 @@ import { connectionEnv, resolveServices } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 
 /**
- * .env.example: development credentials for compose's `${VAR:?...}` references, and the
- * connection variables for apps run on the host. Those are written out in full because readers of
+ * .env.example: the development credentials, which are also the defaults of the generated compose
+ * files' `${VAR:-value}` references (so compose runs without a .env, and a .env overrides), and
+ * the connection variables for apps run on the host. Those are written out in full because readers of
  * .env such as VS Code's envFile do not interpolate `${VAR}`. Optional services' variables are
  * there commented out: set, they would point an app at a service nobody started.
  *
@@ -78,8 +79,9 @@ export const generateEnvExample: Generator = (ctx: GenerateContext): GeneratedFi
     return [{ path: ".env.example", format: "section", text: `${text}\n` }];
   }
   const lines = [
-    "# Copy to .env (git-ignored) for local development: cp .env.example .env",
-    "# Development values only; docker compose reads the credentials from .env.",
+    "# Development values only. docker compose works without a .env file: the compose files",
+    "# default to these same values. Copy to .env (git-ignored) for apps run on the host, and",
+    "# edit it to override a value: cp .env.example .env",
     ...body,
   ];
   return [{ path: ".env.example", format: "text", text: `${lines.join("\n")}\n` }];

@@ -1,5 +1,5 @@
 import type { Spec } from "../spec/schema.js";
-import { SERVICE_CATALOG, SERVICE_KINDS, serviceValue } from "../spec/services.js";
+import { devDefault, SERVICE_CATALOG, SERVICE_KINDS, serviceValue } from "../spec/services.js";
 import type { Endpoint, EnvRole, ServiceKind } from "../spec/services.js";
 import type { KeptComposeService, RepoFacts } from "./types.js";
 
@@ -52,10 +52,18 @@ export function resolveServices(spec: Spec, repo?: RepoFacts): ResolvedService[]
   });
 }
 
-/** The credentials of a service gopave defines: references to the variables compose gets from .env. */
+/**
+ * The credentials of a service gopave defines: references to the variables the service itself
+ * reads, with the same development default its compose environment has, so an app's URL holds
+ * the values the service runs with, .env or not.
+ */
 function generatedCredentials(kind: ServiceKind): Omit<Endpoint, "host" | "port"> {
-  const ref = (name: string | undefined) => (name === undefined ? undefined : `\${${name}}`);
-  const c = SERVICE_CATALOG[kind].credentials;
+  const { credentials: c, envExample } = SERVICE_CATALOG[kind];
+  const ref = (name: string | undefined) => {
+    if (name === undefined) return undefined;
+    const value = envExample[name];
+    return value === undefined ? `\${${name}}` : devDefault(name, value);
+  };
   return { user: ref(c.user), password: ref(c.password), database: ref(c.database) };
 }
 

@@ -1,7 +1,11 @@
 import { delveBuildFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
-import { resolveServices } from "./service-env.js";
 import type { GeneratedFile, Generator, RepoFacts } from "./types.js";
-import { debugTaskLabel, hasDebugTargets } from "./vscode-tasks.js";
+import {
+  debugTaskLabel,
+  ENV_FILE_TASK,
+  hasDebugTargets,
+  hostRunsWithEnvFile,
+} from "./vscode-tasks.js";
 
 const depth = (p: string) => (p === "." ? 0 : p.split("/").length);
 
@@ -33,11 +37,15 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   if (spec.editor.kind !== "vscode") return [];
   // With services there are two places to run from. On the host, .env supplies credentials and
   // 127.0.0.1 addresses; vscode-go lets envFile override the process environment, so inside the
-  // dev container (where compose already sets service-name addresses) it must not be used.
-  const withServices = resolveServices(spec).length > 0;
-  const places: { suffix: string; extra: Record<string, unknown> }[] = withServices
+  // dev container (where compose already sets service-name addresses) it must not be used. On
+  // the host a task first makes .env from .env.example when it is missing: the Go extension
+  // refuses a missing envFile, and it reads the file only after the preLaunchTask has run.
+  const places: { suffix: string; extra: Record<string, unknown> }[] = hostRunsWithEnvFile(spec)
     ? [
-        { suffix: " (host, .env)", extra: { envFile: "${workspaceFolder}/.env" } },
+        {
+          suffix: " (host, .env)",
+          extra: { envFile: "${workspaceFolder}/.env", preLaunchTask: ENV_FILE_TASK },
+        },
         { suffix: " (dev container)", extra: {} },
       ]
     : [{ suffix: "", extra: {} }];
@@ -46,12 +54,14 @@ export const generateVscodeLaunch: Generator = (ctx): GeneratedFile[] => {
   // with several tag sets there is no one right answer for "the current package".
   const testTags = tagsFlags(sharedTags(spec)).join(" ") || undefined;
   for (const place of places) {
+    // Mode debug, not auto: the Go extension turns auto into test when the focused editor holds a
+    // _test.go file, which would run the package's tests instead of starting the app.
     for (const app of spec.apps) {
       configurations.push({
         name: `Launch ${app.name}${place.suffix}`,
         type: "go",
         request: "launch",
-        mode: "auto",
+        mode: "debug",
         program:
           app.main === "." ? "${workspaceFolder}" : `\${workspaceFolder}/${app.main.slice(2)}`,
         ...buildFlags(delveBuildFlags(app)),

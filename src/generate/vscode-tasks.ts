@@ -1,7 +1,8 @@
 import { runFlags, sharedTags, tagsFlags } from "./app-build-flags.js";
 import { debugTarget } from "./container/names.js";
 import { golangciLintVersion, packagePatterns } from "./github-workflow.js";
-import { serviceConnectionEnv } from "./service-env.js";
+import type { Spec } from "../spec/schema.js";
+import { resolveServices, serviceConnectionEnv } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 
 /** The task that starts `<app>-debug` (compose profile "debug"); the attach config runs it first. */
@@ -9,7 +10,21 @@ export function debugTaskLabel(app: string): string {
   return `start ${debugTarget(app)}`;
 }
 
-/** Whether the debug containers exist: the Dockerfile's debug targets need a pinned Delve. */
+/**
+ * The task the "(host, .env)" launch configurations run first. The Go extension refuses to start
+ * a configuration whose envFile is missing ("Cannot load environment variables from file"), and
+ * .env is git-ignored, so a fresh clone has none until this makes it from .env.example.
+ */
+export const ENV_FILE_TASK = "create .env from .env.example";
+
+/**
+ * Whether apps run on the host read .env: it holds the services' host-side connection variables,
+ * so it exists (as .env.example) only when there are services.
+ */
+export function hostRunsWithEnvFile(spec: Spec): boolean {
+  return resolveServices(spec).length > 0;
+}
+
 /**
  * The `<app>-debug` compose services: they build the generated Dockerfile's debug targets and live
  * in the generated compose.yaml, so the repo must keep neither its own Dockerfile nor compose file.
@@ -70,6 +85,20 @@ export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
       command: `${loadEnv}go run ${[...runFlags(app), app.main].join(" ")}`,
       ...(app.port !== undefined ? { options: { env: { PORT: String(app.port) } } } : {}),
       problemMatcher: "$go",
+    });
+  }
+  if (hostRunsWithEnvFile(spec)) {
+    tasks.push({
+      label: ENV_FILE_TASK,
+      type: "shell",
+      // Never replaces an existing .env: it holds the developer's own values. The test is spelt
+      // out because `cp -n`'s exit status when it skips an existing file differs between cp
+      // implementations and versions (GNU, BSD/macOS), and a failing task stops the launch.
+      command: "[ -f .env ] || cp .env.example .env",
+      detail:
+        "POSIX shell: copies .env.example to .env when .env is missing; an existing .env is left as it is",
+      presentation: { reveal: "silent" },
+      problemMatcher: [],
     });
   }
   if (hasDebugTargets(ctx)) {

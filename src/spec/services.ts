@@ -38,9 +38,12 @@ export interface ServiceCatalogEntry {
   command?: string[];
   /** A fixed host name where the image keys its data by it (RabbitMQ's node name). */
   hostname?: string;
-  /** Container environment; `${VAR}` values come from .env. */
+  /**
+   * Container environment. Credentials are `${VAR:-value}` (see devCredentials): compose runs
+   * with the development value when neither .env nor the shell sets VAR.
+   */
   environment: Record<string, string>;
-  /** Development defaults written to .env.example. */
+  /** The development values: .env.example's, and the defaults of the compose references. */
   envExample: Record<string, string>;
   /** The container variables that hold the credentials apps connect with. */
   credentials: { user?: string; password?: string; database?: string };
@@ -52,7 +55,27 @@ export interface ServiceCatalogEntry {
   images: readonly string[];
 }
 
-const q = (name: string) => `\${${name}:?set ${name} in .env (copy .env.example)}`;
+/**
+ * A compose reference to `name` with its development value as the default: `docker compose up`
+ * works on a fresh clone with no .env, and a .env (or the shell) that sets the variable wins.
+ */
+export function devDefault(name: string, value: string): string {
+  return `\${${name}:-${value}}`;
+}
+
+/**
+ * A service's credential variables, from one record of development values: the container
+ * environment refers to each with its value as the default, and .env.example holds the same
+ * values, so the two cannot disagree.
+ */
+function devCredentials(
+  values: Record<string, string>,
+): Pick<ServiceCatalogEntry, "environment" | "envExample"> {
+  return {
+    environment: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, devDefault(k, v)])),
+    envExample: values,
+  };
+}
 
 const SQL_ROLES = ["url", "dsn", "addr", "host", "port", "user", "password", "database"] as const;
 const ADDR_ROLES = ["addr", "host", "port"] as const;
@@ -74,12 +97,11 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     port: 5432,
     dataPath: "/var/lib/postgresql/data",
     healthcheck: ["CMD-SHELL", 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
-    environment: {
-      POSTGRES_USER: q("POSTGRES_USER"),
-      POSTGRES_PASSWORD: q("POSTGRES_PASSWORD"),
-      POSTGRES_DB: q("POSTGRES_DB"),
-    },
-    envExample: { POSTGRES_USER: "app", POSTGRES_PASSWORD: "app-dev-password", POSTGRES_DB: "app" },
+    ...devCredentials({
+      POSTGRES_USER: "app",
+      POSTGRES_PASSWORD: "app-dev-password",
+      POSTGRES_DB: "app",
+    }),
     credentials: { user: "POSTGRES_USER", password: "POSTGRES_PASSWORD", database: "POSTGRES_DB" },
     roles: [...SQL_ROLES, "driver"],
     defaultEnv: { DATABASE_URL: "url" },
@@ -97,18 +119,12 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       "CMD-SHELL",
       'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent',
     ],
-    environment: {
-      MYSQL_ROOT_PASSWORD: q("MYSQL_ROOT_PASSWORD"),
-      MYSQL_DATABASE: q("MYSQL_DATABASE"),
-      MYSQL_USER: q("MYSQL_USER"),
-      MYSQL_PASSWORD: q("MYSQL_PASSWORD"),
-    },
-    envExample: {
+    ...devCredentials({
       MYSQL_ROOT_PASSWORD: "root-dev-password",
       MYSQL_DATABASE: "app",
       MYSQL_USER: "app",
       MYSQL_PASSWORD: "app-dev-password",
-    },
+    }),
     credentials: { user: "MYSQL_USER", password: "MYSQL_PASSWORD", database: "MYSQL_DATABASE" },
     roles: [...SQL_ROLES, "driver"],
     defaultEnv: { MYSQL_DSN: "dsn" },
@@ -135,14 +151,10 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     port: 27017,
     dataPath: "/data/db",
     healthcheck: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"],
-    environment: {
-      MONGO_INITDB_ROOT_USERNAME: q("MONGO_INITDB_ROOT_USERNAME"),
-      MONGO_INITDB_ROOT_PASSWORD: q("MONGO_INITDB_ROOT_PASSWORD"),
-    },
-    envExample: {
+    ...devCredentials({
       MONGO_INITDB_ROOT_USERNAME: "app",
       MONGO_INITDB_ROOT_PASSWORD: "app-dev-password",
-    },
+    }),
     credentials: { user: "MONGO_INITDB_ROOT_USERNAME", password: "MONGO_INITDB_ROOT_PASSWORD" },
     roles: ["url", ...ADDR_ROLES, "user", "password"],
     defaultEnv: { MONGODB_URI: "url" },
@@ -206,11 +218,7 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     // RabbitMQ's documented basic health check; the CLI tools ship in the image.
     healthcheck: ["CMD", "rabbitmq-diagnostics", "-q", "ping"],
     startPeriod: "20s",
-    environment: {
-      RABBITMQ_DEFAULT_USER: q("RABBITMQ_DEFAULT_USER"),
-      RABBITMQ_DEFAULT_PASS: q("RABBITMQ_DEFAULT_PASS"),
-    },
-    envExample: { RABBITMQ_DEFAULT_USER: "app", RABBITMQ_DEFAULT_PASS: "app-dev-password" },
+    ...devCredentials({ RABBITMQ_DEFAULT_USER: "app", RABBITMQ_DEFAULT_PASS: "app-dev-password" }),
     credentials: { user: "RABBITMQ_DEFAULT_USER", password: "RABBITMQ_DEFAULT_PASS" },
     roles: ["url", ...ADDR_ROLES, "user", "password"],
     defaultEnv: { RABBITMQ_URL: "url" },
@@ -287,16 +295,11 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
       "CMD-SHELL",
       'clickhouse-client --user "$${CLICKHOUSE_USER}" --password "$${CLICKHOUSE_PASSWORD}" --query "SELECT 1"',
     ],
-    environment: {
-      CLICKHOUSE_USER: q("CLICKHOUSE_USER"),
-      CLICKHOUSE_PASSWORD: q("CLICKHOUSE_PASSWORD"),
-      CLICKHOUSE_DB: q("CLICKHOUSE_DB"),
-    },
-    envExample: {
+    ...devCredentials({
       CLICKHOUSE_USER: "app",
       CLICKHOUSE_PASSWORD: "app-dev-password",
       CLICKHOUSE_DB: "app",
-    },
+    }),
     credentials: {
       user: "CLICKHOUSE_USER",
       password: "CLICKHOUSE_PASSWORD",
@@ -337,12 +340,8 @@ export const SERVICE_CATALOG: Record<ServiceKind, ServiceCatalogEntry> = {
     command: ["server", "/data", "--console-address", ":9001"],
     // The image has no curl since late 2023; it ships the mc client, whose `ready` asks the server.
     healthcheck: ["CMD", "mc", "ready", "local"],
-    environment: {
-      MINIO_ROOT_USER: q("MINIO_ROOT_USER"),
-      MINIO_ROOT_PASSWORD: q("MINIO_ROOT_PASSWORD"),
-    },
     // MinIO refuses a root password shorter than 8 characters.
-    envExample: { MINIO_ROOT_USER: "app", MINIO_ROOT_PASSWORD: "app-dev-password" },
+    ...devCredentials({ MINIO_ROOT_USER: "app", MINIO_ROOT_PASSWORD: "app-dev-password" }),
     credentials: { user: "MINIO_ROOT_USER", password: "MINIO_ROOT_PASSWORD" },
     roles: [...HTTP_ROLES, "user", "password", "region"],
     // The AWS SDKs read these names themselves; minio-go's credentials.NewEnvAWS does too.
