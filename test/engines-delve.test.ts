@@ -150,7 +150,7 @@ afterAll(() => {
 describe("the generated launch.json under the real Delve", () => {
   it("a: the host launch configuration runs the app under dlv with .env; a breakpoint is hit", async () => {
     const launch = byName(readLaunchConfigs(ws), `Launch ${APP} (host, .env)`);
-    expect(launch).toMatchObject({ request: "launch", mode: "auto" });
+    expect(launch).toMatchObject({ request: "launch", mode: "debug" });
     expect(launch.envFile).toBe("${workspaceFolder}/.env");
     const appPort = await freePort();
 
