@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // Tool config files must default-export.
-    files: ["eslint.config.js", "vitest.config.ts"],
+    files: ["eslint.config.js", "vitest.config.ts", "bench/vitest.*.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,14 +21,12 @@ afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-/** A copy of a repo after `gopave init`, with .env made from .env.example as the README says. */
+/** A copy of a repo after `gopave init`, with no .env: compose files must work without one. */
 function initialised(src: string): string {
   const dir = mkdtempSync(join(tmpdir(), "gopave-compose-"));
   made.push(dir);
   cpSync(src, dir, { recursive: true });
   execFileSync(process.execPath, [BIN, "init", "--yes", "--offline"], { cwd: dir, stdio: "pipe" });
-  if (existsSync(join(dir, ".env.example")))
-    copyFileSync(join(dir, ".env.example"), join(dir, ".env"));
   return dir;
 }
 

@@ -2,9 +2,10 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { storageDriver } from "./test-cache.js";
 
 /**
- * A daemonless container engine for tests: buildah with vfs storage under a directory the test
+ * A daemonless container engine for tests: buildah with overlay (or vfs) storage under a directory the test
  * owns (never the machine's global configuration), chroot isolation, reading the stand-in base
  * images (test/helpers/standins.ts) from their shared store. A missing tool fails the test with
  * what to install.
@@ -48,7 +49,7 @@ export function startEngine(opts: { imageStores: string[] }): Engine {
   // buildah 1.28 ignores STORAGE_DRIVER: the driver and roots come from this file.
   writeFileSync(
     conf,
-    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
+    `[storage]\ndriver = "${storageDriver()}"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
       `[storage.options]\nadditionalimagestores = [${opts.imageStores.map((s) => `"${s}"`).join(", ")}]\n`,
   );
   const env = {

@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeBinary } from "./compose-cli.js";
 import { requireTools } from "./engines.js";
+import { storageDriver } from "./test-cache.js";
 
 /**
  * Rootful podman for tests, under configuration files the test owns (never the machine's
- * global ones): vfs storage in a temporary graph root that also reads the shared stand-in store,
+ * global ones): overlay (or vfs) storage in a temporary graph root that also reads the shared stand-in store,
  * the runc runtime (crun does not run on these cgroup v1 hosts), lowered ulimits (the process
  * lacks CAP_SYS_RESOURCE), and networks in the test's own directory. `podman system service`
  * gives the Docker API that the real Compose CLI (DOCKER_HOST) and the devcontainer CLI talk to.
@@ -32,6 +33,12 @@ export interface Podman {
   podmanAsync: (args: string[]) => Promise<string>;
   /** The real Compose CLI against the service; the environment is only `env` and `extra`. */
   compose: (cwd: string, args: string[], extra?: NodeJS.ProcessEnv) => Promise<Run>;
+  /**
+   * Runs a container's healthcheck once, as the engine's timer would: false when it fails or
+   * outlasts `timeoutMs` (podman 4.3's `healthcheck run` does not enforce the check's timeout;
+   * an engine counts a check that outlasts it as failed).
+   */
+  healthcheck: (id: string, timeoutMs?: number) => Promise<boolean>;
   /** Runs every container's healthcheck each `everyMs` until stopped. */
   healthTicker: (everyMs?: number) => { stop: () => Promise<void> };
   close: () => Promise<void>;
@@ -71,7 +78,7 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
   const stores = opts.imageStores.map((s) => `"${s}"`).join(", ");
   writeFileSync(
     join(dir, "storage.conf"),
-    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
+    `[storage]\ndriver = "${storageDriver()}"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n` +
       `[storage.options]\nadditionalimagestores = [${stores}]\n`,
   );
   writeFileSync(
@@ -119,6 +126,19 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
   const podman = (args: string[]) =>
     execFileSync("podman", args, { env, encoding: "utf8", maxBuffer: 64 << 20 });
   const podmanAsync = async (args: string[]) => (await runAsync("podman", args, env)).stdout;
+  const healthcheck = (id: string, timeoutMs = 10_000) =>
+    new Promise<boolean>((resolve) => {
+      let late = false;
+      const child = execFile("podman", ["healthcheck", "run", id], { env }, (err) => {
+        clearTimeout(timer);
+        resolve(!late && err === null);
+      });
+      // Told to stop, podman may still exit 0: a late check counts as failed whatever it says.
+      const timer = setTimeout(() => {
+        late = true;
+        child.kill("SIGKILL");
+      }, timeoutMs);
+    });
 
   return {
     dir,
@@ -126,6 +146,7 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
     podman,
     podmanAsync,
     compose: (cwd, args, extra = {}) => runAsync(composeBinary(), args, { ...env, ...extra }, cwd),
+    healthcheck,
     healthTicker(everyMs = 1000) {
       let stopped = false;
       const loop = (async () => {
@@ -136,9 +157,7 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
             .filter((l) => /\((starting|healthy|unhealthy)\)/.test(l))
             .map((l) => l.split(" ")[0] ?? "");
           // A failing check exits non-zero: that is its result, recorded by podman.
-          await Promise.all(
-            ids.map((id) => podmanAsync(["healthcheck", "run", id]).catch(() => "")),
-          );
+          await Promise.all(ids.map((id) => healthcheck(id)));
           await new Promise((r) => setTimeout(r, everyMs));
         }
       })();

@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheRoot, lockDir } from "./test-cache.js";
+import { cacheRoot, lockDir, storageDriver } from "./test-cache.js";
 
 /**
  * The stand-in base images (test/engines/standins), built once into an image store under the CI
  * cache and shared read-only by every test engine (containers-storage's additionalimagestores).
- * The store's name carries a hash of the stand-in scripts and the Debian suite, so editing a
+ * The store's name carries the storage driver and a hash of the stand-in scripts and the Debian
+ * suite, so editing a
  * script builds a fresh store and a warm run rebuilds nothing. Building takes a lock: test
  * files run in parallel and may ask for the same image.
  */
@@ -37,7 +38,7 @@ function storeEnv(dir: string): NodeJS.ProcessEnv {
   const conf = join(dir, "storage.conf");
   writeFileSync(
     conf,
-    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
+    `[storage]\ndriver = "${storageDriver()}"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
   );
   const tmp = join(dir, "tmp");
   mkdirSync(tmp, { recursive: true });
@@ -89,11 +90,12 @@ export function localGoroot(version: string): string {
  */
 export function ensureStandIns(want: StandInRequest): string {
   const root = cacheRoot();
-  const dir = join(root, `standins-${scriptsHash()}`);
+  const prefix = `standins-${storageDriver()}-`;
+  const dir = join(root, `${prefix}${scriptsHash()}`);
   const release = lockDir(join(root, "standins.lock"), 3_600_000);
   try {
     for (const old of readdirSync(root)) {
-      if (old.startsWith("standins-") && join(root, old) !== dir) {
+      if (old.startsWith(prefix) && join(root, old) !== dir) {
         rmSync(join(root, old), { recursive: true, force: true });
       }
     }

@@ -12,6 +12,20 @@ export function cacheRoot(): string {
   return dir;
 }
 
+/**
+ * The containers-storage driver for test engines: overlay where the kernel has it (as root it
+ * needs nothing else, and shares each layer instead of copying it), else vfs, which always works
+ * but copies every layer whole.
+ */
+export function storageDriver(): "overlay" | "vfs" {
+  try {
+    const fs = readFileSync("/proc/filesystems", "utf8");
+    return process.getuid?.() === 0 && /\toverlay$/m.test(fs) ? "overlay" : "vfs";
+  } catch {
+    return "vfs";
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
