@@ -3,7 +3,7 @@
 # is reachable here. Usage: golang.sh DEBIAN-IMAGE VERSION GOROOT
 #
 # Reproduces what generated Dockerfiles and dev containers rely on: Debian's userland with apt,
-# useradd/groupadd, git, gcc, libc6-dev, make and pkg-config (the official image's cgo toolchain);
+# useradd/groupadd, git, g++, gcc, libc6-dev, make and pkg-config (the official image's cgo toolchain);
 # Go at /usr/local/go copied from GOROOT (this machine's toolchain, so it can only stand in for
 # that release); GOPATH=/go with /go/bin and /go/src; PATH=/go/bin:/usr/local/go/bin:...;
 # GOTOOLCHAIN=local and GOLANG_VERSION; WORKDIR /go.
@@ -16,7 +16,7 @@ goroot=$3
 ctr=$(buildah from --pull=never "$base")
 buildah run "$ctr" -- sh -c 'apt-get update -qq &&
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    git gcc libc6-dev make pkg-config >/dev/null &&
+    git g++ gcc libc6-dev make pkg-config >/dev/null &&
   rm -rf /var/lib/apt/lists/*'
 root=$(buildah mount "$ctr")
 mkdir -p "$root/usr/local" "$root/go/bin" "$root/go/src"
