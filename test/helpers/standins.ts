@@ -15,12 +15,19 @@ import { cacheRoot, lockDir } from "./test-cache.js";
 const STANDINS = join(import.meta.dirname, "..", "engines", "standins");
 export const DEBIAN_SUITE = "bookworm";
 const DEBIAN_IMAGE = `localhost/gopave-standin/debian:${DEBIAN_SUITE}`;
+/** The static skeleton the glibc distroless stand-ins are built on. */
+const STATIC_IMAGE = "localhost/gopave-standin/distroless-static:nonroot";
 
 export interface StandInRequest {
   /** golang:<version>, carrying this machine's toolchain (which must be that version). */
   golang?: string;
   /** Full names of distroless static nonroot stand-ins, e.g. the generated runtime base. */
   distroless?: string[];
+  /**
+   * Full names of distroless glibc nonroot stand-ins (cgo apps' runtime bases): `base` for C,
+   * `cc` for C++ (libstdc++).
+   */
+  distrolessGlibc?: { name: string; flavour: "base" | "cc" }[];
   postgres?: string[];
   redis?: string[];
 }
@@ -106,6 +113,11 @@ export function ensureStandIns(want: StandInRequest): string {
     }
     for (const name of want.distroless ?? []) {
       if (need(name)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, name]);
+    }
+    for (const { name, flavour } of want.distrolessGlibc ?? []) {
+      if (!need(name)) continue;
+      if (need(STATIC_IMAGE)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, STATIC_IMAGE]);
+      run(env, "distroless-glibc.sh", [DEBIAN_IMAGE, STATIC_IMAGE, name, flavour]);
     }
     for (const tag of want.postgres ?? []) {
       if (need(`docker.io/library/postgres:${tag}`)) run(env, "postgres.sh", [DEBIAN_IMAGE, tag]);
