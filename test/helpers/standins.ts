@@ -30,6 +30,29 @@ export interface StandInRequest {
   distrolessGlibc?: { name: string; flavour: "base" | "cc" }[];
   postgres?: string[];
   redis?: string[];
+  /**
+   * Other platforms to build `golang` and `distrolessGlibc` for, named by platformImage (the
+   * images above are this machine's platform, linux/amd64). Their Debian root filesystem and
+   * packages are installed under QEMU, which must be registered with binfmt_misc (.ci/run does);
+   * their Go is the toolchain module of that release and platform.
+   */
+  foreignPlatforms?: ForeignPlatform[];
+}
+
+export type ForeignPlatform = "linux/arm64";
+
+const DEBIAN_ARCH: Record<ForeignPlatform, { arch: string; qemu: string }> = {
+  "linux/arm64": { arch: "arm64", qemu: "qemu-aarch64" },
+};
+
+/**
+ * Where the stand-in `name` for a foreign platform is in the store: its own name under
+ * localhost/gopave-standin/<os>-<arch>/ (one store cannot hold two images of one name; an
+ * engine puts them together as a manifest list).
+ */
+export function platformImage(name: string, platform: ForeignPlatform): string {
+  const bare = name.replace(/^(?:docker\.io\/library\/|localhost\/|[^/]+\.[^/]+\/)/, "");
+  return `localhost/gopave-standin/${platform.replace("/", "-")}/${bare}`;
 }
 
 function scriptsHash(): string {
@@ -90,6 +113,34 @@ export function localGoroot(version: string): string {
   return execFileSync("go", ["env", "GOROOT"], { encoding: "utf8", env }).trim();
 }
 
+/** The Go toolchain module for another platform (the module proxy serves every release). */
+function toolchainRoot(version: string, platform: ForeignPlatform): string {
+  const [os, arch] = platform.split("/");
+  const mod = `golang.org/toolchain@v0.0.1-go${version}.${os}-${arch}`;
+  const out = execFileSync("go", ["mod", "download", "-json", mod], {
+    encoding: "utf8",
+    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+  });
+  const dir = (JSON.parse(out) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new Error(`go mod download ${mod}: ${out}`);
+  return dir;
+}
+
+function requireEmulator(platform: ForeignPlatform): void {
+  const { qemu } = DEBIAN_ARCH[platform];
+  let status = "";
+  try {
+    status = readFileSync(`/proc/sys/fs/binfmt_misc/${qemu}`, "utf8");
+  } catch {
+    // Not registered.
+  }
+  if (!status.startsWith("enabled")) {
+    throw new Error(
+      `${platform} stand-ins run that platform's binaries: register ${qemu} with binfmt_misc (apt-get install qemu-user-static; .ci/run registers it)`,
+    );
+  }
+}
+
 /**
  * Builds what is missing of `want` into the shared store and returns the store's graph root,
  * for an engine's additionalimagestores.
@@ -118,6 +169,29 @@ export function ensureStandIns(want: StandInRequest): string {
       if (!need(name)) continue;
       if (need(STATIC_IMAGE)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, STATIC_IMAGE]);
       run(env, "distroless-glibc.sh", [DEBIAN_IMAGE, STATIC_IMAGE, name, flavour]);
+    }
+    for (const platform of want.foreignPlatforms ?? []) {
+      const debian = platformImage(DEBIAN_IMAGE, platform);
+      const golang =
+        want.golang && platformImage(`docker.io/library/golang:${want.golang}`, platform);
+      const glibc = (want.distrolessGlibc ?? []).filter((g) =>
+        need(platformImage(g.name, platform)),
+      );
+      if (!(golang && need(golang)) && glibc.length === 0) continue;
+      requireEmulator(platform);
+      if (need(debian)) run(env, "debian.sh", [DEBIAN_SUITE, debian, DEBIAN_ARCH[platform].arch]);
+      if (want.golang && golang && need(golang)) {
+        run(env, "golang.sh", [debian, want.golang, toolchainRoot(want.golang, platform), golang]);
+      }
+      for (const { name, flavour } of glibc) {
+        if (need(STATIC_IMAGE)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, STATIC_IMAGE]);
+        run(env, "distroless-glibc.sh", [
+          debian,
+          STATIC_IMAGE,
+          platformImage(name, platform),
+          flavour,
+        ]);
+      }
     }
     for (const tag of want.postgres ?? []) {
       if (need(`docker.io/library/postgres:${tag}`)) run(env, "postgres.sh", [DEBIAN_IMAGE, tag]);

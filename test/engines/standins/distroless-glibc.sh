@@ -1,6 +1,7 @@
 #!/bin/sh
 # Stand-in for the distroless base and cc nonroot images (the runtime bases of cgo apps: base for
-# C, cc for C++), assembled with buildah from scratch on top of the static stand-in's files.
+# C, cc for C++), assembled with buildah on top of the static stand-in's files, for the Debian
+# image's architecture (another than this machine's runs apt under QEMU through binfmt_misc).
 # Usage: distroless-glibc.sh DEBIAN-IMAGE STATIC-IMAGE IMAGE-NAME base|cc
 #
 # Reproduces: everything the static stand-in has (no shell, no package manager, users, 65532,
@@ -52,5 +53,6 @@ done <"$list"
 buildah umount "$ctr" >/dev/null
 buildah umount "$src" >/dev/null
 buildah rm "$src" >/dev/null
+buildah config --arch "$(buildah inspect --type image --format '{{.OCIv1.Architecture}}' "$debian")" "$ctr"
 buildah commit -q "$ctr" "$name" >/dev/null
 buildah rm "$ctr" >/dev/null
