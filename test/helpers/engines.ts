@@ -29,8 +29,15 @@ export function requireTools(...tools: string[]): void {
 /**
  * Copies images out of vfs stores into another store (`driver@graphroot+runroot`), reading them
  * as additional image stores of an empty vfs store, so the shared stores are only ever read.
+ * A manifest list's instances are copied under names of their own, then listed in it.
  */
-function copyImages(dir: string, stores: string[], images: string[], into: string): void {
+function copyImages(
+  dir: string,
+  stores: string[],
+  images: NonNullable<EngineOptions["images"]>,
+  into: string,
+  buildah: (args: string[]) => string,
+): void {
   if (images.length === 0) return;
   const reader = join(dir, "reader");
   mkdirSync(reader);
@@ -41,11 +48,22 @@ function copyImages(dir: string, stores: string[], images: string[], into: strin
       `[storage.options]\nadditionalimagestores = [${stores.map((s) => `"${s}"`).join(", ")}]\n`,
   );
   const env = { ...process.env, CONTAINERS_STORAGE_CONF: conf, TMPDIR: join(dir, "tmp") };
+  const copy = (image: string, as: string) =>
+    execFileSync("buildah", ["push", "-q", image, `containers-storage:[${into}]${as}`], {
+      env,
+      stdio: "pipe",
+    });
   try {
     for (const image of images) {
-      execFileSync("buildah", ["push", "-q", image, `containers-storage:[${into}]${image}`], {
-        env,
-        stdio: "pipe",
+      if (typeof image === "string") {
+        copy(image, image);
+        continue;
+      }
+      buildah(["manifest", "create", image.name]);
+      image.instances.forEach((instance, i) => {
+        const as = `localhost/gopave-engine-instance/${i}-${instance.replace(/^.*\//, "")}`;
+        copy(instance, as);
+        buildah(["manifest", "add", image.name, `containers-storage:${as}`]);
       });
     }
   } finally {
@@ -97,8 +115,11 @@ export interface EngineOptions {
    * when the engine starts (about 15 s for the golang stand-in).
    */
   driver?: "vfs" | "overlay";
-  /** With overlay: the images to copy in from `imageStores`. */
-  images?: string[];
+  /**
+   * With overlay: the images to copy in from `imageStores`, each by its name, or as a manifest
+   * list `name` of per-platform images (which builds resolve by --platform, as from a registry).
+   */
+  images?: (string | { name: string; instances: string[] })[];
 }
 
 export function startEngine(opts: EngineOptions): Engine {
@@ -117,7 +138,6 @@ export function startEngine(opts: EngineOptions): Engine {
         ? ""
         : `[storage.options]\nadditionalimagestores = [${opts.imageStores.map((s) => `"${s}"`).join(", ")}]\n`),
   );
-  if (overlay) copyImages(dir, opts.imageStores, opts.images ?? [], `overlay@${graph}+${runroot}`);
   const env = {
     ...process.env,
     CONTAINERS_STORAGE_CONF: conf,
@@ -127,6 +147,9 @@ export function startEngine(opts: EngineOptions): Engine {
   };
   const buildah = (args: string[], cwd?: string) =>
     execFileSync("buildah", args, { env, cwd, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (overlay) {
+    copyImages(dir, opts.imageStores, opts.images ?? [], `overlay@${graph}+${runroot}`, buildah);
+  }
   const buildahAsync = (args: string[], cwd?: string) =>
     new Promise<string>((resolve, reject) => {
       execFile("buildah", args, { env, cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
