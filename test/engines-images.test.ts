@@ -36,7 +36,7 @@ import type { InstallModules, LocalUpstream, OrdersModules } from "./helpers/loc
 import { goSumLines } from "./helpers/proxy-e2e-go.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
 import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
-import { ensureStandIns } from "./helpers/standins.js";
+import { ensureStandIns, platformImage } from "./helpers/standins.js";
 
 /**
  * Proof that the Dockerfiles `gopave init` writes build with a real engine (buildah, chroot
@@ -58,11 +58,13 @@ import { ensureStandIns } from "./helpers/standins.js";
  * - a rebuild of the example's api after a source edit fetches nothing (the module cache mount)
  *   and is timed against the cold build; image sizes are printed at the end.
  *
- * Not here: the cgo fixture's cgo apps (notes, rank) for linux/arm64. The generated Dockerfile
- * builds them on the target platform (its src-cgo stage), emulated under QEMU when that is not
- * the build machine's, as the generated CI sets up; this machine registers no binfmt emulator
- * and the golang stand-in is linux/amd64 only, so such a build would silently make an x86-64
- * binary here. Their pure-Go sibling (export) is built for both platforms.
+ * The cgo fixture's cgo apps (notes on distroless base, rank on cc) are built for both platforms
+ * too. The generated Dockerfile builds them on the target platform (its src-cgo stage is FROM
+ * golang without --platform: cgo needs the target's C toolchain, which the golang image has only
+ * for its own platform), so linux/arm64 builds run under QEMU, as the generated CI sets up with
+ * docker/setup-qemu-action: here the stand-ins of golang and of distroless base/cc exist for
+ * both platforms as manifest lists, and QEMU is registered with binfmt_misc (.ci/run). The arm64
+ * binaries run in their images under QEMU too.
  *
  * One engine serves every build, so its cache mounts (modules, Go build cache) carry over. It
  * stores images with overlay (vfs would copy the golang stand-in whole for every build step), and
@@ -275,7 +277,7 @@ function dynamicInfo(file: string): { needed: string[]; interp: string | undefin
   return { needed, interp };
 }
 
-/** Runs the image's entrypoint as 65532 (chroot isolation; host architecture only). */
+/** Runs the image's entrypoint as 65532 (chroot isolation; arm64 under QEMU via binfmt_misc). */
 function runImage(image: string, entrypoint: string[]): string {
   const ctr = engine.buildah(["from", "--pull=never", image]).trim();
   try {
@@ -477,20 +479,29 @@ beforeAll(async () => {
   cgo = initRepo(join(shapes, "cgo"), "cgo", team);
 
   const bases = runtimeBases([example, replaceLocal, cgo]);
-  const golang = specGoVersion(example.dir);
-  const store = ensureStandIns({
-    golang,
-    distroless: bases.filter((b) => b.includes("/static-")),
-    distrolessGlibc: bases.flatMap((name): { name: string; flavour: "base" | "cc" }[] => {
-      const flavour = /\/(base|cc)-/.exec(name)?.[1];
-      return flavour === "base" || flavour === "cc" ? [{ name, flavour }] : [];
-    }),
+  const golang = `docker.io/library/golang:${specGoVersion(example.dir)}`;
+  const glibc = bases.flatMap((name): { name: string; flavour: "base" | "cc" }[] => {
+    const flavour = /\/(base|cc)-/.exec(name)?.[1];
+    return flavour === "base" || flavour === "cc" ? [{ name, flavour }] : [];
   });
+  const store = ensureStandIns({
+    golang: specGoVersion(example.dir),
+    distroless: bases.filter((b) => b.includes("/static-")),
+    distrolessGlibc: glibc,
+    // cgo stages build on the target platform: golang and the glibc bases for arm64 too.
+    foreignPlatforms: ["linux/arm64"],
+  });
+  // As a registry serves them: one name, the image for each platform.
+  const multi = (name: string) => ({ name, instances: [name, platformImage(name, "linux/arm64")] });
   // overlay: on vfs every build step would copy the golang stand-in whole (~0.9 GB a step).
   engine = startEngine({
     imageStores: [store],
     driver: "overlay",
-    images: [`docker.io/library/golang:${golang}`, ...bases],
+    images: [
+      multi(golang),
+      ...bases.filter((b) => b.includes("/static-")),
+      ...glibc.map((g) => multi(g.name)),
+    ],
   });
 }, BUILD_TIMEOUT);
 
@@ -639,15 +650,17 @@ describe("test/fixtures/shapes/cgo, modules through the spec's team proxy", () =
     BUILD_TIMEOUT,
   );
 
-  it.each([
-    ["notes", /\/base-/, "4 notes\n"],
-    ["rank", /\/cc-/, "4\n"],
-  ] as const)(
-    "%s (cgo) for linux/amd64: CGO_ENABLED=1 on distroless base/cc, a dynamic binary whose libraries are in the image, and it runs",
-    async (app, base, output) => {
+  it.each(
+    PLATFORMS.flatMap((platform) => [
+      ["notes", platform, /\/base-/, "4 notes\n"] as const,
+      ["rank", platform, /\/cc-/, "4\n"] as const,
+    ]),
+  )(
+    "%s (cgo) for %s: built on that platform (emulated), on distroless base/cc, dynamic, its libraries in the image, and it runs",
+    async (app, platform, base, output) => {
       expect(runtimeBase(cgo, app)).toMatch(base);
-      const tag = await build(cgo, app, "linux/amd64", {});
-      checkRuntime(cgo, app, "linux/amd64", tag, "glibc");
+      const tag = await build(cgo, app, platform, {});
+      checkRuntime(cgo, app, platform, tag, "glibc");
       expect(runImage(tag, [`/${app}`])).toBe(output);
       pruneIfShort();
     },
