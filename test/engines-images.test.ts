@@ -40,7 +40,7 @@ import { ensureStandIns, platformImage } from "./helpers/standins.js";
 
 /**
  * Proof that the Dockerfiles `gopave init` writes build with a real engine (buildah, chroot
- * isolation, vfs storage) on stand-ins of their base images (test/engines/standins), for
+ * isolation, overlay storage) on stand-ins of their base images (test/engines/standins), for
  * examples/orders and the replace-local and cgo fixtures, with every module fetched through
  * gopave's proxy on the host (as `proxy serve` assembles it, over a local upstream of the
  * example's modules and Delve's, verified against a local checksum database standing in for
@@ -49,9 +49,10 @@ import { ensureStandIns, platformImage } from "./helpers/standins.js";
  * - every runtime target, for linux/amd64 and linux/arm64 (ELF machine checked): no shell, user
  *   65532, a static binary on distroless static; a cgo app's binary is dynamic, and its loader and
  *   every library it needs are in its distroless base/cc image, where it runs;
- * - every debug target of the example and one of a fixture, for the build platform: the
- *   Dockerfile's dlv ENTRYPOINT, dlv and the binary in the image, the binary built with
- *   -gcflags=all=-N -l and keeping its DWARF;
+ * - the debug targets of the example (api-debug, worker-debug) and of the fixtures (shop-debug;
+ *   notes-debug and rank-debug, cgo), for the build platform: the Dockerfile's dlv ENTRYPOINT,
+ *   dlv and the binary in the image, the binary built with -gcflags=all=-N -l (its build
+ *   settings say so, and CGO_ENABLED) and keeping its DWARF;
  * - the example's modules come through the GOPROXY build argument; the fixtures' through the
  *   spec's modules.teamProxy (and modules.sumdb), the Dockerfile's build-arg defaults, with no
  *   --build-arg;
@@ -363,8 +364,11 @@ function buildInfo(file: string): string {
   });
 }
 
-/** The debug image of `app`: dlv as the entrypoint, dlv and the unoptimised binary in it. */
-function checkDebug(repo: Repo, app: string, tag: string): void {
+/**
+ * The debug image of `app`: dlv as the entrypoint, dlv and the unoptimised binary in it.
+ * Returns the binary's build information (`go version -m`).
+ */
+function checkDebug(repo: Repo, app: string, tag: string): string {
   const image = inspect(tag);
   const entrypoint = debugEntrypoint(repo, `${app}-debug`);
   expect(entrypoint.slice(0, 3)).toEqual(["dlv", "exec", `/out/${app}`]);
@@ -386,7 +390,9 @@ function checkDebug(repo: Repo, app: string, tag: string): void {
     const elf = readElf64(readFileSync(binary));
     expect(elf.machine).toBe(MACHINE[BUILD_PLATFORM]);
     expect(elf.sectionNames).toContain(".debug_info");
-    expect(buildInfo(binary)).toMatch(/^\s*build\s+-gcflags="?all=-N -l"?\s*$/m);
+    const info = buildInfo(binary);
+    expect(info).toMatch(/^\s*build\s+-gcflags="?all=-N -l"?\s*$/m);
+    return info;
   } finally {
     mounted.unmount();
   }
@@ -610,7 +616,7 @@ describe("test/fixtures/shapes/replace-local, modules through the spec's team pr
     async () => {
       const before = requested().length;
       const tag = await build(replaceLocal, "shop-debug", BUILD_PLATFORM, {});
-      checkDebug(replaceLocal, "shop", tag);
+      expect(checkDebug(replaceLocal, "shop", tag)).toMatch(/^\s*build\s+CGO_ENABLED=0\s*$/m);
       const paths = requested().slice(before);
       const version = /dlv@(\S+)/.exec(replaceLocal.dockerfile)?.[1] ?? "(none)";
       expect(paths).toContain(`/github.com/go-delve/delve/@v/${version}.zip`);
@@ -630,7 +636,7 @@ describe("examples/orders debug targets, for the build platform", () => {
     "%s-debug: dlv as the entrypoint, dlv and the -N -l binary in the image",
     async (app) => {
       const tag = await build(example, `${app}-debug`, BUILD_PLATFORM, exampleArgs);
-      checkDebug(example, app, tag);
+      expect(checkDebug(example, app, tag)).toMatch(/^\s*build\s+CGO_ENABLED=0\s*$/m);
       pruneIfShort();
     },
     BUILD_TIMEOUT,
@@ -650,13 +656,23 @@ describe("test/fixtures/shapes/cgo, modules through the spec's team proxy", () =
     BUILD_TIMEOUT,
   );
 
+  it.each(["notes", "rank"])(
+    "%s-debug (cgo): built with CGO_ENABLED=1 for the build platform, dlv as the entrypoint",
+    async (app) => {
+      const tag = await build(cgo, `${app}-debug`, BUILD_PLATFORM, {});
+      expect(checkDebug(cgo, app, tag)).toMatch(/^\s*build\s+CGO_ENABLED=1\s*$/m);
+      pruneIfShort();
+    },
+    BUILD_TIMEOUT,
+  );
+
   it.each(
     PLATFORMS.flatMap((platform) => [
       ["notes", platform, /\/base-/, "4 notes\n"] as const,
       ["rank", platform, /\/cc-/, "4\n"] as const,
     ]),
   )(
-    "%s (cgo) for %s: built on that platform (emulated), on distroless base/cc, dynamic, its libraries in the image, and it runs",
+    "%s (cgo) for %s: built on that platform (arm64 under QEMU), on distroless base/cc, dynamic, its libraries in the image, and it runs",
     async (app, platform, base, output) => {
       expect(runtimeBase(cgo, app)).toMatch(base);
       const tag = await build(cgo, app, platform, {});
