@@ -36,7 +36,7 @@ import type { InstallModules, LocalUpstream, OrdersModules } from "./helpers/loc
 import { goSumLines } from "./helpers/proxy-e2e-go.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
 import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
-import { ensureStandIns, platformImage } from "./helpers/standins.js";
+import { ensureStandIns, platformImage, requireEmulator } from "./helpers/standins.js";
 
 /**
  * Proof that the Dockerfiles `gopave init` writes build with a real engine (buildah, chroot
@@ -454,6 +454,8 @@ async function sumdbOf(lines: string[]): Promise<LocalSumdb> {
 
 beforeAll(async () => {
   requireTools("buildah", "debootstrap", "go", "readelf");
+  // The cgo apps' arm64 builds run arm64 binaries, even when the stand-ins are already built.
+  requireEmulator("linux/arm64");
   work = mkdtempSync(join(tmpdir(), "gopave-engines-images-"));
   example = initRepo(join(ROOT, "examples", "orders"), "orders");
   const dlvTarget = /go install (github\.com\/go-delve\/delve\/cmd\/dlv@\S+)/.exec(

@@ -126,7 +126,8 @@ function toolchainRoot(version: string, platform: ForeignPlatform): string {
   return dir;
 }
 
-function requireEmulator(platform: ForeignPlatform): void {
+/** Fails with what to do unless QEMU runs `platform`'s binaries here (binfmt_misc). */
+export function requireEmulator(platform: ForeignPlatform): void {
   const { qemu } = DEBIAN_ARCH[platform];
   let status = "";
   try {
