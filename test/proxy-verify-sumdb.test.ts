@@ -303,6 +303,26 @@ describe("verification against a checksum database", () => {
   });
 });
 
+describe("a local database's record of a go.mod alone", () => {
+  it("verifies the go.mod and refuses the zip, which it has no line for", async () => {
+    const own = new LocalSumdb("sumdb.test");
+    await own.add(MOD, V, undefined, hashMod(Buffer.from(GOMOD)));
+    const lookup = (await own.handle("lookup/example.com/!verified@v1.2.3")).body.toString();
+    expect(lookup.split("\n").slice(0, 2)).toEqual([
+      "0",
+      `${MOD} ${V}/go.mod ${hashMod(Buffer.from(GOMOD))}`,
+    ]);
+    const server = await own.listen();
+    try {
+      const v = createVerifier({ sumdb: `${own.verifierKey} ${server.url}`, env: {} });
+      expect(await v.verifyMod(MOD, V, Buffer.from(GOMOD))).toEqual({ ok: true, how: "sumdb" });
+      expect(await v.verifyZip(MOD, V, zipPath)).toMatchObject({ ok: false });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("GOSUMDB handling", () => {
   it("knows sum.golang.org's key and its alias, and reads name+key url forms", () => {
     const def = parseGosumdb("sum.golang.org");

@@ -1,4 +1,13 @@
-import { cpSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -8,7 +17,13 @@ import { dirname, join, relative, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { escapeModulePath, escapeVersion } from "../../src/gomod/module-escape.js";
+import {
+  escapeModulePath,
+  escapeVersion,
+  unescapeModulePath,
+  unescapeVersion,
+} from "../../src/gomod/module-escape.js";
+import { hashMod } from "../../src/proxy/verify/index.js";
 import { REPO_ROOT } from "./cli.js";
 import {
   freshGoDirs,
@@ -313,4 +328,132 @@ function copyDownloadLayout(from: string, to: string): void {
     }
   };
   walk(from);
+}
+
+export interface InstallModules {
+  /** The download-layout directory: every .info, .mod and .zip the install reads. */
+  root: string;
+  /**
+   * go.sum lines for every module version in `root`: the zip's from the go command's .ziphash,
+   * the go.mod's from its bytes. Checked against the go.sum the installed module ships.
+   */
+  sums: string[];
+  dispose(): void;
+}
+
+/**
+ * The module versions `go install <package>@<version>` reads (a debug image's Delve), in a
+ * download-layout directory, fetched with `go install -n` (loads packages, compiles nothing)
+ * from this machine's module cache through file:// — .ci/run installs Delve, which fills that
+ * cache. When the cache lacks some, once from the machine's own GOPROXY and GOSUMDB (the only
+ * network step, as in prepareOrdersModules).
+ */
+export async function prepareInstallModules(target: string): Promise<InstallModules> {
+  const work = mkdtempSync(join(tmpdir(), "gopave-e2e-install-"));
+  const probe = await runGo(["env", "GOMODCACHE"], { cwd: work, env: process.env });
+  const machineCache = probe.stdout.trim();
+  if (probe.code !== 0 || machineCache === "") {
+    throw new Error(`go env GOMODCACHE failed: ${probe.stderr}`);
+  }
+  const offline = async () => {
+    const dirs = freshGoDirs("gopave-e2e-install");
+    const r = await runGo(["install", "-n", target], {
+      cwd: work,
+      env: isolatedGoEnv(dirs, {
+        GOPROXY: pathToFileURL(join(machineCache, "cache", "download")).href,
+        // As in a golang image, which has a C compiler: cgo files may import other packages.
+        CGO_ENABLED: "1",
+        GOBIN: join(work, "bin"),
+      }),
+    });
+    return { dirs, r };
+  };
+  let attempt = await offline();
+  if (attempt.r.code !== 0) {
+    rmSync(attempt.dirs.home, { recursive: true, force: true });
+    const net = await runGo(["install", "-n", target], {
+      cwd: work,
+      env: { ...process.env, GOTOOLCHAIN: "local", GOWORK: "off", GOBIN: join(work, "bin") },
+      timeoutMs: 300_000,
+    });
+    if (net.code !== 0) {
+      throw new Error(
+        `the module cache lacks modules of ${target} and fetching them failed:\n${attempt.r.stderr}\n${net.stderr}`,
+      );
+    }
+    attempt = await offline();
+    if (attempt.r.code !== 0) {
+      throw new Error(`cannot prepare the modules of ${target}: ${attempt.r.stderr}`);
+    }
+  }
+  const root = join(work, "upstream");
+  const download = join(attempt.dirs.modcache, "cache", "download");
+  copyDownloadLayout(download, root);
+  const sums = downloadLayoutSums(download);
+  // The installed module's own go.sum lists its dependencies: ours must agree with it.
+  const [module, version] = installedModule(target, download);
+  const shipped = join(
+    attempt.dirs.modcache,
+    `${escapeModulePath(module)}@${escapeVersion(version)}`,
+    "go.sum",
+  );
+  const mine = new Set(sums);
+  const wanted = new Set(goSumLines(shipped).filter((l) => l.split(" ")[0] !== module));
+  const disagree = [...wanted].filter((l) => {
+    const [m, v] = l.split(" ");
+    return sums.some((s) => s.startsWith(`${m} ${v} `)) && !mine.has(l);
+  });
+  rmSync(attempt.dirs.home, { recursive: true, force: true });
+  if (disagree.length > 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(
+      `the module cache disagrees with ${module}@${version}'s go.sum:\n${disagree.join("\n")}`,
+    );
+  }
+  return { root, sums, dispose: () => rmSync(work, { recursive: true, force: true }) };
+}
+
+/** The module (path, version) that provides `package@version`: the longest fetched prefix. */
+function installedModule(target: string, download: string): [string, string] {
+  const at = target.lastIndexOf("@");
+  const pkg = target.slice(0, at);
+  const version = target.slice(at + 1);
+  for (let p = pkg; p.includes("/"); p = p.slice(0, p.lastIndexOf("/"))) {
+    try {
+      statSync(join(download, escapeModulePath(p), "@v", `${escapeVersion(version)}.zip`));
+      return [p, version];
+    } catch {
+      // Not this prefix.
+    }
+  }
+  throw new Error(`no module of ${target} in ${download}`);
+}
+
+/**
+ * go.sum lines for a download-layout directory: `<module> <version> <zip hash>` from the go
+ * command's .ziphash files and `<module> <version>/go.mod <hash>` for every .mod file.
+ */
+function downloadLayoutSums(dir: string): string[] {
+  const lines: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (d === dir && e.name === "sumdb") continue;
+        walk(p);
+        continue;
+      }
+      const m = /^(.*)\.(mod|ziphash)$/.exec(e.name);
+      if (!m?.[1] || !d.endsWith(`${sep}@v`)) continue;
+      const module = unescapeModulePath(relative(dir, dirname(d)).split(sep).join("/"));
+      const version = unescapeVersion(m[1]);
+      lines.push(
+        m[2] === "mod"
+          ? `${module} ${version}/go.mod ${hashMod(readFileSync(p))}`
+          : `${module} ${version} ${readFileSync(p, "utf8").trim()}`,
+      );
+    }
+  };
+  walk(dir);
+  return lines.sort();
 }

@@ -32,6 +32,8 @@ export interface GopaveOptions {
   routes?: string[];
   /** go.sum files whose lines are trusted (config `trustedSums`): go.sum-only verification. */
   trustedSums: string[];
+  /** Config `sumdb`: a GOSUMDB value ("name+hash+key url") the verifier checks against. */
+  sumdb?: string;
 }
 
 export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
@@ -40,9 +42,8 @@ export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
   const config = join(dir, "proxy.yaml");
   writeFileSync(
     config,
-    opts.trustedSums.length === 0
-      ? "trustedSums: []\n"
-      : `trustedSums:\n${opts.trustedSums.map((s) => `  - ${JSON.stringify(s)}\n`).join("")}`,
+    `trustedSums: ${JSON.stringify(opts.trustedSums)}\n` +
+      (opts.sumdb === undefined ? "" : `sumdb: ${JSON.stringify(opts.sumdb)}\n`),
   );
   let out = "";
   let err = "";

@@ -16,14 +16,44 @@ import { cacheRoot, lockDir, storageDriver } from "./test-cache.js";
 const STANDINS = join(import.meta.dirname, "..", "engines", "standins");
 export const DEBIAN_SUITE = "bookworm";
 const DEBIAN_IMAGE = `localhost/gopave-standin/debian:${DEBIAN_SUITE}`;
+/** The static skeleton the glibc distroless stand-ins are built on. */
+const STATIC_IMAGE = "localhost/gopave-standin/distroless-static:nonroot";
 
 export interface StandInRequest {
   /** golang:<version>, carrying this machine's toolchain (which must be that version). */
   golang?: string;
   /** Full names of distroless static nonroot stand-ins, e.g. the generated runtime base. */
   distroless?: string[];
+  /**
+   * Full names of distroless glibc nonroot stand-ins (cgo apps' runtime bases): `base` for C,
+   * `cc` for C++ (libstdc++).
+   */
+  distrolessGlibc?: { name: string; flavour: "base" | "cc" }[];
   postgres?: string[];
   redis?: string[];
+  /**
+   * Other platforms to build `golang` and `distrolessGlibc` for, named by platformImage (the
+   * images above are this machine's platform, linux/amd64). Their Debian root filesystem and
+   * packages are installed under QEMU, which must be registered with binfmt_misc (.ci/run does);
+   * their Go is the toolchain module of that release and platform.
+   */
+  foreignPlatforms?: ForeignPlatform[];
+}
+
+export type ForeignPlatform = "linux/arm64";
+
+const DEBIAN_ARCH: Record<ForeignPlatform, { arch: string; qemu: string }> = {
+  "linux/arm64": { arch: "arm64", qemu: "qemu-aarch64" },
+};
+
+/**
+ * Where the stand-in `name` for a foreign platform is in the store: its own name under
+ * localhost/gopave-standin/<os>-<arch>/ (one store cannot hold two images of one name; an
+ * engine puts them together as a manifest list).
+ */
+export function platformImage(name: string, platform: ForeignPlatform): string {
+  const bare = name.replace(/^(?:docker\.io\/library\/|localhost\/|[^/]+\.[^/]+\/)/, "");
+  return `localhost/gopave-standin/${platform.replace("/", "-")}/${bare}`;
 }
 
 function scriptsHash(): string {
@@ -84,6 +114,35 @@ export function localGoroot(version: string): string {
   return execFileSync("go", ["env", "GOROOT"], { encoding: "utf8", env }).trim();
 }
 
+/** The Go toolchain module for another platform (the module proxy serves every release). */
+function toolchainRoot(version: string, platform: ForeignPlatform): string {
+  const [os, arch] = platform.split("/");
+  const mod = `golang.org/toolchain@v0.0.1-go${version}.${os}-${arch}`;
+  const out = execFileSync("go", ["mod", "download", "-json", mod], {
+    encoding: "utf8",
+    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+  });
+  const dir = (JSON.parse(out) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new Error(`go mod download ${mod}: ${out}`);
+  return dir;
+}
+
+/** Fails with what to do unless QEMU runs `platform`'s binaries here (binfmt_misc). */
+export function requireEmulator(platform: ForeignPlatform): void {
+  const { qemu } = DEBIAN_ARCH[platform];
+  let status = "";
+  try {
+    status = readFileSync(`/proc/sys/fs/binfmt_misc/${qemu}`, "utf8");
+  } catch {
+    // Not registered.
+  }
+  if (!status.startsWith("enabled")) {
+    throw new Error(
+      `${platform} stand-ins run that platform's binaries: register ${qemu} with binfmt_misc (apt-get install qemu-user-static; .ci/run registers it)`,
+    );
+  }
+}
+
 /**
  * Builds what is missing of `want` into the shared store and returns the store's graph root,
  * for an engine's additionalimagestores.
@@ -108,6 +167,34 @@ export function ensureStandIns(want: StandInRequest): string {
     }
     for (const name of want.distroless ?? []) {
       if (need(name)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, name]);
+    }
+    for (const { name, flavour } of want.distrolessGlibc ?? []) {
+      if (!need(name)) continue;
+      if (need(STATIC_IMAGE)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, STATIC_IMAGE]);
+      run(env, "distroless-glibc.sh", [DEBIAN_IMAGE, STATIC_IMAGE, name, flavour]);
+    }
+    for (const platform of want.foreignPlatforms ?? []) {
+      const debian = platformImage(DEBIAN_IMAGE, platform);
+      const golang =
+        want.golang && platformImage(`docker.io/library/golang:${want.golang}`, platform);
+      const glibc = (want.distrolessGlibc ?? []).filter((g) =>
+        need(platformImage(g.name, platform)),
+      );
+      if (!(golang && need(golang)) && glibc.length === 0) continue;
+      requireEmulator(platform);
+      if (need(debian)) run(env, "debian.sh", [DEBIAN_SUITE, debian, DEBIAN_ARCH[platform].arch]);
+      if (want.golang && golang && need(golang)) {
+        run(env, "golang.sh", [debian, want.golang, toolchainRoot(want.golang, platform), golang]);
+      }
+      for (const { name, flavour } of glibc) {
+        if (need(STATIC_IMAGE)) run(env, "distroless-static.sh", [DEBIAN_IMAGE, STATIC_IMAGE]);
+        run(env, "distroless-glibc.sh", [
+          debian,
+          STATIC_IMAGE,
+          platformImage(name, platform),
+          flavour,
+        ]);
+      }
     }
     for (const tag of want.postgres ?? []) {
       if (need(`docker.io/library/postgres:${tag}`)) run(env, "postgres.sh", [DEBIAN_IMAGE, tag]);

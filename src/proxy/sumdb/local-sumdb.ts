@@ -57,9 +57,18 @@ export class LocalSumdb {
       return h;
     });
 
-  /** Appends the go.sum lines for module@version (zip and go.mod hashes); returns the record id. */
-  async add(module: string, version: string, zipHash: string, modHash: string): Promise<number> {
-    const text = `${module} ${version} ${zipHash}\n${module} ${version}/go.mod ${modHash}\n`;
+  /**
+   * Appends the go.sum lines for module@version (zip and go.mod hashes); returns the record id.
+   * Without a zip hash the record has the go.mod line alone (a version known only by its go.mod).
+   */
+  async add(
+    module: string,
+    version: string,
+    zipHash: string | undefined,
+    modHash: string,
+  ): Promise<number> {
+    const zipLine = zipHash === undefined ? "" : `${module} ${version} ${zipHash}\n`;
+    const text = `${zipLine}${module} ${version}/go.mod ${modHash}\n`;
     const id = await this.addRecord(Buffer.from(text));
     this.ids.set(`${module}@${version}`, id);
     return id;
