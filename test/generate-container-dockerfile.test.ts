@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { Copy, Entrypoint, Env, Run, User } from "dockerfile-ast";
 import { describe, expect, it } from "vitest";
+import { generateDevcontainer } from "../src/generate/devcontainer.js";
 import { generateDevcontainerDockerfile } from "../src/generate/devcontainer-dockerfile.js";
 import { generateDockerfile } from "../src/generate/dockerfile.js";
 import { moduleEnv } from "../src/generate/module-env.js";
@@ -91,6 +92,40 @@ describe.each(Object.entries(CONTAINER_CASES))("dev container Dockerfile: %s", (
       .join("\n");
     for (const t of ctx.tools) expect(installs).toContain(`go install ${t.package}@${t.version}`);
     expect(installs).not.toMatch(/@latest/);
+  });
+
+  it("leaves the cache volumes' directories outside the user's home writable for any uid", () => {
+    // The dev container tools renumber vscode to the developer's uid (updateRemoteUserUID) and
+    // re-own only its home; Docker seeds a new volume with the image directory's owner and mode.
+    const home = /--home-dir (\S+)/.exec(file.text)?.[1];
+    if (!home) throw new Error("the dev stage creates no home directory");
+    const targets = generateDevcontainer(ctx).flatMap((f) => {
+      if (!("data" in f)) return [];
+      const data = f.data as {
+        mounts?: string[];
+        services?: { dev?: { volumes?: string[] } };
+      };
+      const mounts = (data.mounts ?? []).flatMap((m) =>
+        m.includes("type=volume") ? [/target=([^,]+)/.exec(m)?.[1] ?? ""] : [],
+      );
+      const composed = (data.services?.dev?.volumes ?? []).flatMap((v) => {
+        const [source = "", target = ""] = v.split(":");
+        return /^[./~$]/.test(source) ? [] : [target];
+      });
+      return [...mounts, ...composed];
+    });
+    const outside = targets.filter((t) => !t.startsWith(`${home}/`));
+    expect(outside).not.toEqual([]);
+    const dev = stageByName(parsed, "dev");
+    const beforeUser = dev.instructions.slice(
+      0,
+      dev.instructions.findIndex((i) => i instanceof User),
+    );
+    const runs = beforeUser
+      .filter((i) => i instanceof Run)
+      .map((r) => r.getTextContent())
+      .join("\n");
+    for (const t of outside) expect(runs).toMatch(new RegExp(`chmod 1777 (\\S+ )*${t}(\\s|$)`));
   });
 });
 

@@ -16,8 +16,8 @@ const BUILD_CACHE = `${DEV_USER.home}/.cache/go-build`;
 
 /**
  * Named volumes keep the module and build caches across container rebuilds. A new named volume
- * is seeded from the image directory it is mounted on, owner included, so it stays writable by
- * the dev user.
+ * is seeded from the image directory it is mounted on, owner and mode included, so it stays
+ * writable by the dev user, whatever uid the dev container tools give it (see devStage).
  */
 function cacheVolumes(name: string): { key: string; volume: string; target: string }[] {
   return [

@@ -75,6 +75,9 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
   for (const d of [tmp, home, join(dockerConfig, "cli-plugins")]) mkdirSync(d, { recursive: true });
   // The same binary as a docker CLI plugin, for a `docker` client where there is one.
   symlinkSync(composeBinary(), join(dockerConfig, "cli-plugins", "docker-compose"));
+  // podman takes $DOCKER_CONFIG/config.json as its auth file and `podman run` fails when it is
+  // missing ("stat …/config.json: no such file or directory"): an empty one, no credentials.
+  writeFileSync(join(dockerConfig, "config.json"), "{}\n");
   const stores = opts.imageStores.map((s) => `"${s}"`).join(", ");
   writeFileSync(
     join(dir, "storage.conf"),

@@ -9,7 +9,7 @@ import { readMetric } from "./proxy-server.js";
 /**
  * gopave's proxy assembled exactly as `gopave proxy serve` assembles it (runProxyServe: config
  * file + flags → fs storage, verifier, sumdb proxy, routes, server), in this process, on
- * 127.0.0.1 with a random port. No signal handlers are installed; `stop()` shuts it down
+ * 127.0.0.1 (or `listen`'s host) with a random port. No signal handlers are installed; `stop()` shuts it down
  * gracefully and waits for runProxyServe to return.
  */
 export interface Gopave {
@@ -34,6 +34,11 @@ export interface GopaveOptions {
   trustedSums: string[];
   /** Config `sumdb`: a GOSUMDB value ("name+hash+key url") the verifier checks against. */
   sumdb?: string;
+  /**
+   * The host to listen on; unset: 127.0.0.1. A container on a bridge network cannot reach the
+   * host's loopback: a dev container that fetches modules needs an address of the host.
+   */
+  listenHost?: string;
 }
 
 export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
@@ -61,7 +66,7 @@ export async function startGopave(opts: GopaveOptions): Promise<Gopave> {
     exited = runProxyServe(
       {
         config,
-        listen: "127.0.0.1:0",
+        listen: `${opts.listenHost ?? "127.0.0.1"}:0`,
         storage: pathToFileURL(storage).href,
         ...(opts.upstream === undefined ? {} : { upstream: opts.upstream }),
         route: opts.routes ?? [],

@@ -299,6 +299,9 @@ export function devStage(spec: Spec, tools: ResolvedTool[], builder: string): st
     `FROM ${builder} AS ${DEV_TARGET}`,
     ...env(moduleEnv(spec).map(([k, v]) => [k, dockerfileValue(v)])),
     // uid 1000 is the usual first user on Linux hosts, so bind-mounted files keep their owner.
+    // Other hosts' users get vscode renumbered to their uid by the dev container tools
+    // (updateRemoteUserUID), which re-own only its home: the module cache, outside it, is
+    // world-writable as the golang image's GOPATH is, and a new volume on it inherits that mode.
     ...run(
       [],
       [
@@ -306,6 +309,7 @@ export function devStage(spec: Spec, tools: ResolvedTool[], builder: string): st
         `&& useradd --uid ${u.uid} --gid ${u.gid} --create-home --home-dir ${u.home} --shell /bin/bash ${u.name}`,
         `&& mkdir -p ${GOPATH}/pkg/mod ${GOPATH}/bin ${u.home}/.cache/go-build`,
         `&& chown -R ${u.name}:${u.name} ${GOPATH} ${u.home}`,
+        `&& chmod 1777 ${GOPATH}/pkg/mod`,
       ],
     ),
     `USER ${u.name}`,
