@@ -3,10 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { parse } from "yaml";
 import { startPodman } from "../test/helpers/podman.js";
 import { startGopave } from "../test/helpers/proxy-e2e-gopave.js";
-import { ensureStandIns } from "../test/helpers/standins.js";
+import { ensureStandIns, standInsFor } from "../test/helpers/standins.js";
 import { cacheRoot, lockDir } from "../test/helpers/test-cache.js";
 
 /**
@@ -46,18 +45,7 @@ it("compose up --wait of the example", async () => {
     readFileSync(specPath, "utf8").replace(/^modules:\n/m, `modules:\n  teamProxy: ${proxy.url}\n`),
   );
   cli(["sync"]);
-  const spec = parse(readFileSync(specPath, "utf8")) as { go: { version: string } };
-  const compose = parse(readFileSync(join(repo, "compose.yaml"), "utf8")) as {
-    services: Record<string, { image?: string }>;
-  };
-  const tag = (s: string) => (compose.services[s]?.image ?? "").split(":")[1] ?? "";
-  const runtime = /^FROM (\S+) AS api$/m.exec(readFileSync(join(repo, "Dockerfile"), "utf8"))?.[1];
-  const store = ensureStandIns({
-    golang: spec.go.version,
-    distroless: runtime ? [runtime] : [],
-    postgres: [tag("postgres")],
-    redis: [tag("redis")],
-  });
+  const store = ensureStandIns(standInsFor(repo));
   const pm = await startPodman({ imageStores: [store] });
   const ticker = pm.healthTicker();
   try {

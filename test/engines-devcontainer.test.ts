@@ -22,7 +22,7 @@ import { startPodman } from "./helpers/podman.js";
 import type { Podman } from "./helpers/podman.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
 import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
-import { ensureStandIns, localGoroot } from "./helpers/standins.js";
+import { ensureStandIns, localGoroot, standInsFor } from "./helpers/standins.js";
 import { cacheRoot, lockDir } from "./helpers/test-cache.js";
 
 /**
@@ -278,15 +278,7 @@ beforeAll(async () => {
   orders.title = "orders (compose-backed)";
   localGoroot(orders.spec.go.version);
 
-  const compose = parse(readFileSync(join(orders.repo, "compose.yaml"), "utf8")) as {
-    services: Record<string, { image?: string }>;
-  };
-  const tag = (svc: string) => compose.services[svc]?.image?.split(":")[1] ?? "";
-  const store = ensureStandIns({
-    golang: orders.spec.go.version,
-    postgres: [tag("postgres")],
-    redis: [tag("redis")],
-  });
+  const store = ensureStandIns(standInsFor(orders.repo));
   pm = await startPodman({ imageStores: [store] });
   ticker = pm.healthTicker();
 

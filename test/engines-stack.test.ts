@@ -4,7 +4,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { breakAndRead, hostLaunch, readLaunchConfigs, remotePathFor } from "./helpers/delve.js";
 import type { LaunchConfig } from "./helpers/delve.js";
 import { requireTools } from "./helpers/engines.js";
@@ -12,7 +11,7 @@ import { startPodman } from "./helpers/podman.js";
 import type { Podman } from "./helpers/podman.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
 import type { Gopave } from "./helpers/proxy-e2e-gopave.js";
-import { ensureStandIns } from "./helpers/standins.js";
+import { ensureStandIns, standInsFor } from "./helpers/standins.js";
 import { cacheRoot, lockDir } from "./helpers/test-cache.js";
 
 /**
@@ -59,28 +58,6 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-interface ComposeFile {
-  services: Record<string, { image?: string }>;
-}
-
-/** The stand-ins this stack needs, by the exact names its files use. */
-function imagesOf(): { go: string; runtime: string; postgres: string; redis: string } {
-  const spec = parse(readFileSync(join(repo, "gopave.yaml"), "utf8")) as {
-    go: { version: string };
-  };
-  const dockerfile = readFileSync(join(repo, "Dockerfile"), "utf8");
-  const runtime = /^FROM (\S+) AS api$/m.exec(dockerfile)?.[1];
-  const compose = parse(readFileSync(join(repo, "compose.yaml"), "utf8")) as ComposeFile;
-  const tag = (svc: string) => {
-    const image = compose.services[svc]?.image ?? "";
-    const m = new RegExp(`^${svc}:(.+)$`).exec(image);
-    if (!m?.[1]) throw new Error(`compose.yaml's ${svc} image is ${image}, not ${svc}:<tag>`);
-    return m[1];
-  };
-  if (!runtime) throw new Error("the generated Dockerfile has no api stage");
-  return { go: spec.go.version, runtime, postgres: tag("postgres"), redis: tag("redis") };
 }
 
 const compose = (args: string[]) => pm.compose(repo, args);
@@ -142,13 +119,7 @@ beforeAll(async () => {
     spec.replace(/^modules:\n/m, `modules:\n  teamProxy: ${proxy.url}\n`),
   );
   cli(["sync"]);
-  const images = imagesOf();
-  const store = ensureStandIns({
-    golang: images.go,
-    distroless: [images.runtime],
-    postgres: [images.postgres],
-    redis: [images.redis],
-  });
+  const store = ensureStandIns(standInsFor(repo));
   pm = await startPodman({ imageStores: [store] });
   ticker = pm.healthTicker();
 }, SLOW);

@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { cacheRoot, lockDir, storageDriver } from "./test-cache.js";
 
 /**
  * The stand-in base images (test/engines/standins), built once into an image store under the CI
  * cache and shared read-only by every test engine (containers-storage's additionalimagestores).
  * The store's name carries the storage driver and a hash of the stand-in scripts and the Debian
- * suite, so editing a
- * script builds a fresh store and a warm run rebuilds nothing. Building takes a lock: test
+ * suite, so editing a script builds a fresh store and a warm run rebuilds nothing. Building takes a lock: test
  * files run in parallel and may ask for the same image.
  */
 
@@ -54,6 +54,33 @@ const DEBIAN_ARCH: Record<ForeignPlatform, { arch: string; qemu: string }> = {
 export function platformImage(name: string, platform: ForeignPlatform): string {
   const bare = name.replace(/^(?:docker\.io\/library\/|localhost\/|[^/]+\.[^/]+\/)/, "");
   return `localhost/gopave-standin/${platform.replace("/", "-")}/${bare}`;
+}
+
+/**
+ * The stand-ins a repo's generated stack runs on, by the exact names its files use: golang at the
+ * spec's Go, the api stage's runtime base, and compose's postgres and redis tags.
+ */
+export function standInsFor(repo: string): StandInRequest {
+  const spec = parse(readFileSync(join(repo, "gopave.yaml"), "utf8")) as {
+    go: { version: string };
+  };
+  const runtime = /^FROM (\S+) AS api$/m.exec(readFileSync(join(repo, "Dockerfile"), "utf8"))?.[1];
+  if (!runtime) throw new Error("the generated Dockerfile has no api stage");
+  const compose = parse(readFileSync(join(repo, "compose.yaml"), "utf8")) as {
+    services: Record<string, { image?: string }>;
+  };
+  const tag = (svc: string) => {
+    const image = compose.services[svc]?.image ?? "";
+    const m = new RegExp(`^${svc}:(.+)$`).exec(image);
+    if (!m?.[1]) throw new Error(`compose.yaml's ${svc} image is ${image}, not ${svc}:<tag>`);
+    return m[1];
+  };
+  return {
+    golang: spec.go.version,
+    distroless: [runtime],
+    postgres: [tag("postgres")],
+    redis: [tag("redis")],
+  };
 }
 
 function scriptsHash(): string {
