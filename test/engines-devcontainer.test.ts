@@ -1,23 +1,26 @@
-import { execFile } from "node:child_process";
 import {
-  chmodSync,
   cpSync,
   lchownSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isMap, isScalar, parse, parseDocument } from "yaml";
-import { defaultToolPin } from "../src/spec/tools.js";
-import { composeBinary } from "./helpers/compose-cli.js";
+import { parse, parseDocument } from "yaml";
 import { requireTools } from "./helpers/engines.js";
+import {
+  devcontainerCli,
+  machineGo,
+  pinGo,
+  requireDevcontainerCli,
+  run,
+} from "./helpers/devcontainer-cli.js";
+import type { DevcontainerCli, Up } from "./helpers/devcontainer-cli.js";
 import { startPodman } from "./helpers/podman.js";
 import type { Podman } from "./helpers/podman.js";
 import { startGopave } from "./helpers/proxy-e2e-gopave.js";
@@ -49,7 +52,6 @@ import { cacheRoot, lockDir } from "./helpers/test-cache.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin", "gopave.js");
-const DEVCONTAINER = join(ROOT, "node_modules", ".bin", "devcontainer");
 const SLOW = 2_400_000;
 
 /** How each tool `init` pins reports its own version (every one prints the pinned version). */
@@ -97,64 +99,29 @@ interface Case {
   composeProject?: string;
 }
 
-interface Up {
-  outcome: string;
-  containerId: string;
-  composeProjectName?: string;
-  remoteUser: string;
-  remoteWorkspaceFolder: string;
-}
-
 let work: string;
 let proxy: Gopave;
 let pm: Podman;
 let ticker: { stop: () => Promise<void> } | undefined;
-let podmanPath: string;
+let cli: DevcontainerCli;
 const timings: string[] = [];
 
 const library = {} as Case;
 const orders = {} as Case;
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(cmd, args, { ...opts, maxBuffer: 256 << 20 }, (err, stdout, stderr) =>
-      err
-        ? reject(
-            new Error(
-              `${cmd} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr.slice(-8000)}`,
-            ),
-          )
-        : resolve({ stdout, stderr }),
-    );
-  });
-}
-
 const gopave = (repo: string, args: string[]) =>
   run(process.execPath, [BIN, ...args], { cwd: repo });
 
-/**
- * An address of this machine that both sides reach: build steps (chroot, the host's network) and
- * the running dev container (a bridge network, whose loopback is its own). A team proxy has such
- * an address; 127.0.0.1 would work in the build and fail in the container.
- */
-function hostAddress(): string {
-  for (const [name, addrs] of Object.entries(networkInterfaces())) {
-    if (/^(cni|podman|veth|docker|br-)/.test(name)) continue;
-    const a = addrs?.find((x) => x.family === "IPv4" && !x.internal);
-    if (a) return a.address;
-  }
-  throw new Error("this machine has no non-loopback IPv4 address for the team proxy");
-}
-
-/** init, then the spec's team proxy (and any edits), then sync: what a team commits. */
-async function prepare(
-  c: Case,
-  source: string,
-  edit: (doc: ReturnType<typeof parseDocument>) => void,
-) {
+/** A copy of a fixture with what `init` writes. */
+async function initialise(c: Case, source: string) {
   c.repo = join(work, source.split("/").at(-1) ?? source);
   cpSync(join(ROOT, source), c.repo, { recursive: true });
   await gopave(c.repo, ["init", "--yes", "--offline"]);
+  c.spec = parse(readFileSync(join(c.repo, "gopave.yaml"), "utf8")) as Spec;
+}
+
+/** The spec's team proxy (and any edits), then sync: what a team commits. */
+async function adopt(c: Case, edit: (doc: ReturnType<typeof parseDocument>) => void) {
   const file = join(c.repo, "gopave.yaml");
   const doc = parseDocument(readFileSync(file, "utf8"));
   doc.setIn(["modules", "teamProxy"], proxy.url);
@@ -167,27 +134,8 @@ async function prepare(
   ) as DevcontainerJson;
 }
 
-function devcontainer(c: Case, verb: "up" | "exec", args: string[]) {
-  return run(
-    DEVCONTAINER,
-    [
-      verb,
-      "--docker-path",
-      podmanPath,
-      "--docker-compose-path",
-      composeBinary(),
-      "--workspace-folder",
-      c.repo,
-      ...args,
-    ],
-    {
-      env: {
-        ...pm.env,
-        ...(c.hostUid === undefined ? {} : { GOPAVE_PROOF_HOST_UID: String(c.hostUid) }),
-      },
-    },
-  );
-}
+const devcontainer = (c: Case, verb: "up" | "exec", args: string[]) =>
+  cli(c.repo, verb, args, c.hostUid);
 
 async function up(c: Case, label: string, extra: string[] = []): Promise<Up> {
   const t0 = performance.now();
@@ -241,73 +189,34 @@ function proxied(): string[] {
 
 beforeAll(async () => {
   requireTools("podman", "buildah", "runc", "debootstrap", "go");
-  // Fails with what to do when the pinned CLI or the Compose CLI is missing.
-  await run(DEVCONTAINER, ["--version"]).catch((e: Error) => {
-    throw new Error(
-      `${DEVCONTAINER} does not run (npm ci installs @devcontainers/cli): ${e.message}`,
-    );
-  });
-  composeBinary();
+  await requireDevcontainerCli();
   work = mkdtempSync(join(tmpdir(), "gopave-engines-devcontainer-"));
-  proxy = await startGopave({ trustedSums: [], listenHost: hostAddress() });
+  await initialise(library, "test/fixtures/library");
+  await initialise(orders, "examples/orders");
+  localGoroot(orders.spec.go.version);
+  const store = ensureStandIns(standInsFor(orders.repo));
+  pm = await startPodman({ imageStores: [store] });
+  ticker = pm.healthTicker();
+
+  // The team proxy listens where both sides reach it and nothing outside this machine does: on a
+  // host-only bridge. Build steps run on the host's network, the dev containers on bridges of
+  // their own (127.0.0.1 would work in the build and fail in the container).
+  const bridge = await pm.hostBridge(`docker.io/library/golang:${orders.spec.go.version}`);
+  proxy = await startGopave({ trustedSums: [], listenHost: bridge });
 
   // The golang stand-in carries this machine's toolchain: the library fixture's go line (1.23.0)
-  // gets that release instead, with the tools init pins for it (as if go.mod had named it).
-  const machineGo = (
-    await run("go", ["env", "GOVERSION"], { env: { ...process.env, GOTOOLCHAIN: "local" } })
-  ).stdout
-    .trim()
-    .slice(2);
-  await prepare(library, "test/fixtures/library", (doc) => {
-    doc.setIn(["go", "version"], machineGo);
-    const tools = doc.get("tools");
-    if (!isMap(tools)) throw new Error("the library's gopave.yaml pins no tools");
-    for (const { key } of tools.items) {
-      const name = String(isScalar(key) ? key.value : key);
-      const pin = defaultToolPin(name, machineGo).version;
-      if (!pin) throw new Error(`gopave has no ${name} pin for Go ${machineGo}`);
-      doc.setIn(["tools", name], pin);
-    }
-  });
+  // gets that release instead, with the tools init pins for it.
+  const go = await machineGo();
+  await adopt(library, (doc) => pinGo(doc, go));
   library.title = "library (image-backed)";
   // A Linux developer whose uid is not the image's 1000 (a second account, a directory-service
   // uid): their checkout, and the remote user renumbered to their uid by the CLI.
   library.hostUid = 1001;
   chownTree(library.repo, library.hostUid);
-  await prepare(orders, "examples/orders", () => undefined);
+  await adopt(orders, () => undefined);
   orders.title = "orders (compose-backed)";
-  localGoroot(orders.spec.go.version);
 
-  const store = ensureStandIns(standInsFor(orders.repo));
-  pm = await startPodman({ imageStores: [store] });
-  ticker = pm.healthTicker();
-
-  // The podman the CLI runs. (1) devcontainer CLI 0.89 adds --userns=keep-id whenever the remote
-  // user is not root (devcontainers/cli#1004), and rootful podman refuses it ("keep-id is only
-  // supported in rootless mode"); with no user namespace, ids are the container's own anyway.
-  // (2) The CLI passes its own uid (0 here) to its uid-update image: GOPAVE_PROOF_HOST_UID stands
-  // in for the uid of a developer who is not root.
-  const bin = join(work, "bin");
-  mkdirSync(bin);
-  podmanPath = join(bin, "podman");
-  writeFileSync(
-    podmanPath,
-    [
-      "#!/bin/sh",
-      "for a do",
-      "  shift",
-      '  case "$a" in',
-      "    --userns=keep-id) ;;",
-      '    NEW_UID=0) set -- "$@" "NEW_UID=${GOPAVE_PROOF_HOST_UID:-0}" ;;',
-      '    NEW_GID=0) set -- "$@" "NEW_GID=${GOPAVE_PROOF_HOST_UID:-0}" ;;',
-      '    *) set -- "$@" "$a" ;;',
-      "  esac",
-      "done",
-      'exec podman "$@"',
-      "",
-    ].join("\n"),
-  );
-  chmodSync(podmanPath, 0o755);
+  cli = devcontainerCli(pm, join(work, "bin"));
 }, SLOW);
 
 afterAll(async () => {
@@ -526,11 +435,20 @@ describe("a compose-backed dev container: examples/orders", () => {
   );
 
   it("compose down -v leaves no container, volume or network behind", async () => {
+    const project = ["--filter", `label=com.docker.compose.project=${orders.composeProject}`];
+    expect(orders.composeProject).toBeTruthy();
+    for (const kind of [
+      ["ps", "--all"],
+      ["volume", "ls"],
+      ["network", "ls"],
+    ]) {
+      expect(pm.podman([...kind, "--quiet", ...project]).trim(), `${kind[0]} before`).not.toBe("");
+    }
     await down();
     downDone = true;
-    expect(pm.podman(["ps", "--all", "--quiet"]).trim()).toBe("");
-    expect(pm.podman(["volume", "ls", "--quiet"]).trim()).toBe("");
-    const networks = pm.podman(["network", "ls", "--format", "{{.Name}}"]).trim().split("\n");
-    expect(networks.filter((n) => n !== "podman")).toEqual([]);
+    // The project's: the host-only bridge that the team proxy listens on is the test's own.
+    expect(pm.podman(["ps", "--all", "--quiet", ...project]).trim()).toBe("");
+    expect(pm.podman(["volume", "ls", "--quiet", ...project]).trim()).toBe("");
+    expect(pm.podman(["network", "ls", "--quiet", ...project]).trim()).toBe("");
   }, 120_000);
 });

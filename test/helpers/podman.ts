@@ -1,8 +1,9 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeBinary } from "./compose-cli.js";
 import { requireTools } from "./engines.js";
@@ -41,6 +42,13 @@ export interface Podman {
   healthcheck: (id: string, timeoutMs?: number) => Promise<boolean>;
   /** Runs every container's healthcheck each `everyMs` until stopped. */
   healthTicker: (everyMs?: number) => { stop: () => Promise<void> };
+  /**
+   * An address of this machine on a bridge only this machine's containers reach, kept up by an
+   * idle container of `image` until close: where a server on the host that a running container
+   * must reach listens (127.0.0.1 inside a container is the container's own), without listening
+   * on the machine's external addresses.
+   */
+  hostBridge: (image: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -52,6 +60,30 @@ function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: str
         : resolve({ stdout, stderr }),
     );
   });
+}
+
+function hostAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((a) => (a ?? []).map((x) => x.address));
+}
+
+const ipv4 = (a: string) => a.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+
+/** The first 172.31.N.0/24 (N from 200) that no network of this machine's interfaces overlaps. */
+function freeSubnet(): string {
+  const nets = Object.values(networkInterfaces()).flatMap((a) =>
+    (a ?? []).flatMap((x) => {
+      const [addr, bits] = (x.cidr ?? "").split("/");
+      if (x.family !== "IPv4" || !addr) return [];
+      const size = 2 ** (32 - Number(bits));
+      const start = Math.floor(ipv4(addr) / size) * size;
+      return [[start, start + size] as const];
+    }),
+  );
+  for (let n = 200 + (process.pid % 50); n < 255; n++) {
+    const start = ipv4(`172.31.${n}.0`);
+    if (!nets.some(([a, b]) => start < b && a < start + 256)) return `172.31.${n}`;
+  }
+  throw new Error("no free 172.31.N.0/24 subnet on this machine for a host-only bridge");
 }
 
 function ping(socket: string): Promise<boolean> {
@@ -170,6 +202,46 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
           await loop;
         },
       };
+    },
+    async hostBridge(image) {
+      // The network's own bridge device and subnet, both free on this machine: podman picks the
+      // next of its own networks' names, and another podman on the machine would pick the same.
+      const name = `gopave-host-${process.pid}`;
+      const subnet = freeSubnet();
+      mkdirSync(join(dir, "networks"), { recursive: true });
+      writeFileSync(
+        join(dir, "networks", `${name}.json`),
+        JSON.stringify({
+          name,
+          id: createHash("sha256").update(name).digest("hex"),
+          driver: "bridge",
+          network_interface: `gph${process.pid}`.slice(0, 15),
+          created: new Date().toISOString(),
+          subnets: [{ subnet: `${subnet}.0/24`, gateway: `${subnet}.1` }],
+          ipv6_enabled: false,
+          internal: false,
+          dns_enabled: false,
+          ipam_options: { driver: "host-local" },
+        }),
+      );
+      const address = `${subnet}.1`;
+      await podmanAsync([
+        "run",
+        "-d",
+        "--network",
+        name,
+        "--name",
+        name,
+        image,
+        "sleep",
+        "infinity",
+      ]);
+      const deadline = Date.now() + 10_000;
+      while (!hostAddresses().includes(address)) {
+        if (Date.now() > deadline) throw new Error(`the bridge of ${name} did not come up`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return address;
     },
     async close() {
       await podmanAsync(["rm", "--all", "--force", "--time", "0"]).catch(() => "");
