@@ -62,6 +62,9 @@ export const DF005: Rule = {
           if (installsCompiler(runCommands(ins))) compiler = true;
           if (owner !== stage) return;
           for (const call of calls.filter(buildsApp)) {
+            // A wasm module links no libc whatever CGO_ENABLED says (the wasm port has no cgo),
+            // and what copies it into scratch is an artifact export, not a runtime image.
+            if ((call.env.get("GOARCH") ?? scope.get("GOARCH")) === "wasm") continue;
             const cgo = call.env.get("CGO_ENABLED") ?? scope.get("CGO_ENABLED") ?? goEnvCgo;
             if (cgo === "0") continue;
             if (cgo === undefined && cgoOffByDefault(builder, compiler, scope)) continue;
