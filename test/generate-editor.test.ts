@@ -18,7 +18,13 @@ import { copyRepo, gopave } from "./helpers/cli.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
 import { goLaunchConfigErrors } from "./helpers/vscode-launch-schema.js";
-import { exampleSpec, makeContext, makeSpec, workspaceRepo } from "./helpers/spec.js";
+import {
+  exampleSpec,
+  makeContext,
+  makeSpec,
+  WASM_PROGRAMS,
+  workspaceRepo,
+} from "./helpers/spec.js";
 
 const EDITOR = [
   generateDevcontainer,
@@ -54,6 +60,7 @@ const CASES = {
       ],
     }),
   ),
+  wasm: makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
 } satisfies Record<string, GenerateContext>;
 
 function render(ctx: GenerateContext): GeneratedFile[] {

@@ -71,6 +71,7 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       { name: "Generated files match gopave.yaml", run: check.commands.join("\n") },
     ],
   };
+  const wasm = wasmJobs(ctx, checkout, setupGo);
   const workflow = (path: string, name: string, jobs: Record<string, unknown>): GeneratedFile => ({
     path,
     format: "yaml",
@@ -78,11 +79,13 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       name,
       on: { push: { branches: spec.ci.branches }, pull_request: {} },
       permissions: { contents: "read" },
-      ...(name === "ci" ? { env: Object.fromEntries(moduleEnv(spec)) } : {}),
+      // Jobs that run the go command get the spec's module settings; the drift check alone does not.
+      ...(name === "ci" || Object.keys(wasm).length > 0
+        ? { env: Object.fromEntries(moduleEnv(spec)) }
+        : {}),
       jobs,
     },
   });
-  const wasm = wasmJobs(ctx, checkout, setupGo);
   // The repo's own CI already tests: a second test workflow would run everything twice. It does
   // not know the spec's wasm targets, though, so their legs run beside the drift check.
   if (spec.keep.ci !== undefined)

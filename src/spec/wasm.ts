@@ -37,8 +37,9 @@ export function wasmTestPatterns(
   target: WasmTarget,
   fallback: readonly string[],
 ): string[] {
-  const all = programsFor(spec, target).flatMap((p) => p.test ?? fallback);
-  return [...new Set(all)];
+  // Repeats are dropped, overlaps kept: in a go.work repo "./..." stops at nested modules, so
+  // whether one pattern covers another is the go command's call, not a string comparison.
+  return [...new Set(programsFor(spec, target).flatMap((p) => p.test ?? fallback))];
 }
 
 /** The artifact a program's build writes, relative to the output root: `<target>/<name>.wasm`. */
