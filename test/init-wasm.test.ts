@@ -98,6 +98,23 @@ describe("wasm programs from the repo's own files", () => {
     const check = await gopave(root, ["check", "--offline"]);
     expect(check.stdout).toContain("no problems found");
     expect((await gopave(root, ["sync", "--check"])).code).toBe(0);
+
+    // A wasm leg that tests another Go: check says so at that job's setup-go, and it is drift.
+    const lines = ci.split("\n");
+    const job = lines.indexOf("  wasm-js:");
+    const at = lines.findIndex((l, i) => i > job && l.includes("go-version"));
+    expect(job).toBeGreaterThan(0);
+    lines[at] = (lines[at] ?? "").replace(/go-version(-file)?: .*/, 'go-version: "1.26.7"');
+    writeFileSync(join(root, ".github/workflows/ci.yml"), lines.join("\n"));
+    const drifted = await gopave(root, ["check", "--offline", "--format", "json"]);
+    const findings = (
+      JSON.parse(drifted.stdout) as { findings: { rule: string; line: number }[] }
+    ).findings.map((f) => `${f.rule}:${f.line}`);
+    expect(findings).toContain(`CI001:${at + 1}`);
+    expect(findings).toContain(`GP001:${at + 1}`);
+    const sync = await gopave(root, ["sync", "--check"]);
+    expect(sync.code).toBe(1);
+    expect(sync.stdout).toContain('-          go-version: "1.26.7"');
   });
 
   it("leaves wasip1 out, with a note, when the Go release has no wazero pin", async () => {
