@@ -448,3 +448,16 @@ describe("wasm legs", () => {
     expect(plain["env"]).toBeUndefined();
   });
 });
+
+describe("GitLab wasm scripts", () => {
+  it("pass shellcheck as the one shell a job's script runs in", () => {
+    const gl = gitlab(CASES["gitlab-wasm"]);
+    for (const job of ["wasm-js", "wasm-wasip1"]) {
+      const r = spawnSync("shellcheck", ["--shell=bash", "-"], {
+        input: glJob(gl, job).script.join("\n"),
+        encoding: "utf8",
+      });
+      expect(r.status, r.stdout).toBe(0);
+    }
+  });
+});
