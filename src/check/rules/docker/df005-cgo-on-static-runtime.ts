@@ -29,7 +29,8 @@ export const DF005: Rule = {
     fix:
       "Build with CGO_ENABLED=0 (in the RUN, or as ENV/ARG in the build stage). If you really " +
       "need cgo, run on distroless base or cc, which carry glibc. An alpine golang image with no " +
-      "C compiler installed already builds without cgo and is not reported.",
+      "C compiler installed already builds without cgo and is not reported, nor is a GOARCH=wasm " +
+      "build (a wasm module links no libc) exported from a scratch stage.",
     example: {
       file: "Dockerfile",
       bad:
