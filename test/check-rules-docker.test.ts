@@ -274,6 +274,26 @@ describe("DF005 cgo not disabled for a static runtime", () => {
     ]);
   });
 
+  it("does not fire for a wasm module exported from scratch (GOARCH=wasm links no libc)", async () => {
+    const exportStage = (build: string[]) =>
+      lines(...build, "FROM scratch AS calc-wasm", "COPY --from=build /out/ /");
+    for (const build of [
+      ["FROM golang:1.26.8 AS build", "RUN GOOS=js GOARCH=wasm go build -o /out/js/calc.wasm ."],
+      [
+        "FROM golang:1.26.8 AS build",
+        "ENV GOARCH=wasm",
+        "RUN GOOS=wasip1 go build -o /out/c.wasm .",
+      ],
+    ])
+      expect(await runRule(DF005, repo(exportStage(build)))).toEqual([]);
+    // GOARCH=wasm on another command of the RUN does not reach the go build.
+    const native = [
+      "FROM golang:1.26.8 AS build",
+      "RUN GOARCH=wasm true && go build -o /out/app .",
+    ];
+    expect(where(await runRule(DF005, repo(exportStage(native))))).toEqual(["Dockerfile:2"]);
+  });
+
   it("ignores stages whose output never reaches the final image", async () => {
     const df = lines(
       "FROM golang:1.26.8 AS test",

@@ -17,6 +17,7 @@ import {
   makeContext,
   makeSpec,
   SINGLE_MODULE_REPO,
+  WASM_PROGRAMS,
   workspaceRepo,
 } from "./helpers/spec.js";
 
@@ -55,6 +56,14 @@ const CASES = {
       ci: { provider: "gitlab", branches: ["main"] },
       apps: [{ name: "api", main: "./cmd/api", port: 8080, tags: ["netgo"] }],
     }),
+  ),
+  wasm: makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
+  "gitlab-wasm": makeContext(
+    makeSpec({ ci: { provider: "gitlab", branches: ["main"] }, wasm: WASM_PROGRAMS }),
+  ),
+  // The repo's own CI runs the Go tests; it knows nothing of the wasm targets.
+  "wasm-kept-ci": makeContext(
+    exampleSpec({ keep: { ci: [".github/workflows/test.yml"] }, wasm: WASM_PROGRAMS }),
   ),
 } satisfies Record<string, GenerateContext>;
 
@@ -105,7 +114,9 @@ describe.each(Object.entries(CASES))("CI files: %s", (name, ctx) => {
 
   it("only the configured provider's pipeline is generated", () => {
     const paths = files.map((f) => f.path);
-    expect(paths.includes(".github/workflows/ci.yml")).toBe(ctx.spec.ci.provider === "github");
+    // With a kept CI gopave's own workflow is gopave.yml (the drift check, and any wasm legs).
+    const workflow = ctx.spec.keep.ci ? ".github/workflows/gopave.yml" : ".github/workflows/ci.yml";
+    expect(paths.includes(workflow)).toBe(ctx.spec.ci.provider === "github");
     expect(paths.includes(".gitlab-ci.yml")).toBe(ctx.spec.ci.provider === "gitlab");
   });
 
@@ -115,7 +126,7 @@ describe.each(Object.entries(CASES))("CI files: %s", (name, ctx) => {
 
   if (ctx.spec.ci.provider === "github") {
     it("the workflow validates against the schema and passes actionlint", () => {
-      const file = files.find((f) => f.path === ".github/workflows/ci.yml");
+      const file = files.find((f) => f.path.startsWith(".github/workflows/"));
       if (!file) throw new Error("no workflow");
       expect(schemaErrors("github-workflow", parseYaml(text(file)))).toEqual([]);
       expect(actionlint(name, text(file))).toBe("");
@@ -339,5 +350,114 @@ describe(".golangci.yml", () => {
       ".golangci.yml",
     );
     expect(cfg).toEqual({ version: "2", run: { go: "1.26" }, linters: { default: "standard" } });
+  });
+});
+
+describe("wasm legs", () => {
+  type EnvStep = Step & { name?: string; env?: Record<string, string> };
+
+  it("test each target under its runner, with the toolchain's go_<goos>_wasm_exec on PATH", () => {
+    const wf = workflow(CASES["wasm"]);
+    expect(Object.keys(wf.jobs)).toEqual(["test", "lint", "wasm-js", "wasm-wasip1", "drift"]);
+    const js = job(wf, "wasm-js").steps as EnvStep[];
+    expect(js.find((s) => s.uses === "actions/setup-node@v5")?.with).toEqual({
+      "node-version": 22,
+    });
+    const jsTest = js.find((s) => s.name?.startsWith("Test"));
+    expect(jsTest?.env).toEqual({ GOOS: "js", GOARCH: "wasm" });
+    expect(jsTest?.run).toBe(
+      'PATH="$(go env GOROOT)/lib/wasm:$PATH" go test ./... ./calc/... ./cmd/calc-web',
+    );
+    const wasi = job(wf, "wasm-wasip1").steps as EnvStep[];
+    const names = wasi.map((s) => s.name ?? s.uses);
+    // wazero is installed for the runner's own platform, before any step sets GOOS.
+    expect(names.indexOf("Install wazero")).toBeLessThan(names.indexOf("Vet (wasip1/wasm)"));
+    expect(wasi.find((s) => s.name === "Install wazero")).toEqual({
+      name: "Install wazero",
+      run: "go install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0",
+    });
+    const wasiTest = wasi.find((s) => s.name?.startsWith("Test"));
+    expect(wasiTest?.env).toEqual({ GOOS: "wasip1", GOARCH: "wasm", GOWASIRUNTIME: "wazero" });
+    expect(wasiTest?.run).toBe(
+      'PATH="$(go env GOROOT)/lib/wasm:$(go env GOPATH)/bin:$PATH" go test ./...',
+    );
+    // The same setup-go as the test job: CI001 and the drift check see the spec's Go in each.
+    expect(wasi.find((s) => s.uses === "actions/setup-go@v6")).toEqual(
+      job(wf, "test").steps.find((s) => s.uses === "actions/setup-go@v6"),
+    );
+  });
+
+  it("builds what the Dockerfile exports, wasm_exec.js copied once", () => {
+    const build = (job(workflow(CASES["wasm"]), "wasm-js").steps as EnvStep[]).find(
+      (s) => s.name === "Build (js/wasm)",
+    );
+    expect(build?.run?.split("\n")).toEqual([
+      "GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o dist/wasm/js/calc.wasm ./cmd/calc",
+      'cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" dist/wasm/js/',
+      "GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o dist/wasm/js/calc-web.wasm ./cmd/calc-web",
+    ]);
+  });
+
+  it("reads the support files from misc/wasm before Go 1.24", () => {
+    const ctx = makeContext(
+      makeSpec({
+        go: { version: "1.23.12" },
+        wasm: [{ name: "calc", main: "./cmd/calc", targets: ["js"] }],
+      }),
+    );
+    const runs = job(workflow(ctx), "wasm-js")
+      .steps.map((s) => s.run ?? "")
+      .join("\n");
+    expect(runs).toContain('PATH="$(go env GOROOT)/misc/wasm:$PATH" go test ./...');
+    expect(runs).toContain('cp "$(go env GOROOT)/misc/wasm/wasm_exec.js" dist/wasm/js/');
+    expect(runs).not.toContain("lib/wasm");
+  });
+
+  it("on GitLab: Node from Debian for js, wazero installed before GOOS is exported", () => {
+    const gl = gitlab(CASES["gitlab-wasm"]);
+    const js = glJob(gl, "wasm-js");
+    expect(js.stage).toBe("test");
+    expect(js.script.slice(0, 2)).toEqual([
+      "apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs",
+      "export GOOS=js GOARCH=wasm",
+    ]);
+    const wasi = glJob(gl, "wasm-wasip1");
+    expect(wasi.script.slice(0, 2)).toEqual([
+      "go install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0",
+      "export GOOS=wasip1 GOARCH=wasm GOWASIRUNTIME=wazero",
+    ]);
+    expect(gl["wasm-wasip1"]).toMatchObject({ artifacts: { paths: ["dist/wasm/wasip1/"] } });
+  });
+
+  it("with a kept CI, the legs run in gopave.yml with the module settings", () => {
+    const files = generateGithubWorkflow(CASES["wasm-kept-ci"]);
+    expect(files.map((f) => f.path)).toEqual([".github/workflows/gopave.yml"]);
+    const wf = yamlOf(files, ".github/workflows/gopave.yml") as {
+      env: Record<string, string>;
+      jobs: Record<string, Job>;
+    };
+    expect(Object.keys(wf.jobs)).toEqual(["wasm-js", "wasm-wasip1", "drift"]);
+    expect(wf.env["GOFLAGS"]).toBe("-mod=readonly");
+    // Without wasm programs the drift check needs no Go settings.
+    const plain = yamlOf(
+      generateGithubWorkflow(
+        makeContext(exampleSpec({ keep: { ci: [".github/workflows/t.yml"] } })),
+      ),
+      ".github/workflows/gopave.yml",
+    );
+    expect(plain["env"]).toBeUndefined();
+  });
+});
+
+describe("GitLab wasm scripts", () => {
+  it("pass shellcheck as the one shell a job's script runs in", () => {
+    const gl = gitlab(CASES["gitlab-wasm"]);
+    for (const job of ["wasm-js", "wasm-wasip1"]) {
+      const r = spawnSync("shellcheck", ["--shell=bash", "-"], {
+        input: glJob(gl, job).script.join("\n"),
+        encoding: "utf8",
+      });
+      expect(r.status, r.stdout).toBe(0);
+    }
   });
 });

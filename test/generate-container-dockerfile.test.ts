@@ -375,3 +375,64 @@ describe("Dockerfile variants", () => {
     );
   });
 });
+
+describe("Dockerfile wasm stages", () => {
+  it("a library with wasm programs gets only the wasm stages; the first program's export is last", () => {
+    const parsed = parseStages(dockerfileText(CONTAINER_CASES["wasm"]?.() ?? raise()));
+    expect(parsed.stages.map((s) => s.name)).toEqual([
+      "deps",
+      "src",
+      "build-calc-wasm",
+      "build-calc-web-wasm",
+      "calc-web-wasm",
+      "calc-wasm",
+    ]);
+    const exp = stageByName(parsed, "calc-wasm");
+    expect(exp.from.getImage()).toBe("scratch");
+    expect(
+      exp.instructions.filter((i) => i instanceof Copy).map((c) => c.getTextContent()),
+    ).toEqual(["COPY --from=build-calc-wasm /out/ /"]);
+    const build = stageByName(parsed, "build-calc-wasm");
+    expect(build.from.getImage()).toBe("src");
+    const run = commandAfterFlags(
+      dockerfileText(CONTAINER_CASES["wasm"]?.() ?? raise()),
+      first(build, Run),
+    );
+    expect(run.split(/\s*&&\s*/)).toEqual([
+      "GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o /out/js/calc.wasm ./cmd/calc",
+      'cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" /out/js/',
+      "GOOS=wasip1 GOARCH=wasm go build -trimpath -ldflags=-s -o /out/wasip1/calc.wasm ./cmd/calc",
+    ]);
+  });
+
+  it("with apps, the wasm stages come before the app images, so the default target stays an app", () => {
+    const text = dockerfileText(CONTAINER_CASES["wasm-apps"]?.() ?? raise());
+    const names = parseStages(text).stages.map((s) => s.name);
+    expect(names.indexOf("calc-wasm")).toBeLessThan(names.indexOf("worker"));
+    expect(names.at(-1)).toBe("api");
+    // Go 1.23 keeps the support files in misc/wasm; vendor/ builds with -mod=vendor.
+    expect(text).toContain('cp "$(go env GOROOT)/misc/wasm/wasm_exec.js" /out/js/');
+    expect(text).toContain("go build -trimpath -ldflags=-s -mod=vendor -o /out/js/calc.wasm");
+  });
+
+  it("the dev container gets Node for js targets only", () => {
+    const devText = (ctx: GenerateContext) => {
+      const f = generateDevcontainerDockerfile(ctx)[0];
+      return f?.format === "text" ? f.text : raise();
+    };
+    expect(devText(CONTAINER_CASES["wasm"]?.() ?? raise())).toContain(
+      "apt-get install -y --no-install-recommends nodejs",
+    );
+    const wasiOnly = makeContext(
+      exampleSpec({ wasm: [{ name: "c", main: "./cmd/c", targets: ["wasip1"] }] }),
+    );
+    expect(devText(wasiOnly)).not.toContain("nodejs");
+    expect(devText(wasiOnly)).toContain(
+      "go install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0",
+    );
+  });
+});
+
+function raise(): never {
+  throw new Error("missing test case");
+}

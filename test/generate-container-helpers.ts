@@ -1,7 +1,7 @@
 import { Arg, DockerfileParser, From } from "dockerfile-ast";
 import type { Dockerfile, Entrypoint, Instruction } from "dockerfile-ast";
 import type { GenerateContext, RepoFacts } from "../src/generate/types.js";
-import { exampleSpec, makeContext, makeSpec } from "./helpers/spec.js";
+import { exampleSpec, makeContext, makeSpec, WASM_PROGRAMS } from "./helpers/spec.js";
 
 /** One build stage of a parsed Dockerfile: its FROM and the instructions up to the next FROM. */
 export interface Stage {
@@ -149,6 +149,17 @@ const DIGEST_B = `sha256:${"b".repeat(64)}`;
 export const CONTAINER_CASES: Record<string, () => GenerateContext> = {
   example: () => makeContext(exampleSpec()),
   library: () => makeContext(makeSpec()),
+  // A library that ships wasm: the Dockerfile holds only the wasm stages.
+  wasm: () => makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
+  // Apps beside wasm programs, on a vendored module; Go 1.23 keeps wasm_exec.js in misc/wasm.
+  "wasm-apps": () =>
+    makeContext(
+      exampleSpec({
+        go: { version: "1.23.12" },
+        wasm: [{ name: "calc", main: "./cmd/calc", targets: ["js"] }],
+      }),
+      VENDOR_REPO,
+    ),
   alpine: () => makeContext(exampleSpec({ image: { runtime: "alpine" } })),
   scratch: () => makeContext(exampleSpec({ image: { runtime: "scratch" } })),
   cgo: () =>

@@ -21,7 +21,7 @@ import {
 } from "../src/generate/setup-script.js";
 import type { GenerateContext } from "../src/generate/types.js";
 import { expectGolden } from "./helpers/golden.js";
-import { exampleSpec, makeContext, makeSpec } from "./helpers/spec.js";
+import { exampleSpec, makeContext, makeSpec, WASM_PROGRAMS } from "./helpers/spec.js";
 
 const SHELLCHECK = "/usr/bin/shellcheck";
 
@@ -48,6 +48,8 @@ const CASES: Record<string, GenerateContext> = {
       tools: { stringer: { package: "golang.org/x/tools/cmd/stringer", version: "v0.38.0" } },
     }),
   ),
+  // wasip1 targets pin wazero, the runtime their tests run under.
+  wasm: makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
   "toolchain-path": makeContext(
     makeSpec({ go: { version: "1.26.8", toolchain: "path" }, tools: {} }),
   ),

@@ -18,7 +18,13 @@ import { copyRepo, gopave } from "./helpers/cli.js";
 import { expectGolden } from "./helpers/golden.js";
 import { schemaErrors } from "./helpers/schemas.js";
 import { goLaunchConfigErrors } from "./helpers/vscode-launch-schema.js";
-import { exampleSpec, makeContext, makeSpec, workspaceRepo } from "./helpers/spec.js";
+import {
+  exampleSpec,
+  makeContext,
+  makeSpec,
+  WASM_PROGRAMS,
+  workspaceRepo,
+} from "./helpers/spec.js";
 
 const EDITOR = [
   generateDevcontainer,
@@ -54,6 +60,7 @@ const CASES = {
       ],
     }),
   ),
+  wasm: makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
 } satisfies Record<string, GenerateContext>;
 
 function render(ctx: GenerateContext): GeneratedFile[] {
@@ -444,3 +451,29 @@ describe("VS Code files", () => {
     });
   });
 });
+
+describe("wasm tasks", () => {
+  it("run the CI legs' commands with the target's environment, and pass shellcheck", () => {
+    const tasks = (parsed(render(CASES.wasm), ".vscode/tasks.json") as { tasks: Task[] }).tasks;
+    const wasm = tasks.filter((t) => t.label.includes("wasm"));
+    expect(wasm.map((t) => t.label)).toEqual([
+      "test (js/wasm)",
+      "build wasm (js)",
+      "test (wasip1/wasm)",
+      "build wasm (wasip1)",
+    ]);
+    expect(wasm[2]?.options?.env).toEqual({
+      GOOS: "wasip1",
+      GOARCH: "wasm",
+      GOWASIRUNTIME: "wazero",
+    });
+    // VS Code runs a shell task's command with the user's shell: bash on Linux.
+    for (const t of wasm) execFileSync("shellcheck", ["--shell=bash", "-"], { input: t.command });
+  });
+});
+
+interface Task {
+  label: string;
+  command: string;
+  options?: { env?: Record<string, string> };
+}

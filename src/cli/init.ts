@@ -113,6 +113,7 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
             name: d.name,
             go: { version: d.goVersion, source: d.goVersionSource },
             apps: draft.spec.apps,
+            wasm: draft.spec.wasm ?? [],
             appsBasis: d.appsBasis,
             leftOut: d.leftOut,
             services: d.services.map((s) => s.kind),
@@ -169,6 +170,7 @@ function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Co
         ? " — chosen"
         : "";
   const services = d.services.map((s) => `${s.kind} (${serviceEvidence(s, d.keptCompose?.path)})`);
+  const wasm = (spec.wasm ?? []).map((w) => `${w.name} (${w.main}: ${w.targets.join(", ")})`);
   const tools = Object.entries(spec.tools ?? {}).map(
     ([k, v]) => `${k} ${typeof v === "string" ? v : v.version}`,
   );
@@ -181,6 +183,7 @@ function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Co
     `  Go       ${d.goVersion} (${GO_SOURCE[d.goVersionSource]})`,
     `  apps     ${apps.length > 0 ? `${apps.join(", ")}${basis}` : "none"}`,
     `  services ${services.length > 0 ? services.join("\n           ") : "none"}`,
+    ...(wasm.length > 0 ? [`  wasm     ${wasm.join(", ")}`] : []),
     `  private  ${d.privateGlobs.length > 0 ? d.privateGlobs.join(", ") : "none detected"}`,
     `  kept     ${kept.length > 0 ? kept.join("; ") : "nothing"}`,
     `  CI       ${spec.ci?.provider ?? "github"} on ${(spec.ci?.branches ?? []).join(", ")}`,

@@ -38,8 +38,24 @@ export function matchTag(name: string, goMinor: number | undefined): Tri {
   return false;
 }
 
+/**
+ * A tag's value when building for GOOS=js or wasip1 with GOARCH=wasm (no cgo: the wasm port has
+ * none). Neither is a "unix" system for build tags.
+ */
+export function matchWasmTag(goos: "js" | "wasip1", name: string): Tri {
+  if (name === goos || name === "wasm" || name === "gc") return true;
+  const release = /^go1\.(\d+)$/.exec(name);
+  if (release || name.startsWith("goexperiment.") || name === "boringcrypto") return undefined;
+  return false;
+}
+
 /** go/build goodOSArchFile: "x_windows.go", "x_arm64_test.go" only build on that system. */
 export function goodOSArchFile(fileName: string): boolean {
+  return goodOSArchFileFor(fileName, "linux", "amd64");
+}
+
+/** goodOSArchFile for another GOOS/GOARCH. */
+export function goodOSArchFileFor(fileName: string, goos: string, goarch: string): boolean {
   const stem = fileName.split(".")[0] ?? "";
   const us = stem.indexOf("_");
   if (us < 0) return true;
@@ -48,9 +64,8 @@ export function goodOSArchFile(fileName: string): boolean {
   const n = l.length;
   const last = l[n - 1] ?? "";
   const prev = l[n - 2] ?? "";
-  if (n >= 2 && KNOWN_OS.has(prev) && KNOWN_ARCH.has(last))
-    return prev === "linux" && last === "amd64";
+  if (n >= 2 && KNOWN_OS.has(prev) && KNOWN_ARCH.has(last)) return prev === goos && last === goarch;
   if (n >= 1 && (KNOWN_OS.has(last) || KNOWN_ARCH.has(last)))
-    return last === "linux" || last === "amd64";
+    return last === goos || last === goarch;
   return true;
 }

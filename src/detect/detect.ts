@@ -30,6 +30,7 @@ import { readKeptCompose } from "./kept-compose.js";
 import { detectServices } from "./services.js";
 import type { ServiceDetection } from "./services.js";
 import { scanMainPackages } from "./source-scan.js";
+import { scanWasmPrograms } from "./wasm-programs.js";
 import type { Detection, DetectOptions, MainPackage } from "./types.js";
 import type { KeptCompose } from "../generate/types.js";
 
@@ -277,6 +278,7 @@ export async function detect(rootIn: string, opts: DetectOptions = {}): Promise<
     repo: facts,
     mainPackages: mains.mains,
     apps,
+    wasm: scanWasmPrograms(root, modulesInRepo(repo)),
     appsBasis: selection.basis,
     leftOut: selection.leftOut,
     kept,

@@ -83,6 +83,28 @@ export function scanMainPackages(
   goMinor: number | undefined,
 ): MainPackage[] {
   const out: MainPackage[] = [];
+  walkPackageDirs(modules, (absDir, entries, relInModule, m) => {
+    if (dirPackageName(absDir, entries, goMinor) === "main") {
+      const dir = relDir(root, absDir);
+      out.push({
+        dir: dir === "." ? "." : `./${dir}`,
+        importPath: relInModule === "" ? m.mod.module.path : `${m.mod.module.path}/${relInModule}`,
+        module: m.mod.module.path,
+      });
+    }
+  });
+  return sortMains(out);
+}
+
+/**
+ * Visits every package directory of the repo's modules as `./...` would: skips vendor/,
+ * testdata/, node_modules/, "." and "_" directories, go.mod `ignore` paths, symlinked directories,
+ * and nested modules.
+ */
+export function walkPackageDirs(
+  modules: readonly LoadedModule[],
+  visit: (absDir: string, entries: Dirent[], relInModule: string, m: LoadedModule) => void,
+): void {
   for (const m of modules) {
     if (m.dir.startsWith("../") || m.dir === "..") continue;
     const ignores = m.mod.ignores.map((i) => i.path);
@@ -93,15 +115,7 @@ export function scanMainPackages(
       } catch {
         return;
       }
-      if (dirPackageName(absDir, entries, goMinor) === "main") {
-        const dir = relDir(root, absDir);
-        out.push({
-          dir: dir === "." ? "." : `./${dir}`,
-          importPath:
-            relInModule === "" ? m.mod.module.path : `${m.mod.module.path}/${relInModule}`,
-          module: m.mod.module.path,
-        });
-      }
+      visit(absDir, entries, relInModule, m);
       for (const e of entries) {
         if (!e.isDirectory() || isSkippedDirName(e.name)) continue;
         const childRel = relInModule === "" ? e.name : `${relInModule}/${e.name}`;
@@ -113,7 +127,6 @@ export function scanMainPackages(
     };
     walk(m.absDir, "");
   }
-  return sortMains(out);
 }
 
 export function sortMains(mains: MainPackage[]): MainPackage[] {

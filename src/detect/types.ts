@@ -1,3 +1,4 @@
+import type { DetectedWasmProgram } from "./wasm-programs.js";
 import type { KeptCompose, RepoFacts } from "../generate/types.js";
 import type { LeftOut } from "./apps.js";
 import type { CgoByMain } from "./cgo.js";
@@ -65,6 +66,8 @@ export interface Detection {
   apps: DetectedApp[];
   /** How the apps were chosen: what the repo ships, all main packages, or --apps. */
   appsBasis: "shipped" | "main packages" | "chosen";
+  /** Main packages written for Go's wasm port (by their build constraints), sorted by dir. */
+  wasm: DetectedWasmProgram[];
   /** Main packages that are not apps, and why. */
   leftOut: LeftOut[];
   /** Files the repo already has for what gopave generates. */

@@ -1,6 +1,7 @@
 import { driftCheck } from "./drift-check.js";
 import { ciTagLabel, ciTagSets, tagsFlags } from "./app-build-flags.js";
 import { moduleEnv } from "./module-env.js";
+import { wasmLegs } from "./wasm-ci.js";
 import type { GenerateContext, GeneratedFile, Generator, RepoFacts } from "./types.js";
 
 /**
@@ -70,6 +71,7 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       { name: "Generated files match gopave.yaml", run: check.commands.join("\n") },
     ],
   };
+  const wasm = wasmJobs(ctx, checkout, setupGo);
   const workflow = (path: string, name: string, jobs: Record<string, unknown>): GeneratedFile => ({
     path,
     format: "yaml",
@@ -77,13 +79,17 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       name,
       on: { push: { branches: spec.ci.branches }, pull_request: {} },
       permissions: { contents: "read" },
-      ...(name === "ci" ? { env: Object.fromEntries(moduleEnv(spec)) } : {}),
+      // Jobs that run the go command get the spec's module settings; the drift check alone does not.
+      ...(name === "ci" || Object.keys(wasm).length > 0
+        ? { env: Object.fromEntries(moduleEnv(spec)) }
+        : {}),
       jobs,
     },
   });
-  // The repo's own CI already tests: a second test workflow would run everything twice.
+  // The repo's own CI already tests: a second test workflow would run everything twice. It does
+  // not know the spec's wasm targets, though, so their legs run beside the drift check.
   if (spec.keep.ci !== undefined)
-    return [workflow(".github/workflows/gopave.yml", "gopave", { drift })];
+    return [workflow(".github/workflows/gopave.yml", "gopave", { ...wasm, drift })];
 
   const patterns = packagePatterns(repo).join(" ");
   const sets = ciTagSets(spec);
@@ -126,11 +132,49 @@ export const generateGithubWorkflow: Generator = (ctx): GeneratedFile[] => {
       ],
     };
   }
+  Object.assign(jobs, wasm);
   const images = imagesJob(ctx, checkout);
   if (images) jobs["images"] = images;
   jobs["drift"] = drift;
   return [workflow(".github/workflows/ci.yml", "ci", jobs)];
 };
+
+/**
+ * One job per wasm target: vet, test under the target's runner (Node for js, wazero for wasip1,
+ * through the toolchain's go_<goos>_wasm_exec), and build the programs as the Dockerfile does.
+ */
+function wasmJobs(
+  ctx: GenerateContext,
+  checkout: () => unknown,
+  setupGo: () => unknown,
+): Record<string, unknown> {
+  const label = (t: string) => `${t}/wasm`;
+  return Object.fromEntries(
+    wasmLegs(ctx).map((leg) => [
+      leg.job,
+      {
+        "runs-on": "ubuntu-latest",
+        steps: [
+          checkout(),
+          setupGo(),
+          ...(leg.target === "js"
+            ? [{ uses: "actions/setup-node@v5", with: { "node-version": 22 } }]
+            : []),
+          // Without GOOS in its environment: the runtime runs on the runner, not in wasm.
+          ...(leg.install ? [{ name: "Install wazero", run: leg.install }] : []),
+          // Fresh objects: the YAML writer would turn a shared env into an anchor and aliases.
+          { name: `Vet (${label(leg.target)})`, env: { ...leg.env }, run: leg.vet },
+          {
+            name: `Test (${label(leg.target)}, under ${leg.target === "js" ? "Node" : "wazero"})`,
+            env: { ...leg.env },
+            run: leg.test,
+          },
+          { name: `Build (${label(leg.target)})`, env: { ...leg.env }, run: leg.build.join("\n") },
+        ],
+      },
+    ]),
+  );
+}
 
 /**
  * Builds every app image for image.platforms (no push) so a Dockerfile that breaks on one

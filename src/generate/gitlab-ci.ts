@@ -3,6 +3,8 @@ import { dependencyFiles, golangciLintVersion, packagePatterns } from "./github-
 import { driftCheck } from "./drift-check.js";
 import { ciTagSets, tagsFlags } from "./app-build-flags.js";
 import { moduleEnv } from "./module-env.js";
+import { wasmLegs } from "./wasm-ci.js";
+import { WASM_OUT_DIR } from "../spec/wasm.js";
 import type { GeneratedFile, Generator } from "./types.js";
 
 /**
@@ -48,6 +50,26 @@ export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
     stage: "test",
     script: flagSets.flatMap((f) => [`go vet ${f}${patterns}`, `go test -race ${f}${patterns}`]),
   };
+  for (const leg of wasmLegs(ctx)) {
+    jobs[leg.job] = {
+      stage: "test",
+      script: [
+        // The builder image has no Node; Debian's is enough for the toolchain's wasm_exec_node.js.
+        ...(leg.target === "js"
+          ? ["apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs"]
+          : []),
+        // Before GOOS is exported: the runtime runs on the runner, not in wasm.
+        ...(leg.install ? [leg.install] : []),
+        `export ${Object.entries(leg.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}`,
+        leg.vet,
+        leg.test,
+        ...leg.build,
+      ],
+      artifacts: { paths: [`${WASM_OUT_DIR}/${leg.target}/`] },
+    };
+  }
   jobs["build"] = { stage: "build", script: flagSets.map((f) => `go build ${f}${patterns}`) };
   jobs["drift"] = {
     stage: "drift",

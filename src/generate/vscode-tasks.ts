@@ -4,6 +4,7 @@ import { golangciLintVersion, packagePatterns } from "./github-workflow.js";
 import type { Spec } from "../spec/schema.js";
 import { resolveServices, serviceConnectionEnv } from "./service-env.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
+import { wasmLegs } from "./wasm-ci.js";
 
 /** The task that starts `<app>-debug` (compose profile "debug"); the attach config runs it first. */
 export function debugTaskLabel(app: string): string {
@@ -68,6 +69,25 @@ export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
       label: "lint",
       type: "shell",
       command: `golangci-lint run ${patterns}`,
+      problemMatcher: "$go",
+    });
+  }
+  // The CI legs' own test and build commands, so the editor runs what CI runs.
+  for (const leg of wasmLegs(ctx)) {
+    tasks.push({
+      label: `test (${leg.target}/wasm)`,
+      type: "shell",
+      command: leg.test,
+      options: { env: { ...leg.env } },
+      group: "test",
+      problemMatcher: "$go",
+    });
+    tasks.push({
+      label: `build wasm (${leg.target})`,
+      type: "shell",
+      command: leg.build.join(" && "),
+      options: { env: { ...leg.env } },
+      group: "build",
       problemMatcher: "$go",
     });
   }

@@ -3,6 +3,7 @@ import { compareGoVersions } from "../gomod/go-version.js";
 import { draftApps } from "./draft-apps.js";
 import type { SpecInput } from "./schema.js";
 import { draftServices } from "./draft-services.js";
+import { draftWasm } from "./draft-wasm.js";
 import { DEFAULT_TOOLS, defaultToolPin } from "./tools.js";
 import type { SpecComments } from "./spec-yaml.js";
 
@@ -59,6 +60,12 @@ export function draftSpec(d: Detection): SpecDraft {
   comments.tools = `pinned for Go ${d.goVersion} (gopave's compatibility table); never @latest`;
   const lint = golangciForKeptConfig(d, tools, notes);
   const apps = draftApps(d, comments, notes);
+  const wasm = draftWasm(
+    d,
+    apps.map((a) => a.name),
+    comments,
+    notes,
+  );
 
   const { services, comments: serviceComments, notes: serviceNotes } = draftServices(d);
   Object.assign(comments, serviceComments);
@@ -79,6 +86,7 @@ export function draftSpec(d: Detection): SpecDraft {
     modules: { private: d.privateGlobs, flags: [] },
     tools: { ...tools, ...lint },
     apps,
+    ...(wasm.length > 0 ? { wasm } : {}),
     image: { runtime: "distroless", platforms: ["linux/amd64", "linux/arm64"] },
     services,
     editor: { kind: "vscode", debugPort: 2345 },

@@ -7,7 +7,9 @@ import { parseYamlSource } from "../util/yaml-source.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { specSchema } from "./schema.js";
 import type { Spec } from "./schema.js";
-import { KNOWN_TOOLS } from "./tools.js";
+import { KNOWN_TOOLS, resolveTools } from "./tools.js";
+import { WASIP1_SINCE } from "./wasm.js";
+import { compareGoVersions } from "../gomod/go-version.js";
 
 export const SPEC_FILE = "gopave.yaml";
 
@@ -98,6 +100,60 @@ function semanticProblems(spec: Spec): Problem[] {
       });
     }
   });
+  out.push(...wasmProblems(spec));
+  return out;
+}
+
+/** wasm programs: unique names, Dockerfile stages that no app's stage shadows, a Go that has them. */
+function wasmProblems(spec: Spec): Problem[] {
+  const out: Problem[] = [];
+  // Stage names the apps take in the generated Dockerfile.
+  const appStages = new Set(
+    spec.apps.flatMap((a) => [a.name, `build-${a.name}`, `${a.name}-debug`]),
+  );
+  const seen = new Map<string, number>();
+  spec.wasm.forEach((p, i) => {
+    const prev = seen.get(p.name);
+    if (prev !== undefined) {
+      out.push({
+        path: ["wasm", i, "name"],
+        message: `wasm name "${p.name}" is already used by wasm[${prev}]`,
+        hint: "each wasm program needs its own name (it names the .wasm file and its export stage)",
+      });
+    }
+    seen.set(p.name, i);
+    const clash = [`${p.name}-wasm`, `build-${p.name}-wasm`].find((s) => appStages.has(s));
+    if (clash !== undefined) {
+      out.push({
+        path: ["wasm", i, "name"],
+        message: `the Dockerfile stage "${clash}" of this wasm program is already an app's stage`,
+        hint: "rename the wasm program or the app",
+      });
+    }
+    const dup = p.targets.findIndex((t, k) => p.targets.indexOf(t) !== k);
+    if (dup >= 0) {
+      out.push({
+        path: ["wasm", i, "targets", dup],
+        message: `target "${p.targets[dup]}" is listed twice`,
+        hint: "list each of js, wasip1 at most once",
+      });
+    }
+    if (p.targets.includes("wasip1") && compareGoVersions(spec.go.version, WASIP1_SINCE) < 0) {
+      out.push({
+        path: ["wasm", i, "targets"],
+        message: `GOOS=wasip1 needs Go ${WASIP1_SINCE} or later; go.version is ${spec.go.version}`,
+        hint: "raise go.version, or build this program for js only",
+      });
+    }
+  });
+  const wasip1 = spec.wasm.findIndex((p) => p.targets.includes("wasip1"));
+  if (wasip1 >= 0 && !resolveTools(spec).some((t) => t.name === "wazero")) {
+    out.push({
+      path: ["wasm", wasip1, "targets"],
+      message: `wasip1 tests run under wazero, and gopave has no wazero pin for Go ${spec.go.version}`,
+      hint: "pin one in tools (wazero: vX.Y.Z) whose go.mod go line is at most go.version",
+    });
+  }
   return out;
 }
 

@@ -143,6 +143,40 @@ const appSection = z.strictObject({
     .describe("The stage of apps[].dockerfile that is the app's image, when it is not the last."),
 });
 
+/** A package pattern as `go test` takes it, relative to the module root. */
+const packagePattern = z.string().regex(/^\.(?:\/[^\s]*)?$/, {
+  message: 'a package pattern relative to the module root, e.g. "./..." or "./calc"',
+});
+
+/**
+ * A program built for Go's WebAssembly port. Not an app: an app is a server binary with an image,
+ * a compose service and a debug target, none of which a .wasm file has.
+ */
+const wasmProgram = z.strictObject({
+  name: appName.describe(
+    "Artifact name (<name>.wasm) and the Dockerfile export stage (<name>-wasm).",
+  ),
+  main: z
+    .string()
+    .regex(/^\.(\/[^\s]*)?$/, {
+      message: 'a package directory relative to the module root, e.g. "./cmd/calc"',
+    })
+    .describe("The main package."),
+  targets: z
+    .array(z.enum(["js", "wasip1"]))
+    .min(1)
+    .describe(
+      "GOOS values to build for with GOARCH=wasm: js (browsers and Node, with the toolchain's wasm_exec.js) and wasip1 (WASI runtimes).",
+    ),
+  test: z
+    .array(packagePattern)
+    .min(1)
+    .optional()
+    .describe(
+      "Packages `go test` runs for each target in CI and the editor. Unset: every package of the repo (./...); narrow it when some packages cannot build or run there.",
+    ),
+});
+
 const imageSection = z.strictObject({
   builder: z.string().min(1).optional().describe('Builder image; default "golang:<go.version>".'),
   runtime: z.enum(RUNTIMES).default("distroless").describe("Runtime base image family."),
@@ -295,6 +329,12 @@ export const specSchema = z.strictObject({
     .optional()
     .describe("Pinned tools; unset: gopave's compatibility table for go.version."),
   apps: z.array(appSection).default([]),
+  wasm: z
+    .array(wasmProgram)
+    .default([])
+    .describe(
+      "Programs built for GOARCH=wasm (GOOS=js and/or wasip1), tested under Node and wazero.",
+    ),
   image: imageSection.default({
     runtime: "distroless",
     platforms: ["linux/amd64", "linux/arm64"],
@@ -317,6 +357,7 @@ export type SpecInput = z.input<typeof specSchema>;
 /** The spec after defaults. */
 export type Spec = z.output<typeof specSchema>;
 export type AppSpec = Spec["apps"][number];
+export type WasmProgram = Spec["wasm"][number];
 export type KeepKind = keyof Spec["keep"];
 export type ToolSpecValue = z.output<typeof toolSpec>;
 export type ServiceSpec = z.output<ServiceSection>;

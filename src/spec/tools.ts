@@ -11,6 +11,8 @@ export const KNOWN_TOOLS: Record<string, string> = {
   revive: "github.com/mgechev/revive",
   gosec: "github.com/securego/gosec/v2/cmd/gosec",
   actionlint: "github.com/rhysd/actionlint/cmd/actionlint",
+  // The WASI runtime the wasip1 targets test under (see wasm.ts); pinned only for those.
+  wazero: "github.com/tetratelabs/wazero/cmd/wazero",
 };
 
 /** Tools `init` pins by default. */
@@ -82,6 +84,8 @@ const PINS: Record<string, Record<string, Pin[]>> = {
       { from: "1.25.0", version: "v2.27.1" },
     ],
     actionlint: [{ from: "1.25.0", version: "v1.7.12" }],
+    // v1.12.0's go.mod says go 1.25.0: older Go has no pin gopave has checked.
+    wazero: [{ from: "1.25.0", version: "v1.12.0" }],
   },
   "1.26": {
     gopls: [{ from: "1.26.0", version: "v0.23.0" }],
@@ -92,6 +96,8 @@ const PINS: Record<string, Record<string, Pin[]>> = {
     revive: [{ from: "1.26.0", version: "v1.15.0" }],
     gosec: [{ from: "1.26.0", version: "v2.28.0" }],
     actionlint: [{ from: "1.26.0", version: "v1.7.12" }],
+    // v1.12.0's go.mod says go 1.25.0: older Go has no pin gopave has checked.
+    wazero: [{ from: "1.26.0", version: "v1.12.0" }],
   },
   "1.27": {
     gopls: [{ from: "1.27.0", version: "v0.23.0" }],
@@ -102,6 +108,8 @@ const PINS: Record<string, Record<string, Pin[]>> = {
     revive: [{ from: "1.27.0", version: "v1.15.0" }],
     gosec: [{ from: "1.27.0", version: "v2.28.0" }],
     actionlint: [{ from: "1.27.0", version: "v1.7.12" }],
+    // v1.12.0's go.mod says go 1.25.0: older Go has no pin gopave has checked.
+    wazero: [{ from: "1.27.0", version: "v1.12.0" }],
   },
 };
 
@@ -147,14 +155,25 @@ export interface ResolvedTool {
   version: string;
 }
 
-/** The tools a spec pins, sorted by name, with the compatibility table filling in when unset. */
-export function resolveTools(spec: Pick<Spec, "tools" | "go">): ResolvedTool[] {
+/**
+ * The tools a spec pins, sorted by name, with the compatibility table filling in when unset.
+ * wasip1 targets need wazero wherever tests run, so it joins the list (at its default pin unless
+ * `tools` names one) whenever the spec has them.
+ */
+export function resolveTools(
+  spec: Pick<Spec, "tools" | "go"> & Partial<Pick<Spec, "wasm">>,
+): ResolvedTool[] {
   const entries: [string, ToolSpecValue][] = spec.tools
     ? Object.entries(spec.tools)
     : DEFAULT_TOOLS.flatMap((name) => {
         const v = defaultToolPin(name, spec.go.version).version;
         return v ? [[name, v] as [string, ToolSpecValue]] : [];
       });
+  const wasip1 = (spec.wasm ?? []).some((p) => p.targets.includes("wasip1"));
+  if (wasip1 && !entries.some(([name]) => name === "wazero")) {
+    const v = defaultToolPin("wazero", spec.go.version).version;
+    if (v) entries.push(["wazero", v]);
+  }
   return entries
     .map(([name, value]) => {
       const version = typeof value === "string" ? value : value.version;

@@ -69,3 +69,14 @@ export function exampleSpec(overrides: Partial<SpecInput> = {}): Spec {
     ...overrides,
   });
 }
+
+/** wasm programs: one for both targets, one for browsers only (as test/fixtures/wasm-calc). */
+export const WASM_PROGRAMS: NonNullable<SpecInput["wasm"]> = [
+  { name: "calc", main: "./cmd/calc", targets: ["js", "wasip1"] },
+  {
+    name: "calc-web",
+    main: "./cmd/calc-web",
+    targets: ["js"],
+    test: ["./calc/...", "./cmd/calc-web"],
+  },
+];

@@ -68,3 +68,13 @@ export function buildContextNames(dirs: readonly string[]): Map<string, string> 
   }
   return names;
 }
+
+/** The stage that compiles a wasm program for each of its targets. */
+export function wasmBuildStage(program: string): string {
+  return `build-${program}-wasm`;
+}
+
+/** The `FROM scratch` stage holding only a wasm program's files, for `--output`. */
+export function wasmExportStage(program: string): string {
+  return `${program}-wasm`;
+}

@@ -22,13 +22,13 @@ import {
 import { dockerfileValue, execForm, shellWord } from "./quote.js";
 
 // The module cache and build cache of the golang image's root user (GOPATH=/go, HOME=/root).
-const MOD_CACHE = `--mount=type=cache,target=${GOPATH}/pkg/mod`;
-const BUILD_CACHE = "--mount=type=cache,target=/root/.cache/go-build";
+export const MOD_CACHE = `--mount=type=cache,target=${GOPATH}/pkg/mod`;
+export const BUILD_CACHE = "--mount=type=cache,target=/root/.cache/go-build";
 const NETRC = "--mount=type=secret,id=netrc,target=/root/.netrc";
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /** `RUN` with one mount or command per continuation line, as Docker's docs lay them out. */
-function run(mounts: string[], commands: string[]): string[] {
+export function run(mounts: string[], commands: string[]): string[] {
   const parts = [...mounts, ...commands];
   return parts.map(
     (p, i) => `${i === 0 ? "RUN " : "    "}${p}${i < parts.length - 1 ? " \\" : ""}`,
@@ -43,7 +43,7 @@ function env(pairs: [string, string][]): string[] {
 }
 
 /** Private modules may need fetching in any step: cache mounts can start empty at any time. */
-function fetchMounts(spec: Spec): string[] {
+export function fetchMounts(spec: Spec): string[] {
   return needsPrivateFetch(spec) ? [NETRC] : [];
 }
 
@@ -312,6 +312,17 @@ export function devStage(spec: Spec, tools: ResolvedTool[], builder: string): st
         `&& chmod 1777 ${GOPATH}/pkg/mod`,
       ],
     ),
+    // js/wasm tests run under Node (go_js_wasm_exec); Debian's is enough for wasm_exec_node.js.
+    ...(spec.wasm.some((p) => p.targets.includes("js"))
+      ? run(
+          [],
+          [
+            "apt-get update",
+            "&& apt-get install -y --no-install-recommends nodejs",
+            "&& rm -rf /var/lib/apt/lists/*",
+          ],
+        )
+      : []),
     `USER ${u.name}`,
     ...(installs.length > 0 ? run(mounts, installs) : []),
   ];

@@ -29,7 +29,8 @@ export const DF005: Rule = {
     fix:
       "Build with CGO_ENABLED=0 (in the RUN, or as ENV/ARG in the build stage). If you really " +
       "need cgo, run on distroless base or cc, which carry glibc. An alpine golang image with no " +
-      "C compiler installed already builds without cgo and is not reported.",
+      "C compiler installed already builds without cgo and is not reported, nor is a GOARCH=wasm " +
+      "build (a wasm module links no libc) exported from a scratch stage.",
     example: {
       file: "Dockerfile",
       bad:
@@ -62,6 +63,9 @@ export const DF005: Rule = {
           if (installsCompiler(runCommands(ins))) compiler = true;
           if (owner !== stage) return;
           for (const call of calls.filter(buildsApp)) {
+            // A wasm module links no libc whatever CGO_ENABLED says (the wasm port has no cgo),
+            // and what copies it into scratch is an artifact export, not a runtime image.
+            if ((call.env.get("GOARCH") ?? scope.get("GOARCH")) === "wasm") continue;
             const cgo = call.env.get("CGO_ENABLED") ?? scope.get("CGO_ENABLED") ?? goEnvCgo;
             if (cgo === "0") continue;
             if (cgo === undefined && cgoOffByDefault(builder, compiler, scope)) continue;
