@@ -8,6 +8,7 @@ import type { Up } from "../test/helpers/devcontainer-cli.js";
 import { startPodman } from "../test/helpers/podman.js";
 import { startGopave } from "../test/helpers/proxy-e2e-gopave.js";
 import { ensureStandIns } from "../test/helpers/standins.js";
+import { seconds, row } from "./measure-stats.js";
 
 /**
  * `devcontainer up` of test/fixtures/library (an image-backed dev container), as
@@ -21,15 +22,6 @@ import { ensureStandIns } from "../test/helpers/standins.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-const row = (name: string, xs: number[]) =>
-  `| ${name} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
 
 it("devcontainer up of the library fixture", async () => {
   const work = mkdtempSync(join(tmpdir(), "gopave-bench-devcontainer-"));

@@ -6,6 +6,7 @@ import { it } from "vitest";
 import { startEngine } from "../test/helpers/engines.js";
 import { startGopave } from "../test/helpers/proxy-e2e-gopave.js";
 import { ensureStandIns, standInsFor } from "../test/helpers/standins.js";
+import { seconds, row } from "./measure-stats.js";
 
 /**
  * The example's `api` image (linux/amd64) built with buildah as test/engines-images.test.ts
@@ -17,15 +18,6 @@ import { ensureStandIns, standInsFor } from "../test/helpers/standins.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-const row = (name: string, xs: number[]) =>
-  `| ${name} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
 
 it("image build of the example's api", async () => {
   const work = mkdtempSync(join(tmpdir(), "gopave-bench-images-"));

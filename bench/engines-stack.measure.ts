@@ -7,6 +7,7 @@ import { startPodman } from "../test/helpers/podman.js";
 import { startGopave } from "../test/helpers/proxy-e2e-gopave.js";
 import { ensureStandIns, standInsFor } from "../test/helpers/standins.js";
 import { cacheRoot, lockDir } from "../test/helpers/test-cache.js";
+import { seconds, median } from "./measure-stats.js";
 
 /**
  * `docker compose up --wait` of the example to healthy, as test/engines-stack.test.ts runs it
@@ -19,13 +20,6 @@ import { cacheRoot, lockDir } from "../test/helpers/test-cache.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 
 it("compose up --wait of the example", async () => {
   const release = lockDir(join(cacheRoot(), "published-ports.lock"), 3_600_000);

@@ -73,7 +73,8 @@ function copyImages(
 }
 
 /** Unmounts every mount point under `dir`, deepest first. */
-function unmountUnder(dir: string): void {
+/** Unmounts whatever storage left mounted below `dir` (deepest first), so it can be removed. */
+export function unmountUnder(dir: string): void {
   let mounts: string[];
   try {
     mounts = readFileSync("/proc/self/mounts", "utf8")

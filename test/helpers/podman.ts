@@ -6,7 +6,7 @@ import { request } from "node:http";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeBinary } from "./compose-cli.js";
-import { requireTools } from "./engines.js";
+import { requireTools, unmountUnder } from "./engines.js";
 import { storageDriver } from "./test-cache.js";
 
 /**
@@ -249,6 +249,10 @@ export async function startPodman(opts: { imageStores: string[] }): Promise<Podm
       await podmanAsync(["network", "prune", "--force"]).catch(() => "");
       service.kill("SIGTERM");
       await new Promise((r) => (service.exitCode !== null ? r(null) : service.once("exit", r)));
+      // Builds through the Docker API that keep their step containers (Tilt's) leave buildah
+      // containers, with their overlay mounts, that `podman rm` does not see.
+      await runAsync("buildah", ["rm", "--all"], env).catch(() => undefined);
+      unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };
