@@ -43,6 +43,7 @@ describe("gopave init + sync on the bundled example", () => {
       ".vscode/settings.json",
       ".vscode/tasks.json",
       "Dockerfile",
+      "Tiltfile",
       "compose.yaml",
       "scripts/setup-go-env.sh",
     ];

@@ -4,15 +4,17 @@ import {
   debugBaseStage,
   debugStage,
   depsStages,
+  liveStage,
   nativeSourceStage,
   runtimeStage,
 } from "./container/stages.js";
 import { wasmBuildStageLines, wasmExportStageLines } from "./container/wasm-stages.js";
+import { tiltBuildsApps } from "./dev-loop.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 
 /**
- * The multi-stage Dockerfile: cross-compiled app images and Delve debug targets (the dev container
- * has its own, .devcontainer/Dockerfile). Stages only run when a target needs them, so their order
+ * The multi-stage Dockerfile: cross-compiled app images, Delve debug targets and Tilt's live
+ * targets (the dev container has its own, .devcontainer/Dockerfile). Stages only run when a target needs them, so their order
  * is for the reader, except the last one: the first app's image is what `docker build` makes.
  * wasm programs' export stages come before the app images; with no apps the first program's
  * export is the last stage. A library without wasm programs has nothing to build: no Dockerfile.
@@ -32,6 +34,7 @@ export const generateDockerfile: Generator = (ctx: GenerateContext): GeneratedFi
     stages.push(debugBaseStage(dlv));
     stages.push(...plans.map((p) => debugStage(spec, p)));
   }
+  if (tiltBuildsApps(ctx)) stages.push(...plans.map((p, i) => liveStage(spec, p, i === 0)));
   stages.push(...wasm.map((p) => wasmBuildStageLines(spec, repo, p)));
   const exports = wasm.map(wasmExportStageLines);
   stages.push(...(plans.length > 0 ? exports : [...exports.slice(1), ...exports.slice(0, 1)]));

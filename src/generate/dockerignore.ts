@@ -24,6 +24,11 @@ const PATTERNS: readonly (readonly [comment: string, patterns: readonly string[]
   ],
 ];
 
+/** Every pattern, in order: Tilt ignores the same files. */
+export function dockerignorePatterns(): string[] {
+  return PATTERNS.flatMap(([, patterns]) => patterns);
+}
+
 /** Only beside a generated Dockerfile: a kept one may need what this leaves out (.git for stamping). */
 export const generateDockerignore: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   if (ctx.spec.keep.dockerfile !== undefined) return [];

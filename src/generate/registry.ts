@@ -10,6 +10,7 @@ import { generateGitlabCi } from "./gitlab-ci.js";
 import { generateGolangci } from "./golangci.js";
 import { generateSetupScript } from "./setup-script.js";
 import { generateSpecSchemaFile } from "./spec-schema-file.js";
+import { generateTiltfile } from "./tiltfile.js";
 import type { Generator } from "./types.js";
 import { generateVscodeExtensions } from "./vscode-extensions.js";
 import { generateVscodeLaunch } from "./vscode-launch.js";
@@ -22,6 +23,7 @@ export const GENERATORS: readonly Generator[] = [
   generateDockerignore,
   generateCompose,
   generateEnvExample,
+  generateTiltfile,
   generateGitignore,
   generateDevcontainer,
   generateDevcontainerDockerfile,

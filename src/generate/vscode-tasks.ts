@@ -40,35 +40,52 @@ export function hasDebugTargets(ctx: GenerateContext): boolean {
   );
 }
 
+/**
+ * The host's build, test and lint commands over every module of the repo, with the apps' build
+ * tags when they share one set (as the launch configurations' tests do): VS Code's tasks and
+ * Tilt's local resources run the same ones.
+ */
+export function hostCommands(ctx: GenerateContext): {
+  build: string;
+  test: string;
+  lint: string | undefined;
+} {
+  const patterns = packagePatterns(ctx.repo).join(" ");
+  const tags = tagsFlags(sharedTags(ctx.spec))
+    .map((f) => `${f} `)
+    .join("");
+  return {
+    build: `go build ${tags}${patterns}`,
+    test: `go test -race ${tags}${patterns}`,
+    lint: golangciLintVersion(ctx) !== undefined ? `golangci-lint run ${patterns}` : undefined,
+  };
+}
+
 export const generateVscodeTasks: Generator = (ctx): GeneratedFile[] => {
   const { spec } = ctx;
   if (spec.editor.kind !== "vscode") return [];
-  const patterns = packagePatterns(ctx.repo).join(" ");
-  // The apps' build tags, when they share one set (as the launch configurations' tests do).
-  const tags = tagsFlags(sharedTags(spec))
-    .map((f) => `${f} `)
-    .join("");
+  const host = hostCommands(ctx);
   const tasks: Record<string, unknown>[] = [
     {
       label: "build",
       type: "shell",
-      command: `go build ${tags}${patterns}`,
+      command: host.build,
       group: { kind: "build", isDefault: true },
       problemMatcher: "$go",
     },
     {
       label: "test",
       type: "shell",
-      command: `go test -race ${tags}${patterns}`,
+      command: host.test,
       group: { kind: "test", isDefault: true },
       problemMatcher: "$go",
     },
   ];
-  if (golangciLintVersion(ctx) !== undefined) {
+  if (host.lint !== undefined) {
     tasks.push({
       label: "lint",
       type: "shell",
-      command: `golangci-lint run ${patterns}`,
+      command: host.lint,
       problemMatcher: "$go",
     });
   }

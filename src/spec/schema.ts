@@ -251,6 +251,15 @@ const editorSection = z.strictObject({
   debugPort: port.default(2345).describe("First Delve port (one per app, bound to 127.0.0.1)."),
 });
 
+const devSection = z.strictObject({
+  loop: z
+    .enum(["tilt", "none"])
+    .optional()
+    .describe(
+      "The inner loop: tilt writes a Tiltfile over the compose file (live_update rebuilds an app in its container on save; go test and golangci-lint as local resources). Unset: tilt when there are apps and backing services.",
+    ),
+});
+
 const ciSection = z.strictObject({
   provider: z.enum(["github", "gitlab", "none"]).default("github"),
   branches: z.array(z.string().min(1)).min(1).default(["main"]),
@@ -342,6 +351,7 @@ export const specSchema = z.strictObject({
   }),
   services: servicesSection.default({}),
   editor: editorSection.default({ kind: "vscode", debugPort: 2345 }),
+  dev: devSection.default({}),
   ci: ciSection.default({ provider: "github", branches: ["main"] }),
   lint: lintSection.default({
     linters: ["gosec", "revive", "staticcheck"],

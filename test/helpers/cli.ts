@@ -35,7 +35,7 @@ export function copyRepo(from: "example" | "fixture", name: string): string {
     from === "example"
       ? join(REPO_ROOT, "examples", name)
       : join(REPO_ROOT, "test", "fixtures", name);
-  const dir = mkdtempSync(join(tmpdir(), `gopave-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `gopave-${name.replaceAll("/", "-")}-`));
   cpSync(src, dir, { recursive: true });
   return dir;
 }

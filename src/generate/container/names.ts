@@ -30,6 +30,11 @@ export function debugTarget(app: string): string {
   return `${app}-debug`;
 }
 
+/** The target Tilt builds an app from: its binary built in the source tree it rebuilds in place. */
+export function liveTarget(app: string): string {
+  return `${app}-live`;
+}
+
 /** Module directories outside the repo (go.work members, replacements): not in the build context. */
 export function outsideDirs(
   moduleDirs: readonly string[],

@@ -11,6 +11,7 @@ import {
   DEBUG_BASE_STAGE,
   debugTarget,
   DEPS_STAGE,
+  liveTarget,
   DELVE_CONTAINER_PORT,
   DEV_TARGET,
   DEV_USER,
@@ -278,6 +279,37 @@ export function debugStage(spec: Spec, plan: AppBuildPlan): string[] {
     ]),
     `EXPOSE ${[p, ...(port !== undefined ? [String(port)] : [])].join(" ")}`,
     `ENTRYPOINT ${execForm(["dlv", "exec", `${OUT_DIR}/${name}`, ...DELVE_FLAGS])}`,
+  ];
+}
+
+/**
+ * The command that builds an app in its live stage, and again in the running container when Tilt's
+ * live_update has synced a change: the release build's flags, no cache mounts.
+ */
+export function liveBuildCommand(plan: AppBuildPlan): string {
+  return `CGO_ENABLED=${plan.app.cgo ? 1 : 0} ${goBuild([plan.ldflags], plan)}`;
+}
+
+/**
+ * Tilt's inner loop builds these. Without cache mounts the module and build caches stay in the
+ * image, so an in-place rebuild after a synced change is incremental and fetches nothing; the
+ * image runs as root, and only on a developer's machine.
+ */
+export function liveStage(spec: Spec, plan: AppBuildPlan, first: boolean): string[] {
+  const { name, port } = plan.app;
+  return [
+    ...(first
+      ? [
+          "# Inner-loop targets (Tilt): each app built in its source tree, where Tilt's live_update",
+          "# syncs a saved change and rebuilds it in place. For local development only.",
+        ]
+      : []),
+    `FROM ${plan.from} AS ${liveTarget(name)}`,
+    // DF004 asks for cache mounts; here the caches belong in the image.
+    "# gopave:ignore DF004",
+    ...run(fetchMounts(spec), [liveBuildCommand(plan)]),
+    ...(port !== undefined ? [`EXPOSE ${port}`] : []),
+    `ENTRYPOINT ${execForm([`${OUT_DIR}/${name}`])}`,
   ];
 }
 
