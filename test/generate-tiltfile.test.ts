@@ -106,7 +106,11 @@ describe("Tiltfile", () => {
   it("beside a kept Dockerfile: the generated compose file's builds, resources still ordered", () => {
     const kept = makeContext(
       exampleSpec({
-        apps: [{ name: "api", main: "./cmd/api", port: 8080, dockerfile: "build/api.Dockerfile" }],
+        apps: [
+          { name: "api", main: "./cmd/api", port: 8080, dockerfile: "build/api.Dockerfile" },
+          // No Dockerfile of the repo's builds it: no compose service, so no resource.
+          { name: "worker", main: "./cmd/worker" },
+        ],
         keep: { dockerfile: "build/api.Dockerfile" },
       }),
     );

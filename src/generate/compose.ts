@@ -58,6 +58,11 @@ function appBuild(ctx: GenerateContext, app: AppSpec): ComposeService | undefine
   return { context: ".", target: app.name, ...namedContexts(ctx) };
 }
 
+/** The apps that get a compose service: all of them, except beside a kept Dockerfile that does not build one. */
+export function composedApps(ctx: GenerateContext): AppSpec[] {
+  return ctx.spec.apps.filter((a) => appBuild(ctx, a) !== undefined);
+}
+
 /** The named build contexts the generated Dockerfile copies outside module directories from. */
 function namedContexts(ctx: GenerateContext): ComposeService {
   // Exactly the contexts the generated Dockerfile copies from.

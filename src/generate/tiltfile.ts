@@ -1,3 +1,4 @@
+import { composedApps } from "./compose.js";
 import { liveTarget, debugTarget } from "./container/names.js";
 import { planApp } from "./container/build-plan.js";
 import { liveBuildCommand } from "./container/stages.js";
@@ -106,7 +107,7 @@ export const generateTiltfile: Generator = (ctx: GenerateContext): GeneratedFile
     const deps = services.map((s) => s.name);
     out.push("");
     for (const s of services) out.push(`dc_resource(${lit(s.name)}, labels=${lit(["services"])})`);
-    for (const app of spec.apps) {
+    for (const app of composedApps(ctx)) {
       const image = builds ? `image=${lit(appImageName(spec.name, app.name))}, ` : "";
       out.push(
         `dc_resource(${lit(app.name)}, ${image}resource_deps=${lit(deps)}, labels=${lit(["apps"])})`,
