@@ -101,6 +101,9 @@ describe("Tiltfile", () => {
     expect(calls(t, "docker_build")).toEqual([]);
     expect(calls(t, "dc_resource")).toEqual([]);
     expect(dockerfile(kept)).not.toContain("-live");
+    // No live_update to promise, and no generated .dockerignore to point at.
+    expect(t).not.toContain("synced into");
+    expect(t).not.toContain(".dockerignore");
   });
 
   it("beside a kept Dockerfile: the generated compose file's builds, resources still ordered", () => {

@@ -58,10 +58,20 @@ export const generateTiltfile: Generator = (ctx: GenerateContext): GeneratedFile
   const ignore = dockerignorePatterns();
   const out: string[] = [
     "# The inner loop: `tilt up` starts the backing services, then the apps once the services are",
-    "# healthy. A saved change is synced into its app's container and rebuilt there; a change to the",
-    "# module files rebuilds the image. `tilt down` stops what `tilt up` started.",
+    ...(builds
+      ? [
+          "# healthy. A saved change is synced into its app's container and rebuilt there; a change to the",
+          "# module files rebuilds the image. `tilt down` stops what `tilt up` started.",
+        ]
+      : [
+          "# healthy, each built as the compose file says, and rebuilt on a change. `tilt down` stops",
+          "# what `tilt up` started.",
+        ]),
     "",
-    "# What Tilt neither watches nor sends to a build: the same files as .dockerignore.",
+    // Without a generated Dockerfile there is no generated .dockerignore to name.
+    builds
+      ? "# What Tilt neither watches nor sends to a build: the same files as .dockerignore."
+      : "# What Tilt does not watch: secrets, editor and CI configuration, build output.",
     "IGNORE = [",
     ...ignore.map((p) => `    ${lit(p)},`),
     "]",
