@@ -1,6 +1,7 @@
 import { generateCompose } from "./compose.js";
 import { generateDevcontainer } from "./devcontainer.js";
 import { generateDevcontainerDockerfile } from "./devcontainer-dockerfile.js";
+import { generateDevbox } from "./devbox/devbox.js";
 import { generateDockerfile } from "./dockerfile.js";
 import { generateDockerignore } from "./dockerignore.js";
 import { generateEnvExample } from "./env-example.js";
@@ -35,5 +36,6 @@ export const GENERATORS: readonly Generator[] = [
   generateGithubWorkflow,
   generateGitlabCi,
   generateGolangci,
+  generateDevbox,
   generateSpecSchemaFile,
 ];

@@ -79,10 +79,10 @@ function withJsonMarker(data: unknown): unknown {
     : data;
 }
 
-/** After a `#!` or `# syntax=` first line (both must stay first), else on line 1. */
+/** After a `#!`, `# syntax=` or `#cloud-config` first line (each must stay first), else on line 1. */
 function withTextMarker(text: string): string {
   const body = text.endsWith("\n") ? text : `${text}\n`;
-  if (body.startsWith("#!") || body.startsWith("# syntax=")) {
+  if (body.startsWith("#!") || body.startsWith("# syntax=") || body.startsWith("#cloud-config\n")) {
     const nl = body.indexOf("\n");
     return `${body.slice(0, nl + 1)}# ${MARKER}\n${body.slice(nl + 1)}`;
   }

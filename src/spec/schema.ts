@@ -260,6 +260,78 @@ const devSection = z.strictObject({
     ),
 });
 
+/** An OpenSSH public key line: the type, the base64 key and an optional comment. */
+const sshPublicKey = z
+  .string()
+  .regex(
+    /^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: [^\n\r"'\\$`]*)?$/,
+    {
+      message:
+        'an OpenSSH public key line such as "ssh-ed25519 AAAAC3Nza... alice@laptop" (the .pub file, not the private key)',
+    },
+  );
+
+/** A provider-side name (server type, flavor, location, image): no spaces or quotes. */
+const cloudName = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9._:/ ()-]*[A-Za-z0-9._:/()-])?$/, {
+  message: 'a name as the provider spells it, e.g. "cpx31", "fsn1" or "Ubuntu 24.04"',
+});
+
+const devboxSection = z.strictObject({
+  provider: z
+    .enum(["hcloud", "openstack"])
+    .describe("The cloud the dev box runs on (its Terraform provider is pinned by gopave)."),
+  size: cloudName.describe("Server type (hcloud, e.g. cpx31) or flavor name (openstack)."),
+  region: cloudName
+    .optional()
+    .describe(
+      "Location (hcloud, e.g. fsn1; default fsn1) or region (openstack; default the cloud's).",
+    ),
+  image: cloudName
+    .default("debian-13")
+    .describe(
+      "OS image name, Debian or Ubuntu. Its golang-go must be Go 1.21 or later (the box downloads go.version with it, checked against the checksum database) and its nodejs 20 or later (the devcontainer CLI): Debian 13 has both, Ubuntu 24.04 neither Node.",
+    ),
+  network: cloudName
+    .optional()
+    .describe("openstack: the network the box is attached to (clouds with several need it)."),
+  disk: z
+    .number()
+    .int()
+    .min(10)
+    .max(10240)
+    .default(50)
+    .describe(
+      "GB for the workspace: a volume mounted at /srv/dev (hcloud), the boot volume (openstack).",
+    ),
+  engine: z
+    .enum(["docker", "podman"])
+    .default("docker")
+    .describe("The container engine installed for the dev container and the compose stack."),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,30}$/, { message: "a Linux user name such as dev" })
+    .default("dev")
+    .describe("The login user the box creates."),
+  sshKeys: z
+    .array(sshPublicKey)
+    .default([])
+    .describe(
+      "Public keys allowed to log in. Unset: each developer passes ssh_public_keys to terraform.",
+    ),
+  repo: z
+    .string()
+    .regex(/^(?:https:\/\/|ssh:\/\/|git@)[^\s'"\\$`]+$/, {
+      message: "a git URL such as https://github.com/acme/orders.git",
+    })
+    .optional()
+    .describe("The repository the box clones into /srv/dev. Unset: passed as repo_url."),
+  terraform: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { message: 'a Terraform release such as "1.11.4"' })
+    .default("1.11.4")
+    .describe("The Terraform release the module pins (required_version ~> it)."),
+});
+
 const ciSection = z.strictObject({
   provider: z.enum(["github", "gitlab", "none"]).default("github"),
   branches: z.array(z.string().min(1)).min(1).default(["main"]),
@@ -352,6 +424,11 @@ export const specSchema = z.strictObject({
   services: servicesSection.default({}),
   editor: editorSection.default({ kind: "vscode", debugPort: 2345 }),
   dev: devSection.default({}),
+  devbox: devboxSection
+    .optional()
+    .describe(
+      "A remote dev box per developer, as a Terraform module in devbox/ (cloud-init installs go.version, the pinned tools and the container engine, clones the repo and builds the dev container).",
+    ),
   ci: ciSection.default({ provider: "github", branches: ["main"] }),
   lint: lintSection.default({
     linters: ["gosec", "revive", "staticcheck"],
@@ -368,6 +445,7 @@ export type SpecInput = z.input<typeof specSchema>;
 export type Spec = z.output<typeof specSchema>;
 export type AppSpec = Spec["apps"][number];
 export type WasmProgram = Spec["wasm"][number];
+export type DevboxSpec = NonNullable<Spec["devbox"]>;
 export type KeepKind = keyof Spec["keep"];
 export type ToolSpecValue = z.output<typeof toolSpec>;
 export type ServiceSpec = z.output<ServiceSection>;

@@ -1,0 +1,16 @@
+import type { DevboxSpec } from "../../../spec/schema.js";
+import { hcloudProvider } from "./hcloud.js";
+import { openstackProvider } from "./openstack.js";
+import type { DevboxProvider } from "./types.js";
+
+const PROVIDERS: Record<DevboxSpec["provider"], DevboxProvider> = {
+  hcloud: hcloudProvider,
+  openstack: openstackProvider,
+};
+
+export function devboxProvider(name: DevboxSpec["provider"]): DevboxProvider {
+  return PROVIDERS[name];
+}
+
+/** Every provider gopave writes modules for, by their required_providers source address. */
+export const DEVBOX_PROVIDERS: readonly DevboxProvider[] = Object.values(PROVIDERS);
