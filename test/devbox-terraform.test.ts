@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { DEVBOX_CI_COMMANDS } from "../src/generate/devbox/devbox-ci.js";
 import { attr, blank, block, comment, hclFile, object, str } from "../src/generate/devbox/hcl.js";
 import { copyRepo, gopave } from "./helpers/cli.js";
 import { terraformBinary, terraformEnv } from "./helpers/terraform-cli.js";
@@ -154,6 +155,15 @@ describe("devbox module (hcloud) for the example", () => {
       readFileSync(join(dir, "devbox", "provision.sh"), "utf8"),
     );
     expect(ud.runcmd).toEqual([["/usr/local/sbin/gopave-devbox-provision"]]);
+  });
+
+  it("passes every command of its CI job", () => {
+    for (const command of DEVBOX_CI_COMMANDS) {
+      const [bin, ...args] = command.split(" ");
+      expect(bin).toBe("terraform");
+      const r = tf(dir, args);
+      expect(r.code, `${command}\n${r.out}`).toBe(0);
+    }
   });
 
   it("carries a provision script that passes shellcheck", () => {

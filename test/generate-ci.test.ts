@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { generateDevboxWorkflow } from "../src/generate/devbox/devbox-ci.js";
 import { generateGithubWorkflow } from "../src/generate/github-workflow.js";
 import { generateGitlabCi } from "../src/generate/gitlab-ci.js";
 import { generateGolangci } from "../src/generate/golangci.js";
@@ -22,7 +23,7 @@ import {
 } from "./helpers/spec.js";
 
 const ACTIONLINT = "/root/go/bin/actionlint";
-const CI = [generateGithubWorkflow, generateGitlabCi, generateGolangci];
+const CI = [generateGithubWorkflow, generateGitlabCi, generateGolangci, generateDevboxWorkflow];
 
 const WORKSPACE_REPO = workspaceRepo({ goLine: "1.26.8", toolchain: undefined });
 
@@ -60,6 +61,14 @@ const CASES = {
   wasm: makeContext(makeSpec({ wasm: WASM_PROGRAMS })),
   "gitlab-wasm": makeContext(
     makeSpec({ ci: { provider: "gitlab", branches: ["main"] }, wasm: WASM_PROGRAMS }),
+  ),
+  // The dev box module: a workflow of its own on path filters; GitLab: a job with changes rules.
+  devbox: makeContext(exampleSpec({ devbox: { provider: "hcloud", size: "cpx31" } })),
+  "gitlab-devbox": makeContext(
+    exampleSpec({
+      ci: { provider: "gitlab", branches: ["main"] },
+      devbox: { provider: "openstack", size: "m1.large", terraform: "1.10.5" },
+    }),
   ),
   // The repo's own CI runs the Go tests; it knows nothing of the wasm targets.
   "wasm-kept-ci": makeContext(
@@ -125,11 +134,13 @@ describe.each(Object.entries(CASES))("CI files: %s", (name, ctx) => {
   });
 
   if (ctx.spec.ci.provider === "github") {
-    it("the workflow validates against the schema and passes actionlint", () => {
-      const file = files.find((f) => f.path.startsWith(".github/workflows/"));
-      if (!file) throw new Error("no workflow");
-      expect(schemaErrors("github-workflow", parseYaml(text(file)))).toEqual([]);
-      expect(actionlint(name, text(file))).toBe("");
+    it("the workflows validate against the schema and pass actionlint", () => {
+      const workflows = files.filter((f) => f.path.startsWith(".github/workflows/"));
+      expect(workflows.length).toBeGreaterThan(0);
+      for (const file of workflows) {
+        expect(schemaErrors("github-workflow", parseYaml(text(file))), file.path).toEqual([]);
+        expect(actionlint(name, text(file)), file.path).toBe("");
+      }
     });
   }
 });

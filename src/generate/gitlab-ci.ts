@@ -4,6 +4,7 @@ import { driftCheck } from "./drift-check.js";
 import { ciTagSets, tagsFlags } from "./app-build-flags.js";
 import { moduleEnv } from "./module-env.js";
 import { wasmLegs } from "./wasm-ci.js";
+import { devboxGitlabJob } from "./devbox/devbox-ci.js";
 import { WASM_OUT_DIR } from "../spec/wasm.js";
 import type { GeneratedFile, Generator } from "./types.js";
 
@@ -70,6 +71,8 @@ export const generateGitlabCi: Generator = (ctx): GeneratedFile[] => {
       artifacts: { paths: [`${WASM_OUT_DIR}/${leg.target}/`] },
     };
   }
+  const devbox = devboxGitlabJob(spec);
+  if (devbox !== undefined) jobs["devbox"] = devbox;
   jobs["build"] = { stage: "build", script: flagSets.map((f) => `go build ${f}${patterns}`) };
   jobs["drift"] = {
     stage: "drift",

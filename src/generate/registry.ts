@@ -2,6 +2,7 @@ import { generateCompose } from "./compose.js";
 import { generateDevcontainer } from "./devcontainer.js";
 import { generateDevcontainerDockerfile } from "./devcontainer-dockerfile.js";
 import { generateDevbox } from "./devbox/devbox.js";
+import { generateDevboxWorkflow } from "./devbox/devbox-ci.js";
 import { generateDockerfile } from "./dockerfile.js";
 import { generateDockerignore } from "./dockerignore.js";
 import { generateEnvExample } from "./env-example.js";
@@ -37,5 +38,6 @@ export const GENERATORS: readonly Generator[] = [
   generateGitlabCi,
   generateGolangci,
   generateDevbox,
+  generateDevboxWorkflow,
   generateSpecSchemaFile,
 ];
