@@ -109,6 +109,51 @@ export interface ScriptModel extends TextFile {
   exports: { name: string; value: string; line: number }[];
 }
 
+/** A string value of an HCL attribute, with its line; `value` is undefined when not a literal string. */
+export interface TerraformValue {
+  value: string | undefined;
+  line: number;
+}
+
+/** One entry of a `terraform { required_providers { ... } }` block. */
+export interface TerraformProviderRequirement {
+  name: string;
+  line: number;
+  /** `source = "..."`; undefined when absent (or in the legacy `name = "1.2.3"` form). */
+  source: string | undefined;
+  /** The version constraint: `version = "..."`, or the string of the legacy form; undefined when absent. */
+  version: TerraformValue | undefined;
+  /** `name = "1.2.3"` (Terraform 0.12's form) rather than `name = { ... }`. */
+  legacy: boolean;
+}
+
+/** A `variable "NAME" { default = ... }` block. */
+export interface TerraformVariable {
+  name: string;
+  line: number;
+  /** The default when it is given; `value` undefined when it is not a literal string. */
+  default: TerraformValue | undefined;
+}
+
+/**
+ * A file of a hand-written or generated Terraform module: its `.tf` files, its `.tfvars`, and the
+ * files beside them (or named by `templatefile`/`file("${path.module}/...")`) that hold user data
+ * or provisioning: templates (.tftpl, .tpl), `#cloud-config` YAML and shell scripts.
+ */
+export interface TerraformFile extends TextFile {
+  /** The module directory (the directory of its .tf files), relative to the repo root ("." for the root). */
+  dir: string;
+  kind: "tf" | "tfvars" | "template" | "cloud-config" | "shell" | "referenced";
+  /** Carries gopave's generated-file marker (gopave's own devbox/ module). */
+  generated: boolean;
+  /** Entries of `terraform { required_providers { } }` blocks (.tf files only). */
+  providers: TerraformProviderRequirement[];
+  /** `variable` blocks (.tf files only). */
+  variables: TerraformVariable[];
+  /** Top-level attribute names a .tfvars file assigns, with their lines. */
+  assigns: { name: string; line: number }[];
+}
+
 /** One `builds` entry of a GoReleaser config (Go builder), as GoReleaser runs it. */
 export interface GoReleaserBuild {
   /** Index in `builds` and the line of the entry. */
@@ -255,6 +300,11 @@ export interface RepoModel {
   golangciConfigs: StructuredFile[];
   versionPins: VersionPinFile[];
   scripts: ScriptModel[];
+  /**
+   * Terraform modules (any directory with .tf files, .terraform/ excluded): the .tf and .tfvars
+   * files and the user-data and provisioning files beside them, sorted by path.
+   */
+  terraform: TerraformFile[];
   spec: SpecModel | undefined;
   /** Every file read, sorted by path, with what it was read as (compose, dockerfile...). */
   files: ReadFileEntry[];

@@ -10,6 +10,7 @@ import { readGoMod, readGoWork } from "./gomod.js";
 import { isGoreleaserData, readGoreleaser } from "./goreleaser.js";
 import { hasShellShebang, readScript } from "./scripts.js";
 import { readSpec } from "./spec.js";
+import { readTerraformModules } from "./terraform-files.js";
 import { parseJsoncFile, parseYamlFile } from "./structured.js";
 import type { Parsed } from "./structured.js";
 import { readerFailure } from "./text-file.js";
@@ -56,6 +57,7 @@ export function assembleModel(
     golangciConfigs: [],
     versionPins: [],
     scripts: [],
+    terraform: [],
     spec: undefined,
     files: [],
     discovery,
@@ -194,6 +196,16 @@ export function assembleModel(
   for (const f of model.golangciConfigs) files.push({ path: f.path, kind: "golangci" });
   if (model.gitlab) files.push({ path: model.gitlab.path, kind: "gitlab" });
   readByContent(model, yaml, files, bad);
+  try {
+    model.terraform = readTerraformModules(sources, readFile);
+  } catch (err) {
+    const first = sources.find((s) => s.kind === "terraform");
+    if (first) bad(readerFailure(first.path, err));
+  }
+  const listed = new Set(files.map((f) => f.path));
+  for (const f of model.terraform) {
+    if (!listed.has(f.path)) files.push({ path: f.path, kind: "terraform" });
+  }
   model.composes.sort(byPath);
   model.builds = resolveBuilds(model);
   model.files = files.sort(byPath);

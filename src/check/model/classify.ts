@@ -24,6 +24,10 @@ export type FileKind =
   | "mise"
   | "shell"
   | "makefile"
+  /** A Terraform file: *.tf (a module's code) or *.tfvars (its variable values). */
+  | "terraform"
+  /** A *.tftpl or *.tpl template: read as a Terraform module's user data when a .tf file is beside it. */
+  | "terraform-template"
   /** Extension-less file under a scripts/ directory: a shell script only if its shebang says so. */
   | "maybe-shell"
   /**
@@ -34,11 +38,21 @@ export type FileKind =
   | "spec";
 
 /**
- * Directories never worth descending into: VCS data, dependencies, fixtures of Go tests. Every
+ * Directories never worth descending into: VCS data, dependencies (.terraform/ holds the
+ * providers and modules `terraform init` downloaded), fixtures of Go tests. Every
  * other dot directory is walked (.docker/, .github/, .gitlab/, .circleci/, .devcontainer/<x>/):
  * repos keep build files there, and .gitignore says what is not the repo's.
  */
-const SKIP_DIRS = new Set([".git", ".hg", ".svn", ".jj", "node_modules", "vendor", "testdata"]);
+const SKIP_DIRS = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  ".jj",
+  "node_modules",
+  "vendor",
+  "testdata",
+  ".terraform",
+]);
 
 export function skipDir(name: string): boolean {
   return SKIP_DIRS.has(name);
@@ -82,6 +96,8 @@ export function classifyPath(path: string): FileKind | undefined {
   if (/^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/.test(base)) return "compose";
   if (/^\.?goreleaser(?:[._-][^/]*)?\.ya?ml$/i.test(base)) return "goreleaser";
   if (base.endsWith(".dockerignore")) return "dockerignore";
+  if (/\.(?:tf|tfvars)$/.test(base)) return "terraform";
+  if (/\.(?:tftpl|tpl)$/i.test(base)) return "terraform-template";
   const dockerfile = dockerfileName(base);
   if (dockerfile) return dockerfile;
   if (/\.(?:sh|bash)$/.test(base)) return "shell";
