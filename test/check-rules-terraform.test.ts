@@ -219,6 +219,18 @@ describe("TF002 Go version in a dev box's user data", () => {
     });
     expect(f).toEqual([]);
   });
+
+  it("takes a glob of Go versions (a shell case pattern) for no pin, and quotes the pin whole", async () => {
+    const f = await check(TF002, {
+      "gopave.yaml": SPEC,
+      "vm/main.tf": MAIN_TF,
+      "vm/provision.sh":
+        '#!/bin/sh\ncase "$(go env GOVERSION)" in\ngo1.2[1-9]* | go1.[3-9][0-9]*) ;;\nesac\n',
+      "vm/locals.tf": 'locals {\n  GO_VERSION    = "1.24.2"\n}\n',
+    });
+    expect(f.map((x) => [x.file, x.line])).toEqual([["vm/locals.tf", 2]]);
+    expect(f[0]?.message).toContain('(GO_VERSION = "1.24.2")');
+  });
 });
 
 describe("Terraform rules, registered and documented", () => {

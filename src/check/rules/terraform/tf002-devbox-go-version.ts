@@ -10,10 +10,15 @@ const RELEASE = String.raw`1\.\d+(?:\.\d+)?(?:(?:rc|beta)\d+)?`;
  * `go1.22.3.linux-amd64.tar.gz`, `GOTOOLCHAIN=go1.22.3`), a variable whose name ends in
  * go_version (`GO_VERSION=1.22.3`, `go_version = "1.22.3"`), a golang image tag.
  */
+// A version followed by a glob character is a pattern (`go1.2[1-9]*` in a case), not a pin.
+const END = String.raw`(?![\w[*?])`;
 const PATTERNS: RegExp[] = [
-  new RegExp(String.raw`(?<![\w.-])go(${RELEASE})(?!\w)`, "g"),
-  new RegExp(String.raw`\b[a-z0-9_]*go_version["']?\s*[=:]\s*["']?(?:go)?(${RELEASE})(?!\w)`, "gi"),
-  new RegExp(String.raw`\bgolang:(${RELEASE})(?!\w)`, "g"),
+  new RegExp(String.raw`(?<![\w.-])go(${RELEASE})${END}`, "g"),
+  new RegExp(
+    String.raw`\b[a-z0-9_]*go_version["']?\s*[=:]\s*["']?(?:go)?(${RELEASE})${END}["']?`,
+    "gi",
+  ),
+  new RegExp(String.raw`\bgolang:(${RELEASE})${END}`, "g"),
 ];
 
 interface Mention {
@@ -36,7 +41,7 @@ export function goVersionMentions(file: TerraformFile): Mention[] {
         const key = `${i}:${p?.version}`;
         if (!p || seen.has(key)) continue;
         seen.add(key);
-        out.push({ ...p, line: i + 1, written: m[0] });
+        out.push({ ...p, line: i + 1, written: m[0].replace(/\s+/g, " ") });
       }
     }
   });
