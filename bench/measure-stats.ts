@@ -7,6 +7,6 @@ export function median(xs: number[]): number {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
-/** A Markdown table row: name, median, min, max (seconds, one decimal). */
-export const row = (name: string, xs: number[]): string =>
-  `| ${name} | ${median(xs).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
+/** A Markdown table row: name, median, min, max (seconds, one decimal unless told). */
+export const row = (name: string, xs: number[], digits = 1): string =>
+  `| ${name} | ${median(xs).toFixed(digits)} | ${Math.min(...xs).toFixed(digits)} | ${Math.max(...xs).toFixed(digits)} |`;

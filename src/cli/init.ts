@@ -1,9 +1,11 @@
 import { join, resolve } from "node:path";
 import { detect } from "../detect/index.js";
+import { originUrl } from "../detect/origin-url.js";
 import type { Detection } from "../detect/index.js";
 import { applyPlan } from "../generate/apply.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
 import { draftSpec } from "../spec/draft.js";
+import { draftDevbox } from "../spec/draft-devbox.js";
 import { serviceEvidence } from "../spec/draft-services.js";
 import { SPEC_FILE } from "../spec/load.js";
 import { specYaml } from "../spec/spec-yaml.js";
@@ -20,6 +22,8 @@ export interface InitOptions {
   offline?: boolean | undefined;
   /** Comma-separated app names or ./dirs. */
   apps?: string | undefined;
+  /** Also propose a Terraform dev box on this cloud. */
+  devbox?: "hcloud" | "openstack" | undefined;
   json?: boolean | undefined;
 }
 
@@ -76,6 +80,12 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
   // --force: gopave's own files everywhere, the repo's replaced.
   if (opts.force) d = { ...d, kept: { github: d.kept.github, notes: [] } };
   const draft = draftSpec(d);
+  if (opts.devbox !== undefined) {
+    const repo = await originUrl(root, io.env, 5_000);
+    draft.spec.devbox = draftDevbox(opts.devbox, repo, draft.notes);
+    draft.comments.devbox =
+      "each developer: `terraform workspace new <name>` and `terraform apply` in devbox/";
+  }
   // Plans before writing anything: a draft that fails validation is a gopave bug, not a half-init.
   let specText = specYaml(draft.spec, draft.comments);
   let { manifest, actions } = planFromSpecText(root, specText, gopaveVersion());
@@ -187,6 +197,11 @@ function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Co
     `  private  ${d.privateGlobs.length > 0 ? d.privateGlobs.join(", ") : "none detected"}`,
     `  kept     ${kept.length > 0 ? kept.join("; ") : "nothing"}`,
     `  CI       ${spec.ci?.provider ?? "github"} on ${(spec.ci?.branches ?? []).join(", ")}`,
+    ...(spec.devbox
+      ? [
+          `  devbox   ${spec.devbox.provider} ${spec.devbox.size}, cloning ${spec.devbox.repo ?? "(no repo_url yet)"}`,
+        ]
+      : []),
     `  tools    ${tools.join(", ")}`,
     "",
   ].join("\n");

@@ -37,6 +37,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       "--apps <list>",
       "the main packages to build as apps, by name or ./dir, comma-separated (default: detected)",
     )
+    .addOption(
+      new Option(
+        "--devbox <provider>",
+        "also write a Terraform module for a remote dev box per developer (devbox/)",
+      ).choices(["hcloud", "openstack"] as const),
+    )
     .option("--json", "print the result as JSON")
     .action(async (dir, opts) => {
       const { runInit } = await import("./init.js");

@@ -1,3 +1,5 @@
+import type { Spec } from "../spec/schema.js";
+import { DEVBOX_DIR } from "./devbox/devbox.js";
 import type { GenerateContext, GeneratedFile, Generator } from "./types.js";
 
 /**
@@ -24,16 +26,26 @@ const PATTERNS: readonly (readonly [comment: string, patterns: readonly string[]
   ],
 ];
 
+/** The groups for this spec: the dev box module is infrastructure, never part of an image. */
+function groups(spec: Spec): (readonly [comment: string, patterns: readonly string[]])[] {
+  return [
+    ...PATTERNS,
+    ...(spec.devbox !== undefined
+      ? [["The dev box's Terraform module and its provider downloads.", [DEVBOX_DIR]] as const]
+      : []),
+  ];
+}
+
 /** Every pattern, in order: Tilt ignores the same files. */
-export function dockerignorePatterns(): string[] {
-  return PATTERNS.flatMap(([, patterns]) => patterns);
+export function dockerignorePatterns(spec: Spec): string[] {
+  return groups(spec).flatMap(([, patterns]) => patterns);
 }
 
 /** Only beside a generated Dockerfile: a kept one may need what this leaves out (.git for stamping). */
 export const generateDockerignore: Generator = (ctx: GenerateContext): GeneratedFile[] => {
   if (ctx.spec.keep.dockerfile !== undefined) return [];
-  const text = PATTERNS.map(([comment, patterns]) => [`# ${comment}`, ...patterns].join("\n")).join(
-    "\n\n",
-  );
+  const text = groups(ctx.spec)
+    .map(([comment, patterns]) => [`# ${comment}`, ...patterns].join("\n"))
+    .join("\n\n");
   return [{ path: ".dockerignore", format: "text", text: `${text}\n` }];
 };

@@ -55,7 +55,7 @@ export const generateTiltfile: Generator = (ctx: GenerateContext): GeneratedFile
   const kept = spec.keep.compose !== undefined;
   const debug = hasDebugTargets(ctx);
   const builds = tiltBuildsApps(ctx);
-  const ignore = dockerignorePatterns();
+  const ignore = dockerignorePatterns(spec);
   const out: string[] = [
     "# The inner loop: `tilt up` starts the backing services, then the apps once the services are",
     ...(builds

@@ -1,0 +1,33 @@
+import { run } from "../util/run.js";
+
+/**
+ * The URL a dev box clones the repo from: git's `origin` remote, without any user name or token
+ * an https URL carries (a spec is committed; a credential never goes in one). Undefined outside
+ * git, without an origin, or for a remote a box cannot reach (a local path, a file:// URL).
+ */
+export async function originUrl(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const r = await run("git", ["-C", root, "remote", "get-url", "origin"], {
+    cwd: root,
+    env,
+    timeoutMs,
+  });
+  return r.ok ? cloneableUrl(r.stdout.trim()) : undefined;
+}
+
+export function cloneableUrl(url: string): string | undefined {
+  if (/^https:\/\//.test(url)) {
+    try {
+      const u = new URL(url);
+      u.username = "";
+      u.password = "";
+      return u.toString();
+    } catch {
+      return undefined;
+    }
+  }
+  return /^(?:ssh:\/\/|git@)[^\s'"\\$`]+$/.test(url) ? url : undefined;
+}

@@ -1,0 +1,116 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { cloneableUrl } from "../src/detect/origin-url.js";
+import { copyRepo, gopave } from "./helpers/cli.js";
+import { terraformBinary, terraformEnv } from "./helpers/terraform-cli.js";
+
+/**
+ * `gopave init --devbox <cloud>` as a new user runs it on a service with a database: the spec
+ * gains a devbox section (the clone URL from git's origin, never its credentials), and the module
+ * it writes passes terraform validate and its own test with nothing else set.
+ */
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function git(dir: string, args: string[]): void {
+  const r = spawnSync("git", ["-C", dir, ...args], { encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+}
+
+function tf(dir: string, args: string[]) {
+  const r = spawnSync(terraformBinary(), args, {
+    cwd: join(dir, "devbox"),
+    encoding: "utf8",
+    env: terraformEnv(),
+    timeout: 120_000,
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("init --devbox", () => {
+  it("proposes a dev box cloning from origin without its credentials, and the module validates", async () => {
+    const dir = copyRepo("example", "orders");
+    dirs.push(dir);
+    git(dir, ["init", "-q"]);
+    git(dir, [
+      "remote",
+      "add",
+      "origin",
+      "https://bob:s3cr3t-token@git.example.com/acme/orders.git",
+    ]);
+    const init = await gopave(dir, ["init", "--yes", "--offline", "--devbox", "hcloud"]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain(
+      "devbox   hcloud cpx31, cloning https://git.example.com/acme/orders.git",
+    );
+    expect(`${init.stdout}${init.stderr}`).not.toContain("s3cr3t");
+
+    const spec = parseYaml(readFileSync(join(dir, "gopave.yaml"), "utf8")) as { devbox: unknown };
+    expect(spec.devbox).toEqual({
+      provider: "hcloud",
+      size: "cpx31",
+      repo: "https://git.example.com/acme/orders.git",
+    });
+    const grep = spawnSync("grep", ["-rl", "--exclude-dir=.git", "s3cr3t", "."], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(grep.stdout).toBe("");
+
+    // Terraform's local state and downloads stay out of git and of the image build context.
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toContain("/devbox/terraform.tfstate\n");
+    expect(readFileSync(join(dir, ".dockerignore"), "utf8")).toMatch(/^devbox$/m);
+    expect(readFileSync(join(dir, "Tiltfile"), "utf8")).toContain('"devbox"');
+
+    const again = await gopave(dir, ["sync", "--check"]);
+    expect(again.code, again.stdout).toBe(0);
+    const check = await gopave(dir, ["check", "--offline"]);
+    expect(check.stdout).not.toMatch(/TF00\d/);
+
+    expect(tf(dir, ["init", "-backend=false", "-input=false"]).code).toBe(0);
+    const v = tf(dir, ["validate"]);
+    expect(v.code, v.out).toBe(0);
+    const t = tf(dir, ["test"]);
+    expect(t.code, t.out).toBe(0);
+  }, 120_000);
+
+  it("says what to set when the guesses may be wrong: OpenStack's names, no origin", async () => {
+    const dir = copyRepo("example", "orders");
+    dirs.push(dir);
+    const init = await gopave(dir, ["init", "--yes", "--offline", "--devbox", "openstack"]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain("set devbox.size and devbox.image");
+    expect(init.stdout).toContain("no cloneable origin remote; set devbox.repo");
+    const spec = parseYaml(readFileSync(join(dir, "gopave.yaml"), "utf8")) as { devbox: unknown };
+    expect(spec.devbox).toEqual({ provider: "openstack", size: "m1.large" });
+  });
+
+  it("refuses a cloud it has no module for, writing nothing", async () => {
+    const dir = copyRepo("example", "orders");
+    dirs.push(dir);
+    const init = await gopave(dir, ["init", "--yes", "--offline", "--devbox", "aws"]);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain("hcloud, openstack");
+    expect(() => readFileSync(join(dir, "gopave.yaml"))).toThrow();
+  });
+});
+
+describe("the clone URL init takes from origin", () => {
+  it.each([
+    ["https://bob:tok@git.example.com/a/b.git", "https://git.example.com/a/b.git"],
+    ["https://git.example.com/a/b", "https://git.example.com/a/b"],
+    ["git@git.example.com:a/b.git", "git@git.example.com:a/b.git"],
+    ["ssh://git@git.example.com:2222/a/b.git", "ssh://git@git.example.com:2222/a/b.git"],
+    ["/srv/git/b.git", undefined],
+    ["file:///srv/git/b.git", undefined],
+    ["http://git.example.com/a/b.git", undefined],
+  ])("%s -> %s", (url, want) => {
+    expect(cloneableUrl(url)).toBe(want);
+  });
+});
