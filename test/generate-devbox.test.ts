@@ -5,7 +5,8 @@ import { generateDevbox } from "../src/generate/devbox/devbox.js";
 import { attr, block, hclFile, str } from "../src/generate/devbox/hcl.js";
 import type { GeneratedFile } from "../src/generate/types.js";
 import { specSchema } from "../src/spec/schema.js";
-import { exampleSpec, makeContext } from "./helpers/spec.js";
+import { keptFileFacts } from "../src/detect/kept-file-facts.js";
+import { exampleSpec, makeContext, SINGLE_MODULE_REPO } from "./helpers/spec.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGdvcGF2ZXRlc3RrZXlub3Rmb3JhbnlyZWFsYm94 alice";
 
@@ -70,6 +71,34 @@ describe("devbox generator", () => {
     const vars = text(without, "devbox/variables.tf");
     const keysBlock = vars.slice(vars.indexOf('variable "ssh_public_keys"'));
     expect(keysBlock.slice(0, keysBlock.indexOf("validation"))).not.toContain("default");
+  });
+
+  it.each([
+    [undefined, "/workspaces/orders"],
+    ["/workspace", "/workspace"],
+    ["/workspaces/${localWorkspaceFolderBasename}", "/workspaces/orders"],
+    ["${containerWorkspaceFolder}/x", "/workspaces/orders"],
+  ])("opens a kept dev container whose workspaceFolder is %s at %s", (folder, want) => {
+    const spec = exampleSpec({ devbox: { provider: "hcloud", size: "cpx31" } });
+    const ctx = makeContext(spec, {
+      ...SINGLE_MODULE_REPO,
+      ...(folder === undefined ? {} : { keptDevcontainerWorkspace: folder }),
+    });
+    const hex = Buffer.from("/srv/dev/orders").toString("hex");
+    expect(text(generateDevbox(ctx), "devbox/outputs.tf")).toContain(
+      `"vscode-remote://dev-container+${hex}@ssh-remote+\${local.name}${want}"`,
+    );
+  });
+
+  it("reads a kept devcontainer.json's workspaceFolder (JSONC), and nothing from gopave's own", () => {
+    const read = (text: string) => (p: string) =>
+      p === ".devcontainer/devcontainer.json" ? text : undefined;
+    const keep = { devcontainer: ".devcontainer/devcontainer.json" };
+    expect(
+      keptFileFacts(read('{\n  // mine\n  "workspaceFolder": "/workspace",\n}'), keep),
+    ).toEqual({ keptDevcontainerWorkspace: "/workspace" });
+    expect(keptFileFacts(read('{"name": "x"}'), keep)).toEqual({});
+    expect(keptFileFacts(read('{"workspaceFolder": "/w"}'), {})).toEqual({});
   });
 
   it("pre-builds the dev container with the devcontainer CLI gopave's own proof runs", () => {

@@ -1,3 +1,4 @@
+import { parse as parseJsonc } from "jsonc-parser";
 import { hasMarker } from "../generate/marker.js";
 import type { RepoFacts } from "../generate/types.js";
 import { parseEnvFile } from "./env-file.js";
@@ -11,8 +12,8 @@ import { parseKeptCompose } from "./kept-compose.js";
  */
 export function keptFileFacts(
   read: (path: string) => string | undefined,
-  keep: { compose?: string | undefined } = {},
-): Pick<RepoFacts, "keptCompose" | "envExample"> {
+  keep: { compose?: string | undefined; devcontainer?: string | undefined } = {},
+): Pick<RepoFacts, "keptCompose" | "envExample" | "keptDevcontainerWorkspace"> {
   const composeText = keep.compose === undefined ? undefined : read(keep.compose);
   const keptCompose =
     keep.compose === undefined || composeText === undefined
@@ -21,5 +22,20 @@ export function keptFileFacts(
   const envText = read(".env.example");
   const envExample =
     envText === undefined || hasMarker(envText) ? undefined : parseEnvFile(envText);
-  return { ...(keptCompose ? { keptCompose } : {}), ...(envExample ? { envExample } : {}) };
+  const devcontainerText = keep.devcontainer === undefined ? undefined : read(keep.devcontainer);
+  const workspace =
+    devcontainerText === undefined ? undefined : devcontainerWorkspace(devcontainerText);
+  return {
+    ...(keptCompose ? { keptCompose } : {}),
+    ...(envExample ? { envExample } : {}),
+    ...(workspace !== undefined ? { keptDevcontainerWorkspace: workspace } : {}),
+  };
+}
+
+/** A devcontainer.json's own workspaceFolder, when it sets one as a string. */
+function devcontainerWorkspace(text: string): string | undefined {
+  const data: unknown = parseJsonc(text, [], { allowTrailingComma: true });
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return undefined;
+  const folder = (data as Record<string, unknown>)["workspaceFolder"];
+  return typeof folder === "string" && folder.startsWith("/") ? folder : undefined;
 }

@@ -177,7 +177,7 @@ function shapeNotes(shape: ModuleShape, modules: readonly LoadedModule[]): strin
  */
 export function toRepoFacts(
   repo: LoadedRepo,
-  keep: { compose?: string | undefined } = {},
+  keep: { compose?: string | undefined; devcontainer?: string | undefined } = {},
 ): RepoFacts {
   const kept = keptFileFacts((p) => readIfExists(join(repo.root, p), p), keep);
   return {
@@ -201,7 +201,7 @@ export function toRepoFacts(
 /** Sync read of go.mod / go.work and kept files (no go list, no network), for `sync` and generators. */
 export function readRepoFacts(
   root: string,
-  keep: { compose?: string | undefined } = {},
+  keep: { compose?: string | undefined; devcontainer?: string | undefined } = {},
 ): RepoFacts {
   return toRepoFacts(loadRepo(root), keep);
 }

@@ -88,6 +88,11 @@ export interface RepoFacts {
   vendor?: true;
   /** The compose file named by the spec's `keep.compose`, when it has one. */
   keptCompose?: KeptCompose | undefined;
+  /**
+   * The workspaceFolder a kept devcontainer.json sets (as written, variables unexpanded); absent
+   * when it sets none.
+   */
+  keptDevcontainerWorkspace?: string | undefined;
   /** A hand-written .env.example's variables: gopave then only adds a marked block to it. */
   envExample?: Record<string, string> | undefined;
 }

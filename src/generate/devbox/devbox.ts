@@ -1,6 +1,6 @@
 import type { DevboxSpec, Spec } from "../../spec/schema.js";
 import { moduleEnv } from "../module-env.js";
-import type { GeneratedFile, Generator } from "../types.js";
+import type { GeneratedFile, Generator, RepoFacts } from "../types.js";
 import { devboxPackages, provisionEnv } from "./box-settings.js";
 import { attr, blank, block, comment, hclFile, object, str } from "./hcl.js";
 import type { HclItem } from "./hcl.js";
@@ -13,9 +13,23 @@ import { devboxVariables } from "./variables.js";
 /** Where the module goes; `check` and the CI job know it by this name. */
 export const DEVBOX_DIR = "devbox";
 
-/** The checkout on the box. The dev container mounts it at /workspaces/<name>, as on laptops. */
+/** The checkout on the box. */
 export function devboxWorkspace(spec: Pick<Spec, "name">): string {
   return `/srv/dev/${spec.name}`;
+}
+
+/**
+ * Where the dev container has the checkout: gopave's own mounts it at /workspaces/<name>, as the
+ * dev container tools do by default for a folder named <name>; a kept one may say otherwise.
+ */
+function containerWorkspace(spec: Spec, repo: RepoFacts): string {
+  const own = `/workspaces/${spec.name}`;
+  const kept = repo.keptDevcontainerWorkspace?.replaceAll(
+    "${localWorkspaceFolderBasename}",
+    spec.name,
+  );
+  // Anything else left to expand (or a template sequence) is not a path the URI can name.
+  return kept === undefined || /[$%]\{/.test(kept) ? own : kept;
 }
 
 export const generateDevbox: Generator = (ctx): GeneratedFile[] => {
@@ -33,7 +47,7 @@ export const generateDevbox: Generator = (ctx): GeneratedFile[] => {
     tf("variables.tf", [...devboxVariables(spec, devbox, provider)]),
     tf("main.tf", main(spec, devbox, provider)),
     tf(`${provider.name}.tf`, provider.file(devbox)),
-    tf("outputs.tf", outputs(spec)),
+    tf("outputs.tf", outputs(spec, ctx.repo)),
     { path: `${DEVBOX_DIR}/cloud-init.yaml.tftpl`, format: "text", text: cloudInit(devbox) },
     {
       path: `${DEVBOX_DIR}/provision.sh`,
@@ -151,7 +165,7 @@ function main(spec: Spec, devbox: DevboxSpec, provider: DevboxProvider): HclItem
   ];
 }
 
-function outputs(spec: Spec): HclItem[] {
+function outputs(spec: Spec, repo: RepoFacts): HclItem[] {
   const hexWorkspace = Buffer.from(devboxWorkspace(spec)).toString("hex");
   return [
     block(
@@ -196,7 +210,7 @@ function outputs(spec: Spec): HclItem[] {
         ),
         attr(
           "value",
-          `"vscode-remote://dev-container+${hexWorkspace}@ssh-remote+\${local.name}/workspaces/${spec.name}"`,
+          `"vscode-remote://dev-container+${hexWorkspace}@ssh-remote+\${local.name}${containerWorkspace(spec, repo)}"`,
         ),
       ],
     ),
