@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -72,6 +72,23 @@ describe("init --devbox", () => {
     expect(again.code, again.stdout).toBe(0);
     const check = await gopave(dir, ["check", "--offline"]);
     expect(check.stdout).not.toMatch(/TF00\d/);
+
+    // A hand edit of the module is drift, in sync --check and in check (GP001).
+    const main = join(dir, "devbox", "main.tf");
+    const text = readFileSync(main, "utf8");
+    writeFileSync(main, text.replace('GO_VERSION       = "1.26.8"', 'GO_VERSION       = "1.25.1"'));
+    const drift = await gopave(dir, ["sync", "--check"]);
+    expect(drift.code).toBe(1);
+    // The diff goes from the file on disk to what gopave.yaml gives.
+    expect(drift.stdout).toContain(
+      '-    GO_VERSION       = "1.25.1"\n+    GO_VERSION       = "1.26.8"',
+    );
+    const gp = await gopave(dir, ["check", "--offline", "--format", "json"]);
+    const findings = JSON.parse(gp.stdout) as { findings: { rule: string; file: string }[] };
+    expect(findings.findings).toContainEqual(
+      expect.objectContaining({ rule: "GP001", file: "devbox/main.tf" }),
+    );
+    writeFileSync(main, text);
 
     expect(tf(dir, ["init", "-backend=false", "-input=false"]).code).toBe(0);
     const v = tf(dir, ["validate"]);
