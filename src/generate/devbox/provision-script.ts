@@ -108,7 +108,10 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 if [ "$node_major" -lt 20 ]; then
   note "the image's Node ($node_major) is older than the devcontainer CLI needs (20): the dev container is built on first open"
 elif [ -f "$WORKSPACE/.devcontainer/devcontainer.json" ] || [ -f "$WORKSPACE/.devcontainer.json" ]; then
-  as_user 'cd "$WORKSPACE" && npx --yes "@devcontainers/cli@$DEVCONTAINER_CLI" build --workspace-folder . '"$compose_flag"
+  # A failed pre-build leaves a usable box: the dev container is then built on first open.
+  if ! as_user 'cd "$WORKSPACE" && npx --yes "@devcontainers/cli@$DEVCONTAINER_CLI" build --workspace-folder . '"$compose_flag"; then
+    note "the dev container did not build (see /var/log/gopave-devbox.log): it is built on first open"
+  fi
 fi
 echo "gopave-devbox: provisioning done $(date -u +%FT%TZ)"
 touch /var/lib/gopave-devbox.done
