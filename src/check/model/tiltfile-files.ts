@@ -280,6 +280,7 @@ export function parseStarlark(text: string): StarlarkFile {
     const t = peek() as StarToken;
     const line = t.line;
     if (depth > MAX_DEPTH && t.t === "op" && ["(", "[", "{"].includes(t.text)) {
+      // Too deep to be a Tiltfile anyone wrote: the group is skipped whole, without recursing.
       skipGroup();
       return { k: "other", line, end: lastLine() };
     }
@@ -341,6 +342,10 @@ export function parseStarlark(text: string): StarlarkFile {
         parseCall("", (s as StarToken).line, depth);
         continue;
       }
+      if (depth > MAX_DEPTH) {
+        skipGroup();
+        continue;
+      }
       pos++;
       items("]", () => parseExpr(depth + 1));
     }
@@ -349,6 +354,11 @@ export function parseStarlark(text: string): StarlarkFile {
 
   const parseCall = (fn: string, line: number, depth: number): StarCall => {
     const call: StarCall = { k: "call", fn, line, end: line, args: [], kwargs: [] };
+    if (depth > MAX_DEPTH) {
+      skipGroup();
+      call.end = lastLine();
+      return call;
+    }
     if (fn !== "") calls.push(call);
     pos++; // (
     items(")", () => {
