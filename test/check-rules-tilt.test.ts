@@ -130,6 +130,9 @@ describe("GV001 with a hand-written Tiltfile", () => {
       ].join("\n"),
     });
     expect(where(followed)).toEqual(["GV001 Tiltfile:2", "GV001 Tiltfile:3"]);
+    expect(followed[1]?.message).toContain(
+      "(Tiltfile docker_build('api') build_args GO_VERSION=1.22.3 (GO, line 1))",
+    );
     const reassigned = await check(GV001, {
       "gopave.yaml": SPEC,
       Tiltfile: [
@@ -208,6 +211,17 @@ describe("MS003 with a hand-written Tiltfile", () => {
     });
     expect(where(f)).toEqual(["MS003 Dockerfile:2", "MS003 Tiltfile:2"]);
     expect(f[1]?.message).toContain("(local_resource('api') serve_env)");
+  });
+
+  it("says which top-level variable a value comes from", async () => {
+    const f = await check(MS003, {
+      "gopave.yaml": SPEC_FLAGS,
+      Tiltfile: "FLAGS = '-mod=mod'\ndocker_build('api', '.', build_args={'GOFLAGS': FLAGS})\n",
+    });
+    expect(f.find((x) => x.file === "Tiltfile")?.message).toBe(
+      "GOFLAGS=-mod=mod here (docker_build('api') build_args, FLAGS on line 1), " +
+        "but -mod=readonly in gopave.yaml:6 (modules.flags)",
+    );
   });
 
   it("reads GOFLAGS and GOPROXY prefixes of commands; $X is unknown", async () => {

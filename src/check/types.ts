@@ -167,6 +167,8 @@ export interface TiltSetting {
   via: "build_args" | "env" | "serve_env" | "command" | "build-arg";
   /** Where, for messages: "docker_build('api') build_args", "local_resource('go-test') cmd". */
   where: string;
+  /** The top-level variable a dict entry takes its value from (`'GO_VERSION': GO`), and its line. */
+  variable?: { name: string; line: number };
 }
 
 /**

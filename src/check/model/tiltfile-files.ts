@@ -526,12 +526,17 @@ export function tiltSettings(file: StarlarkFile, lines: readonly string[]): Tilt
           const name = stringOf(entry.key, file.globals);
           const value = stringOf(entry.value, file.globals);
           if (name === undefined || value === undefined || !NAME.test(name)) continue;
+          // `'GO_VERSION': GO`: reported where it is passed; the variable says where GO is set.
+          const from = entry.value.k === "name" ? file.globals.get(entry.value.name) : undefined;
           out.push({
             name,
             value,
             line: entry.line,
             via: kw.name as TiltSetting["via"],
             where: `${label} ${kw.name}`,
+            ...(from && entry.value.k === "name"
+              ? { variable: { name: entry.value.name, line: from.line } }
+              : {}),
           });
         }
       } else if (COMMAND_KWARGS.has(kw.name)) {

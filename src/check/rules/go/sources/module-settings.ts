@@ -175,7 +175,10 @@ function fromTiltfiles(model: RepoModel, out: ModuleSetting[]): void {
     const push = collector(out, f.path);
     for (const s of f.settings) {
       const shell = s.via === "command" || s.via === "build-arg";
-      push(s.name, shell ? withDefaults(s.value) : s.value, s.line, s.where);
+      const where = s.variable
+        ? `${s.where}, ${s.variable.name} on line ${s.variable.line}`
+        : s.where;
+      push(s.name, shell ? withDefaults(s.value) : s.value, s.line, where);
     }
   }
 }

@@ -284,7 +284,7 @@ function tiltfilePins(model: RepoModel): GoVersionPin[] {
         line: s.line,
         version: p.version,
         precision: p.precision,
-        label: `${f.path} ${s.where} ${s.name}=${s.value}`,
+        label: `${f.path} ${s.where} ${s.name}=${s.value}${s.variable ? ` (${s.variable.name}, line ${s.variable.line})` : ""}`,
       });
     }
   }
