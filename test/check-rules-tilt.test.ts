@@ -176,6 +176,17 @@ describe("GV001 with a hand-written Tiltfile", () => {
     expect(await check(MS003, files)).toEqual([]);
   });
 
+  it("honours a gopave:ignore comment on the line above", async () => {
+    const f = await check(GV001, {
+      "gopave.yaml": SPEC,
+      Tiltfile: tiltfile("1.22.3").replace(
+        "        'GO_VERSION'",
+        "        # gopave:ignore GV001\n        'GO_VERSION'",
+      ),
+    });
+    expect(f).toEqual([]);
+  });
+
   it("leaves a Go below the go line to GV002", async () => {
     const files = { "go.mod": gomod("1.25.0", "go1.26.8"), Tiltfile: tiltfile("1.24.9") };
     expect(await check(GV001, files)).toEqual([]);
