@@ -154,6 +154,37 @@ export interface TerraformFile extends TextFile {
   assigns: { name: string; line: number }[];
 }
 
+/** A value a hand-written Tiltfile hands to a build or a command as an environment variable. */
+export interface TiltSetting {
+  name: string;
+  /** As written, top-level string variables resolved (`$X` in a command string kept as written). */
+  value: string;
+  line: number;
+  /**
+   * How it is passed: an entry of a `build_args`, `env` or `serve_env` dict, a `NAME=value`
+   * prefix (or `export`) in a command string, or a `--build-arg NAME=value` in one.
+   */
+  via: "build_args" | "env" | "serve_env" | "command" | "build-arg";
+  /** Where, for messages: "docker_build('api') build_args", "local_resource('go-test') cmd". */
+  where: string;
+  /** The top-level variable a dict entry takes its value from (`'GO_VERSION': GO`), and its line. */
+  variable?: { name: string; line: number };
+}
+
+/**
+ * A Tiltfile (Starlark): `Tiltfile` anywhere, and the .tiltfile/.star files and Tiltfiles they
+ * `load()` or `include()`.
+ */
+export interface TiltFile extends TextFile {
+  /** Carries gopave's generated-file marker (gopave's own Tiltfile, covered by GP001). */
+  generated: boolean;
+  /** The Tiltfile that loads or includes it; undefined for one found by its name. */
+  loadedBy: string | undefined;
+  /** Repo files it loads or includes (.tiltfile, .star, Tiltfile), resolved from its directory. */
+  loads: string[];
+  settings: TiltSetting[];
+}
+
 /** One `builds` entry of a GoReleaser config (Go builder), as GoReleaser runs it. */
 export interface GoReleaserBuild {
   /** Index in `builds` and the line of the entry. */
@@ -305,6 +336,11 @@ export interface RepoModel {
    * files and the user-data and provisioning files beside them, sorted by path.
    */
   terraform: TerraformFile[];
+  /**
+   * Hand-written and generated Tiltfiles, with the files they load or include, sorted by path;
+   * what they pass to builds and commands as Go environment.
+   */
+  tiltfiles: TiltFile[];
   spec: SpecModel | undefined;
   /** Every file read, sorted by path, with what it was read as (compose, dockerfile...). */
   files: ReadFileEntry[];

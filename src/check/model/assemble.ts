@@ -11,6 +11,7 @@ import { isGoreleaserData, readGoreleaser } from "./goreleaser.js";
 import { hasShellShebang, readScript } from "./scripts.js";
 import { readSpec } from "./spec.js";
 import { readTerraformModules } from "./terraform-files.js";
+import { readTiltfiles } from "./tiltfile-files.js";
 import { parseJsoncFile, parseYamlFile } from "./structured.js";
 import type { Parsed } from "./structured.js";
 import { readerFailure } from "./text-file.js";
@@ -58,6 +59,7 @@ export function assembleModel(
     versionPins: [],
     scripts: [],
     terraform: [],
+    tiltfiles: [],
     spec: undefined,
     files: [],
     discovery,
@@ -202,9 +204,18 @@ export function assembleModel(
     const first = sources.find((s) => s.kind === "terraform");
     if (first) bad(readerFailure(first.path, err));
   }
+  try {
+    model.tiltfiles = readTiltfiles(sources, readFile);
+  } catch (err) {
+    const first = sources.find((s) => s.kind === "tiltfile");
+    if (first) bad(readerFailure(first.path, err));
+  }
   const listed = new Set(files.map((f) => f.path));
   for (const f of model.terraform) {
     if (!listed.has(f.path)) files.push({ path: f.path, kind: "terraform" });
+  }
+  for (const f of model.tiltfiles) {
+    if (!listed.has(f.path)) files.push({ path: f.path, kind: "tiltfile" });
   }
   model.composes.sort(byPath);
   model.builds = resolveBuilds(model);

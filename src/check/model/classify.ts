@@ -28,6 +28,8 @@ export type FileKind =
   | "terraform"
   /** A *.tftpl or *.tpl template: read as a Terraform module's user data when a .tf file is beside it. */
   | "terraform-template"
+  /** A Tiltfile (Starlark), by its name; the files it loads are read through it. */
+  | "tiltfile"
   /** Extension-less file under a scripts/ directory: a shell script only if its shebang says so. */
   | "maybe-shell"
   /**
@@ -96,6 +98,7 @@ export function classifyPath(path: string): FileKind | undefined {
   if (/^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/.test(base)) return "compose";
   if (/^\.?goreleaser(?:[._-][^/]*)?\.ya?ml$/i.test(base)) return "goreleaser";
   if (base.endsWith(".dockerignore")) return "dockerignore";
+  if (base === "Tiltfile") return "tiltfile";
   if (/\.(?:tf|tfvars)$/.test(base)) return "terraform";
   if (/\.(?:tftpl|tpl)$/i.test(base)) return "terraform-template";
   const dockerfile = dockerfileName(base);

@@ -124,6 +124,44 @@ const SCRIPT_FILES: [string, (r: Rand) => string][] = [
   ],
 ];
 
+/** A hand-written Tiltfile: the shapes the Tiltfile scanner reads, with values that disagree or not. */
+function generateTiltfile(r: Rand): string {
+  const q = () => r.pick(["'", '"']);
+  const str = (v: string) => {
+    const c = q();
+    return `${c}${v}${c}`;
+  };
+  const go = () => r.pick(["1.22.3", "1.26.8", "1.26", "go1.22", "", "$GO", "1.21rc1"]);
+  const lines: string[] = [];
+  if (r.bool(0.4)) lines.push(`GO = ${str(go())}`);
+  if (r.bool(0.3)) lines.push("load('./tilt/go.star', 'go_image')");
+  if (r.bool(0.2))
+    lines.push(`include(${str(r.pick(["./svc/Tiltfile", "../Tiltfile", "x.star"]))})`);
+  const args = r.some(
+    [
+      `${str("GO_VERSION")}: ${r.bool(0.3) ? "GO" : str(go())}`,
+      `${str("GOFLAGS")}: ${str(r.pick(["-mod=mod", "-mod=readonly", "mod=mod", ""]))}`,
+      `${str("GOPROXY")}: ${str(r.pick(["off", "direct", "https://proxy.example.com,direct", ","]))}`,
+      `${str("GOPRIVATE")}: ${str("corp.internal")}`,
+    ],
+    3,
+  );
+  lines.push(
+    `docker_build(${str("api")}, '.',\n    build_args={\n        ${args.join(",\n        ")},\n    }, target='dev')`,
+  );
+  if (r.bool(0.5))
+    lines.push(
+      `local_resource('go-test', cmd=${str(`GOFLAGS=${r.pick(["-mod=mod", "'-mod=vendor -count=1'"])} go test ./...`)}, env={'GOTOOLCHAIN': ${str(`go${go()}`)}}, serve_env=dict(GOSUMDB='off'))`,
+    );
+  if (r.bool(0.4)) lines.push(`local(${str(`GOTOOLCHAIN=go${go()} go build ./...`)})`);
+  if (r.bool(0.4))
+    lines.push(
+      `custom_build('img', """\n  docker build \\\\\n    --build-arg GO_VERSION=${go()} -t $EXPECTED_REF .\n""", ['.'])`,
+    );
+  if (r.bool(0.2)) lines.push("# local('GOFLAGS=-mod=mod go test')");
+  return `${lines.join("\n")}\n`;
+}
+
 const DOCKERFILE_PATHS = [
   "Dockerfile",
   "build/Dockerfile.dev",
@@ -243,6 +281,15 @@ export function makeCase(r: Rand, seeds: Map<FileKind, Seed[]>): Files {
       seedOf(r, seeds, "golangci"),
       "yaml",
     );
+  if (r.bool(0.15)) {
+    files[r.pick(["Tiltfile", "deploy/Tiltfile"])] = variant(
+      r,
+      () => generateTiltfile(r),
+      seedOf(r, seeds, "tiltfile"),
+      false,
+    );
+    if (r.bool(0.5)) files["tilt/go.star"] = mutateText(r, generateTiltfile(r));
+  }
   fromSeed("spec", 0.1, false);
   for (const [path, gen] of [...PIN_FILES, ...SCRIPT_FILES]) {
     if (r.bool(0.12)) files[path] = r.bool(0.8) ? gen(r) : mutateText(r, gen(r));

@@ -57,7 +57,12 @@ export const GV001: Rule = {
       "Go (gopave.yaml's go.version, else the governing toolchain line), every place is measured " +
       "against it: an exact release that differs is an error, a floating minor (golang:1.26, " +
       "setup-go '1.26.x') of another minor a warning. Without a declaration only exact releases " +
-      "are compared, with each other: floating minors and CI matrices often differ on purpose.",
+      "are compared, with each other: floating minors and CI matrices often differ on purpose. " +
+      "A hand-written Tiltfile (and the .tiltfile/.star files it loads) counts too: the " +
+      "GO_VERSION/GOLANG_VERSION build args it passes to docker_build (build_args=) or " +
+      "custom_build (--build-arg) and the release a GOTOOLCHAIN=go1.X.Y names (env=, " +
+      "serve_env=, or before a command), top-level string variables followed (computed values " +
+      "are not); gopave's own Tiltfile is GP001's.",
     fix:
       "Pick one exact release and write it everywhere (or declare it once as go.version in gopave.yaml " +
       "and let `gopave sync` render the files).",

@@ -31,7 +31,9 @@ export const MS003: Rule = {
       "GOPROXY, GOSUMDB, GOPRIVATE/GONOSUMDB/GONOPROXY, GOFLAGS and GOTOOLCHAIN decide where modules " +
       "come from, how they are verified and which Go runs. When the dev container, the Docker build " +
       "and CI set them differently, a private module resolves on a laptop but 404s in CI, or a build " +
-      "uses the corporate proxy in one place and the public one in another.",
+      "uses the corporate proxy in one place and the public one in another. Read are Dockerfiles, " +
+      "dev containers, compose files, CI, scripts and Makefiles, and hand-written Tiltfiles " +
+      "(build_args=, env= and serve_env= dicts, NAME=value before a command, --build-arg).",
     fix:
       "Use one value everywhere — or declare it once under `modules:` in gopave.yaml and let " +
       "`gopave sync` write it into every file.",

@@ -164,6 +164,25 @@ function fromScripts(model: RepoModel, out: ModuleSetting[]): void {
   }
 }
 
+/**
+ * A hand-written Tiltfile's build args, env dicts and command prefixes. A value in a command
+ * string is shell text (`$X` unknown); one in a dict is passed as written. gopave's own
+ * Tiltfile is GP001's.
+ */
+function fromTiltfiles(model: RepoModel, out: ModuleSetting[]): void {
+  for (const f of model.tiltfiles) {
+    if (f.generated) continue;
+    const push = collector(out, f.path);
+    for (const s of f.settings) {
+      const shell = s.via === "command" || s.via === "build-arg";
+      const where = s.variable
+        ? `${s.where}, ${s.variable.name} on line ${s.variable.line}`
+        : s.where;
+      push(s.name, shell ? withDefaults(s.value) : s.value, s.line, where);
+    }
+  }
+}
+
 const SPEC_KEYS: Record<string, readonly string[]> = {
   GOTOOLCHAIN: ["go", "toolchain"],
   GOPROXY: ["modules", "proxy"],
@@ -193,6 +212,7 @@ export function moduleSettingSources(model: RepoModel): ModuleSetting[] {
   fromWorkflows(model, out);
   fromGitlab(model, out);
   fromScripts(model, out);
+  fromTiltfiles(model, out);
   fromSpec(model, out);
   return out;
 }

@@ -19,6 +19,7 @@ export type GoPinKind =
   | "workflow-container"
   | "gitlab-image"
   | "version-file"
+  | "tiltfile"
   | "spec"
   | "spec-builder";
 
@@ -253,6 +254,43 @@ function versionFilePins(model: RepoModel): GoVersionPin[] {
   });
 }
 
+/** Build args a Dockerfile's `FROM golang:${GO_VERSION}` (or GOLANG_VERSION) takes its tag from. */
+const GO_VERSION_ARGS = new Set(["GO_VERSION", "GOLANG_VERSION"]);
+
+/**
+ * A hand-written Tiltfile's Go: the GO_VERSION/GOLANG_VERSION build args it passes to a Docker
+ * build (the tag of the Dockerfile's `FROM golang:${GO_VERSION}`, so the same 1.26 = any 1.26.x
+ * reading), and the release a GOTOOLCHAIN value names (`go1.26.8`, `go1.26.8+auto`: a custom
+ * toolchain's suffix dropped, as for toolchain lines). gopave's own Tiltfile is GP001's.
+ */
+function tiltfilePins(model: RepoModel): GoVersionPin[] {
+  const out: GoVersionPin[] = [];
+  for (const f of model.tiltfiles) {
+    if (f.generated) continue;
+    for (const s of f.settings) {
+      let raw: string | undefined;
+      if (GO_VERSION_ARGS.has(s.name) && (s.via === "build_args" || s.via === "build-arg")) {
+        raw = s.value;
+      } else if (s.name === "GOTOOLCHAIN" && /^go\d/.test(s.value)) {
+        raw = toolchainVersion(s.value.replace(/\+(?:auto|path)$/, ""));
+      }
+      const p = raw === undefined || raw.includes("$") ? undefined : versionPrecision(raw);
+      if (!p) continue;
+      if (out.some((o) => o.file === f.path && o.line === s.line && o.version === p.version))
+        continue;
+      out.push({
+        kind: "tiltfile",
+        file: f.path,
+        line: s.line,
+        version: p.version,
+        precision: p.precision,
+        label: `${f.path} ${s.where} ${s.name}=${s.value}${s.variable ? ` (${s.variable.name}, line ${s.variable.line})` : ""}`,
+      });
+    }
+  }
+  return out;
+}
+
 function specPins(model: RepoModel): GoVersionPin[] {
   const loaded = model.spec?.loaded;
   if (!model.spec || !loaded) return [];
@@ -286,6 +324,7 @@ export function goVersionPins(model: RepoModel): GoVersionPin[] {
     ...workflowPins(model),
     ...gitlabPins(model.gitlab),
     ...versionFilePins(model),
+    ...tiltfilePins(model),
     ...specPins(model),
   ];
 }
