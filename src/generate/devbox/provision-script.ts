@@ -22,13 +22,23 @@ note() {
   echo "gopave-devbox: $*"
   printf '%s\\n' "gopave-devbox: $*" >>/etc/motd
 }
+# A step that fails stops the script (set -e); the login message says so, not only the log.
+on_exit() {
+  status=$?
+  [ "$status" -eq 0 ] || note "provisioning failed (exit $status): see /var/log/gopave-devbox.log"
+}
+trap on_exit EXIT
 
-# as_user CMD: runs a shell command as the dev user, in a login environment, with the module
-# settings (GOPROXY, GOPRIVATE, ...) of gopave.yaml.
+# as_user CMD [go]: runs a shell command as the dev user, in a login-like environment with
+# devbox.env's settings. With "go" also gopave.yaml's module settings, for the toolchain download;
+# without them setup-go-env.sh sees the user's own go env, which it is there to write them into.
 as_user() {
   runuser -u "$DEVBOX_USER" -- env -i HOME="/home/$DEVBOX_USER" USER="$DEVBOX_USER" \\
     PATH="/usr/local/go/bin:/home/$DEVBOX_USER/go/bin:/usr/local/bin:/usr/bin:/bin" \\
-    sh -c 'set -a; . /etc/gopave/devbox.env; set +a; unset GOTOOLCHAIN; eval "$1"' as_user "$1"
+    sh -c 'set -a; . /etc/gopave/devbox.env; set +a
+      [ "$2" = go ] || unset GOPROXY GOSUMDB GOPRIVATE GONOPROXY GONOSUMDB GOFLAGS
+      unset GOTOOLCHAIN
+      eval "$1"' as_user "$1" "\${2:-}"
 }
 
 # The workspace volume (hcloud): attached right after the server is created, so wait for it.
@@ -76,7 +86,7 @@ go1.2[1-9]* | go1.[3-9][0-9]* | go[2-9]*) ;;
   exit 1
   ;;
 esac
-goroot=$(as_user 'GOTOOLCHAIN="go$GO_VERSION" /usr/bin/go env GOROOT')
+goroot=$(as_user 'GOTOOLCHAIN="go$GO_VERSION" /usr/bin/go env GOROOT' go)
 rm -rf /usr/local/go.new
 cp -a "$goroot" /usr/local/go.new
 chmod -R u+w /usr/local/go.new
