@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -106,6 +106,19 @@ describe("init --devbox", () => {
     expect(init.stdout).toContain("no cloneable origin remote; set devbox.repo");
     const spec = parseYaml(readFileSync(join(dir, "gopave.yaml"), "utf8")) as { devbox: unknown };
     expect(spec.devbox).toEqual({ provider: "openstack", size: "m1.large" });
+  });
+
+  it("refuses to write beside a hand-written module in devbox/, writing nothing", async () => {
+    const dir = copyRepo("example", "orders");
+    dirs.push(dir);
+    mkdirSync(join(dir, "devbox"));
+    writeFileSync(join(dir, "devbox", "main.tf"), 'resource "null_resource" "box" {}\n');
+    const init = await gopave(dir, ["init", "--yes", "--offline", "--devbox", "hcloud"]);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(
+      "devbox/ already holds a Terraform module gopave did not write (main.tf)",
+    );
+    expect(() => readFileSync(join(dir, "gopave.yaml"))).toThrow();
   });
 
   it("refuses a cloud it has no module for, writing nothing", async () => {

@@ -1,8 +1,11 @@
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { detect } from "../detect/index.js";
 import { originUrl } from "../detect/origin-url.js";
 import type { Detection } from "../detect/index.js";
 import { applyPlan } from "../generate/apply.js";
+import { DEVBOX_DIR } from "../generate/devbox/devbox.js";
+import { hasMarker } from "../generate/marker.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
 import { draftSpec } from "../spec/draft.js";
 import { draftDevbox } from "../spec/draft-devbox.js";
@@ -81,6 +84,7 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
   if (opts.force) d = { ...d, kept: { github: d.kept.github, notes: [] } };
   const draft = draftSpec(d);
   if (opts.devbox !== undefined) {
+    refuseForeignDevboxModule(root);
     const repo = await originUrl(root, io.env, 5_000);
     draft.spec.devbox = draftDevbox(opts.devbox, repo, draft.notes);
     draft.comments.devbox =
@@ -168,6 +172,26 @@ const GO_SOURCE: Record<Detection["goVersionSource"], string> = {
   local: "local go, satisfies go.mod",
   "go-line-minimum": "go.mod go line, as a release",
 };
+
+/**
+ * gopave's module beside a hand-written one in the same directory would be one module with two
+ * sets of declarations, which Terraform refuses; gopave writes nothing then.
+ */
+function refuseForeignDevboxModule(root: string): void {
+  const dir = join(root, DEVBOX_DIR);
+  const foreign = (existsSync(dir) ? readdirSync(dir) : [])
+    .filter((f) => f.endsWith(".tf"))
+    .filter((f) => !hasMarker(readText(join(dir, f)) ?? ""));
+  if (foreign.length > 0) {
+    throw new GopaveError(
+      "DEVBOX_EXISTS",
+      `${DEVBOX_DIR}/ already holds a Terraform module gopave did not write (${foreign.join(", ")})`,
+      {
+        hint: `move that module elsewhere before \`gopave init --devbox\`, or leave --devbox out (\`gopave check\` reads it: TF001, TF002)`,
+      },
+    );
+  }
+}
 
 function summary(d: Detection, spec: ReturnType<typeof draftSpec>["spec"], c: Colors): string {
   const apps = (spec.apps ?? []).map(

@@ -19,15 +19,7 @@ export async function originUrl(
 }
 
 export function cloneableUrl(url: string): string | undefined {
-  if (/^https:\/\//.test(url)) {
-    try {
-      const u = new URL(url);
-      u.username = "";
-      u.password = "";
-      return u.toString();
-    } catch {
-      return undefined;
-    }
-  }
-  return /^(?:ssh:\/\/|git@)[^\s'"\\$`]+$/.test(url) ? url : undefined;
+  // The user information goes (a token, usually), and the URL stays as git was given it.
+  const bare = url.replace(/^(https:\/\/)[^/@]*@/i, "$1");
+  return /^(?:https:\/\/|ssh:\/\/|git@)[^\s'"\\$`]+$/.test(bare) ? bare : undefined;
 }

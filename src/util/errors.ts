@@ -9,6 +9,7 @@ export type ErrorCode =
   | "SPEC_INVALID"
   | "SPEC_MISSING"
   | "SPEC_EXISTS"
+  | "DEVBOX_EXISTS"
   | "GOMOD_INVALID"
   | "GOMOD_MISSING"
   | "USAGE"
