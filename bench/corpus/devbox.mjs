@@ -98,9 +98,14 @@ for (const r of repos) {
   ) {
     const module = join(dir, "devbox");
     await step("fmt", ["terraform", "fmt", "-check", "-recursive"], module, tfEnv);
-    (await step("init", ["terraform", "init", "-backend=false", "-input=false"], module, tfEnv)) &&
-      (await step("validate", ["terraform", "validate"], module, tfEnv)) &&
-      (await step("test", ["terraform", "test"], module, tfEnv));
+    // Each step needs the one before it; what is not run shows as "—".
+    if (
+      await step("init", ["terraform", "init", "-backend=false", "-input=false"], module, tfEnv)
+    ) {
+      if (await step("validate", ["terraform", "validate"], module, tfEnv)) {
+        await step("test", ["terraform", "test"], module, tfEnv);
+      }
+    }
   }
   while (steps.length < 5) steps.push("—");
   rows.push(`| ${r.repo} | ${r.commit.slice(0, 12)} | ${steps.join(" | ")} |`);
