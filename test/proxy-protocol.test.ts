@@ -173,4 +173,14 @@ describe("content rules", () => {
     expect(errorDetail("a".repeat(1000)).length).toBe(648);
     expect(errorDetail(Buffer.from([0x00, 0x01]))).toBe("");
   });
+
+  it("repeats nothing of a markup error page, by its type or its first character", () => {
+    const page = "<html>\n<head><title>404 Not Found</title></head>\n<body>nginx</body>\n</html>";
+    expect(errorDetail(page)).toBe("");
+    expect(errorDetail("  <!DOCTYPE html><p>gone</p>")).toBe("");
+    expect(errorDetail("Not Found", "text/html; charset=utf-8")).toBe("");
+    expect(errorDetail("not found: x@v1.0.0", "text/plain; charset=utf-8")).toBe(
+      "not found: x@v1.0.0",
+    );
+  });
 });

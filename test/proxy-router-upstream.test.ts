@@ -114,6 +114,20 @@ describe("upstream proxy list", () => {
     expect(nf).toEqual({ ok: false, notFound: true, status: 404, message: "not found: m" });
   });
 
+  it("says what was not found instead of relaying an upstream's HTML error page", async () => {
+    a.handler = (_req, res) =>
+      res
+        .writeHead(404, { "content-type": "text/html" })
+        .end("<html><head><title>404 Not Found</title></head><body>nginx</body></html>\n");
+    const r = await createUpstreamTarget({ list: a.url }).info("example.com/m", "v1.0.0", sig());
+    expect(r).toMatchObject({ ok: false, notFound: true, status: 404 });
+    expect(r).toMatchObject({ message: "not found: example.com/m@v1.0.0" });
+    a.handler = (_req, res) =>
+      res.writeHead(410, { "content-type": "text/html" }).end("<p>gone</p>");
+    const list = await createUpstreamTarget({ list: a.url }).list("example.com/m", sig());
+    expect(list).toMatchObject({ ok: false, notFound: true, message: "not found: example.com/m" });
+  });
+
   it("uses the direct target for `direct` entries and stops at `off`", async () => {
     const direct = new FakeTarget("direct").add("example.com/m", "v1.0.0");
     const t = createUpstreamTarget({ list: `${a.url},direct`, direct: () => direct });

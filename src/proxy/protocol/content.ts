@@ -81,10 +81,12 @@ export function checkInfo(body: Buffer | string, requested?: string): InfoCheck 
 /**
  * The part of an error body worth repeating, the way the go command shows a server response
  * (cmd/go/internal/web formatErrorDetail): up to 8 lines and 648 bytes, stopping at the first
- * blank line, printable text only.
+ * blank line, printable text only. A markup page (a web server's or a CDN's error page) is no
+ * message for a terminal: none of it is repeated, and the caller says what was not found.
  */
-export function errorDetail(body: Buffer | string): string {
+export function errorDetail(body: Buffer | string, contentType?: string): string {
   const text = body.toString("utf8");
+  if (/\b(?:html|xml)\b/i.test(contentType ?? "") || /^\s*</.test(text)) return "";
   const lines: string[] = [];
   let size = 0;
   for (const raw of text.split("\n")) {

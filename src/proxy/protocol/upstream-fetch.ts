@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { redactUrl } from "../../gomod/goproxy-list.js";
 import type { UpstreamResult } from "../types.js";
 import { MAX_ZIP_BYTES, errorDetail } from "./content.js";
+import { parseProxyPath } from "./parse-path.js";
 import { LimitStream, TooLargeError, httpGet, readLimited } from "./http-get.js";
 import type { HttpAgents } from "./http-get.js";
 
@@ -47,6 +48,8 @@ export async function fetchSmall<T>(
       res.status,
       await readLimited(res.body, 64 << 10).catch(() => Buffer.alloc(0)),
       where,
+      named(path, where),
+      res.body.headers["content-type"],
     );
   } catch (err) {
     return networkError(err, where, signal, limit);
@@ -79,6 +82,8 @@ export async function fetchZip(
         res.status,
         await readLimited(res.body, 64 << 10).catch(() => Buffer.alloc(0)),
         where,
+        named(path, where),
+        res.body.headers["content-type"],
       );
     }
     const declared = Number(res.body.headers["content-length"]);
@@ -94,10 +99,17 @@ export async function fetchZip(
   }
 }
 
-function failure<T>(status: number, body: Buffer, where: string): Result<T> {
-  const detail = errorDetail(body);
+/** `what`: the module@version (or the URL) a not-found names; other errors name the URL. */
+function failure<T>(
+  status: number,
+  body: Buffer,
+  where: string,
+  what: string,
+  contentType: string | string[] | undefined,
+): Result<T> {
+  const detail = errorDetail(body, Array.isArray(contentType) ? contentType[0] : contentType);
   if (status === 404 || status === 410) {
-    return { ok: false, notFound: true, status, message: detail || `not found: ${where}` };
+    return { ok: false, notFound: true, status, message: detail || `not found: ${what}` };
   }
   return {
     ok: false,
@@ -105,6 +117,17 @@ function failure<T>(status: number, body: Buffer, where: string): Result<T> {
     status,
     message: `${where}: upstream answered ${status}${detail ? `: ${detail}` : ""}`,
   };
+}
+
+/**
+ * What a not-found names, as the go command's users know it (module@version, or the module of a
+ * list), rather than the upstream's URL; the URL when the path is no module request.
+ */
+function named(path: string, where: string): string {
+  const parsed = parseProxyPath(`/${path}`);
+  if (!parsed.ok) return where;
+  const r = parsed.request;
+  return r.kind === "file" ? `${r.module}@${r.version}` : r.kind === "sumdb" ? where : r.module;
 }
 
 function networkError<T>(
