@@ -27,11 +27,14 @@ describe("discoverSumdbViaProxy", () => {
     expect(seen).toContain("/sumdb/sum.golang.org/supported");
   });
 
-  it("goes direct when the proxy does not support it, or is not a URL", async () => {
+  it("goes direct when the proxy says it does not support it (404), or is not a URL", async () => {
     expect(await discoverSumdbViaProxy(base, "sum.example", opts)).toBeUndefined();
     expect(await discoverSumdbViaProxy("direct", "sum.golang.org", opts)).toBeUndefined();
-    expect(
-      await discoverSumdbViaProxy("http://127.0.0.1:1", "sum.golang.org", opts),
-    ).toBeUndefined();
+  });
+
+  it("stays with an upstream it cannot reach: the database is unavailable, not elsewhere", async () => {
+    expect(await discoverSumdbViaProxy("http://127.0.0.1:1", "sum.golang.org", opts)).toBe(
+      "http://127.0.0.1:1/sumdb/sum.golang.org",
+    );
   });
 });

@@ -8,14 +8,15 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZipFile } from "yazl";
 import { createSumdbProxy, LocalSumdb } from "../src/proxy/sumdb/index.js";
-import type { Storage } from "../src/proxy/types.js";
+import type { CachedAnswer, Storage } from "../src/proxy/types.js";
 import { hashMod, hashZip } from "../src/proxy/verify/index.js";
 
 const run = promisify(execFile);
 
-/** Only the tile half of Storage; the rest is not the sumdb proxy's business. */
+/** Only the tiles and answers of Storage; module files are not the sumdb proxy's business. */
 function tileStorage() {
   const tiles = new Map<string, Buffer>();
+  const answers = new Map<string, CachedAnswer>();
   const puts: string[] = [];
   const nope = () => {
     throw new Error("not used by the sumdb proxy");
@@ -23,8 +24,10 @@ function tileStorage() {
   const storage: Storage = {
     get: nope,
     putOnce: nope,
-    getAnswer: nope,
-    putAnswer: nope,
+    getAnswer: async (kind, key) => answers.get(`${kind} ${key}`),
+    putAnswer: async (kind, key, answer) => {
+      answers.set(`${kind} ${key}`, answer);
+    },
     stagingDir: nope,
     evict: nope,
     close: async () => undefined,
@@ -34,7 +37,7 @@ function tileStorage() {
       tiles.set(key, data);
     },
   };
-  return { storage, tiles, puts };
+  return { storage, tiles, answers, puts };
 }
 
 async function listen(server: Server): Promise<string> {
@@ -205,13 +208,54 @@ describe("checksum database proxy", () => {
     expect(upstreamHits("tile/8/data/000") - before).toBe(1);
   });
 
-  it("passes partial tiles through every time and never stores them", async () => {
+  it("caches partial tiles like full ones: a .p/W tile never changes either", async () => {
     const path = `tile/8/0/002.p/${db.size - 512}`;
     const before = upstreamHits(path);
-    expect((await get(`sumdb/sumdb.test/${path}`)).status).toBe(200);
-    expect((await get(`sumdb/sumdb.test/${path}`)).status).toBe(200);
-    expect(upstreamHits(path) - before).toBe(2);
-    expect([...store.tiles.keys()].some((k) => k.includes(".p/"))).toBe(false);
+    const first = await get(`sumdb/sumdb.test/${path}`);
+    const second = await get(`sumdb/sumdb.test/${path}`);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.body.length).toBe((db.size - 512) * 32);
+    expect(second.body.equals(first.body)).toBe(true);
+    expect(second.headers.get("x-gopave-cache")).toBe("hit");
+    expect(upstreamHits(path) - before).toBe(1);
+    expect(store.tiles.has(`sumdb.test/${path}`)).toBe(true);
+  });
+
+  it("keeps /latest and lookups, and serves the kept ones only when the upstream cannot answer", async () => {
+    const lookupPath = `lookup/${ESC}@${V}`;
+    const latest = await get("sumdb/sumdb.test/latest");
+    const lookup = await get(`sumdb/sumdb.test/${lookupPath}`);
+    expect(store.answers.get("sumdb sumdb.test/latest")?.body).toBe(latest.body.toString());
+    expect(store.answers.get(`sumdb sumdb.test/${lookupPath}`)?.body).toBe(lookup.body.toString());
+    // Online, the upstream's answer, every time (the log grows).
+    const hits = upstreamHits("latest");
+    await get("sumdb/sumdb.test/latest");
+    expect(upstreamHits("latest") - hits).toBe(1);
+
+    const dead = createSumdbProxy({
+      allow: ["sumdb.test"],
+      upstream: () => "http://127.0.0.1:9",
+      storage: store.storage,
+    });
+    const server = createServer(
+      (req, res) => void dead({ name: "sumdb.test", rest: (req.url ?? "").slice(1) }, res),
+    );
+    const url = await listen(server);
+    try {
+      for (const [path, want] of [
+        ["latest", latest.body],
+        [lookupPath, lookup.body],
+      ] as const) {
+        const r = await fetch(`${url}/${path}`);
+        expect(r.status).toBe(200);
+        expect(r.headers.get("x-gopave-cache")).toBe("stale");
+        expect(Buffer.from(await r.arrayBuffer()).equals(want)).toBe(true);
+      }
+      // Nothing kept: the failure, as before.
+      expect((await fetch(`${url}/lookup/example.com/never@v1.0.0`)).status).toBe(502);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("rejects malformed tile paths, passes 404s through uncached, and reports a dead upstream as 502", async () => {
@@ -228,10 +272,11 @@ describe("checksum database proxy", () => {
     expect(gone.status).toBe(404);
     expect(store.tiles.has("sumdb.test/tile/8/0/x001/000")).toBe(false);
 
+    // Nothing kept: a new store.
     const dead = createSumdbProxy({
       allow: ["sumdb.test"],
       upstream: () => "http://127.0.0.1:9",
-      storage: store.storage,
+      storage: tileStorage().storage,
     });
     const server = createServer(
       (req, res) => void dead({ name: "sumdb.test", rest: (req.url ?? "").slice(1) }, res),
@@ -278,5 +323,61 @@ describe("checksum database proxy", () => {
       "utf8",
     );
     expect(latest).toBe((await db.signedTree()).toString());
+  });
+
+  it("lets a client with an empty cache and no go.sum verify offline: upstream gone, GOSUMDB on", async () => {
+    // What the go command asked above is kept: its lookup, the tiles, full and partial. Now the
+    // checksum database is unreachable; module files still come from the proxy's store.
+    const offline = createSumdbProxy({
+      allow: ["sumdb.test"],
+      upstream: () => "http://127.0.0.1:9",
+      storage: store.storage,
+      timeoutMs: 2000,
+    });
+    const server = createServer((req, res) => {
+      const path = decodeURIComponent((req.url ?? "/").slice(1));
+      const m = /^sumdb\/([^/]+)\/(.*)$/.exec(path);
+      if (m) {
+        void offline({ name: m[1] ?? "", rest: m[2] ?? "" }, res);
+        return;
+      }
+      readFile(join(moduleDir, path)).then(
+        (data) => res.end(data),
+        () => {
+          res.statusCode = 404;
+          res.end("not found\n");
+        },
+      );
+    });
+    const url = await listen(server);
+    const work = await mkdtemp(join(top, "offline-"));
+    await writeFile(join(work, "go.mod"), "module example.com/consumer\n\ngo 1.21\n");
+    const before = upstream.requests.length;
+    try {
+      const { stdout } = await run("go", ["mod", "download", "-json", `${MOD}@${V}`], {
+        cwd: work,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: work,
+          GOPATH: join(work, "gopath"),
+          GOMODCACHE: join(work, "gopath", "pkg", "mod"),
+          GOCACHE: join(work, "gocache"),
+          GOENV: "off",
+          GOTOOLCHAIN: "local",
+          GOFLAGS: "-mod=mod",
+          GOPROXY: url,
+          GOSUMDB: db.verifierKey,
+          GONOSUMDB: "",
+          GOPRIVATE: "",
+        },
+      });
+      const info = JSON.parse(stdout) as { Sum: string; Error?: string };
+      expect(info.Error).toBeUndefined();
+      expect(info.Sum).toBe(await hashZip(join(moduleDir, ESC, "@v", `${V}.zip`)));
+      expect(upstream.requests.length).toBe(before);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

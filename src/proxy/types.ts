@@ -24,6 +24,9 @@ export interface StoredBody {
 }
 
 /** A cached answer that may go stale: list and @latest bodies, negative answers. */
+/** What a kept answer answers: see Storage.getAnswer. */
+export type AnswerKind = "list" | "latest" | "notfound" | "sumdb";
+
 export interface CachedAnswer {
   body: string;
   /** 200 for a body; 404/410 for a cached not-found. */
@@ -52,8 +55,12 @@ export interface Storage {
     source: { path: string } | { data: Buffer },
   ): Promise<void>;
   /** Mutable answers keyed by kind: "list" / "latest" per module, "notfound" per request key. */
-  getAnswer(kind: "list" | "latest" | "notfound", key: string): Promise<CachedAnswer | undefined>;
-  putAnswer(kind: "list" | "latest" | "notfound", key: string, answer: CachedAnswer): Promise<void>;
+  /**
+   * Kept answers: a module's list and @latest, not-founds, and the checksum database's /latest
+   * and lookups ("sumdb", by "<name>/<rest>"), served when the upstream cannot answer.
+   */
+  getAnswer(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined>;
+  putAnswer(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void>;
   /** Immutable checksum-database tiles, by "<sumdb name>/<tile path>". */
   getTile(key: string): Promise<Buffer | undefined>;
   putTile(key: string, data: Buffer): Promise<void>;

@@ -3,7 +3,13 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { CachedAnswer, ModuleFile, Storage, StoredBody } from "../../src/proxy/types.js";
+import type {
+  AnswerKind,
+  CachedAnswer,
+  ModuleFile,
+  Storage,
+  StoredBody,
+} from "../../src/proxy/types.js";
 
 /**
  * An in-memory Storage for server tests: no fs timing, every call recorded (so a test can prove
@@ -61,19 +67,12 @@ export class MemoryStorage implements Storage {
     this.zipOrder.push(key);
   }
 
-  async getAnswer(
-    kind: "list" | "latest" | "notfound",
-    key: string,
-  ): Promise<CachedAnswer | undefined> {
+  async getAnswer(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
     this.touch(`getAnswer ${kind} ${key}`);
     return this.answers.get(`${kind} ${key}`);
   }
 
-  async putAnswer(
-    kind: "list" | "latest" | "notfound",
-    key: string,
-    answer: CachedAnswer,
-  ): Promise<void> {
+  async putAnswer(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
     this.touch(`putAnswer ${kind} ${key}`);
     this.answers.set(`${kind} ${key}`, answer);
   }

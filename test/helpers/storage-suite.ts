@@ -230,6 +230,21 @@ export function storageSuite(name: string, make: (ctx: SuiteContext) => Promise<
       expect(await s.getAnswer("notfound", odd)).toEqual({ ...gone, status: 404 });
     });
 
+    it("keeps the checksum database's /latest and lookups, the newer replacing the older", async () => {
+      const latest = "sum.golang.org/latest";
+      const lookup = "sum.golang.org/lookup/example.com/!m@v1.0.0";
+      expect(await s.getAnswer("sumdb", latest)).toBeUndefined();
+      const note = { body: "go.sum database tree\n1\nhash\n\n— sig\n", status: 200, fetchedAt: 1 };
+      await s.putAnswer("sumdb", latest, note);
+      await s.putAnswer("sumdb", latest, { ...note, body: `${note.body}newer`, fetchedAt: 2 });
+      expect((await s.getAnswer("sumdb", latest))?.body).toBe(`${note.body}newer`);
+      await s.putAnswer("sumdb", lookup, { ...note, body: "record" });
+      expect((await s.getAnswer("sumdb", lookup))?.body).toBe("record");
+      // Not a module's list or @latest, though the keys look like paths.
+      expect(await s.getAnswer("list", "sum.golang.org")).toBeUndefined();
+      expect(await s.getAnswer("latest", "sum.golang.org")).toBeUndefined();
+    });
+
     it("replaces answers: the newer one is returned", async () => {
       await s.putAnswer("list", M, { body: "v1.0.0\n", status: 200, fetchedAt: 1_000_000 });
       await s.putAnswer("list", M, { body: "v1.0.0\nv1.2.0\n", status: 200, fetchedAt: 2_000_000 });

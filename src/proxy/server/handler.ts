@@ -120,7 +120,7 @@ async function serveSumdb(
   if (req.method !== "HEAD") ctx.bytes += Number(res.getHeader("content-length") ?? 0);
   if (res.statusCode >= 400) ctx.error ??= `checksum database answered ${res.statusCode}`;
   const tile = res.getHeader("x-gopave-cache");
-  if (tile === "hit" || tile === "miss") ctx.cache = tile;
+  if (tile === "hit" || tile === "miss" || tile === "stale") ctx.cache = tile;
 }
 
 function finish(

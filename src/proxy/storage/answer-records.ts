@@ -1,13 +1,18 @@
-import type { CachedAnswer } from "../types.js";
+import type { AnswerKind, CachedAnswer } from "../types.js";
 
 /**
  * Cached answers as every backend keeps them: one JSON record per answer, carrying its own kind
  * and key so a record is only ever read back for the question it answers (a hash collision or a
  * hand-copied file cannot answer another one).
  */
-export type AnswerKind = "list" | "latest" | "notfound";
+export type { AnswerKind };
 
-const KINDS: ReadonlySet<string> = new Set<AnswerKind>(["list", "latest", "notfound"]);
+const KINDS: ReadonlySet<string> = new Set<AnswerKind>(["list", "latest", "notfound", "sumdb"]);
+
+/** Kinds keyed by a module path, whose list file sits in the module's download-cache folder. */
+export function moduleKeyed(kind: AnswerKind): boolean {
+  return kind === "list" || kind === "latest";
+}
 
 interface AnswerRecord extends CachedAnswer {
   kind: AnswerKind;

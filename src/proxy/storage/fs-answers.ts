@@ -9,6 +9,7 @@ import {
   newerAnswer,
   parseAnswerRecord,
 } from "./answer-records.js";
+import { moduleKeyed } from "./answer-records.js";
 import type { AnswerKind } from "./answer-records.js";
 import { errorCode, writeReplace } from "./fs-write.js";
 
@@ -60,7 +61,7 @@ export class FsAnswers {
   async get(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
     checkAnswerKey(kind, key);
     // list and latest keys are module paths: an invalid one is refused like any module file.
-    const listPath = kind === "notfound" ? undefined : this.layout.listFile(key);
+    const listPath = moduleKeyed(kind) ? this.layout.listFile(key) : undefined;
     const record = await readRecord(this.layout.answerRecord(kind, key), kind, key);
     const file = kind === "list" && listPath ? await readListFile(listPath) : undefined;
     return newerAnswer(record, file);
@@ -68,7 +69,7 @@ export class FsAnswers {
 
   async put(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
     checkAnswer(kind, key, answer);
-    const listPath = kind === "notfound" ? undefined : this.layout.listFile(key);
+    const listPath = moduleKeyed(kind) ? this.layout.listFile(key) : undefined;
     const recordPath = this.layout.answerRecord(kind, key);
     const staging = this.layout.stagingDir;
     if (kind === "list" && listPath && answer.status === 200) {

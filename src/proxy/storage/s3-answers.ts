@@ -6,6 +6,7 @@ import {
   newerAnswer,
   parseAnswerRecord,
 } from "./answer-records.js";
+import { moduleKeyed } from "./answer-records.js";
 import type { AnswerKind } from "./answer-records.js";
 import { answerDirKey, answerRecordKey, listKey } from "./keys.js";
 import type { S3Objects } from "./s3-objects.js";
@@ -34,7 +35,7 @@ export class S3Answers {
   async get(kind: AnswerKind, key: string): Promise<CachedAnswer | undefined> {
     checkAnswerKey(kind, key);
     // list and latest keys are module paths: an invalid one is refused like any module file.
-    const list = kind === "notfound" ? undefined : listKey(key);
+    const list = moduleKeyed(kind) ? listKey(key) : undefined;
     const [record, file] = await Promise.all([
       this.objects.read(answerRecordKey(kind, key)),
       kind === "list" && list ? this.objects.read(list) : undefined,
@@ -48,7 +49,7 @@ export class S3Answers {
 
   async put(kind: AnswerKind, key: string, answer: CachedAnswer): Promise<void> {
     checkAnswer(kind, key, answer);
-    const list = kind === "notfound" ? undefined : listKey(key);
+    const list = moduleKeyed(kind) ? listKey(key) : undefined;
     const recordKey = answerRecordKey(kind, key);
     if (kind === "list" && list && answer.status === 200) {
       await this.objects.write(

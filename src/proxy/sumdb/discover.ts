@@ -6,9 +6,13 @@ const MAX_TIMEOUT_MS = 2000;
 
 /**
  * The go command asks its first proxy for `/sumdb/<name>/supported` and, on a 200, sends every
- * checksum-database request through that proxy. gopave does the same for its own verification,
- * so a proxy that can reach the database only through its upstream (a closed network) still
- * verifies. Returns the base URL to use for lookups and tiles, or undefined to go direct.
+ * checksum-database request through that proxy; only a 404 or 410 sends it elsewhere, and any
+ * other failure counts as the database being unavailable, never as leave to go direct
+ * (cmd/go/internal/modfetch/sumdb.go). gopave does the same for its own verification and for the
+ * /sumdb/ requests it proxies, so a proxy that reaches the database only through its upstream (a
+ * closed network) still verifies, and an upstream that is down at startup does not send gopave
+ * to the database's own host: the answers it kept are served meanwhile. Returns the base URL to
+ * use for lookups and tiles, or undefined to go direct.
  */
 export async function discoverSumdbViaProxy(
   upstreamList: string,
@@ -28,9 +32,10 @@ export async function discoverSumdbViaProxy(
       userAgent: opts.userAgent,
     });
     res.body.resume();
-    return res.status === 200 ? base : undefined;
+    return res.status === 404 || res.status === 410 ? undefined : base;
   } catch {
-    return undefined;
+    // Unreachable or timed out: unavailable for now, not unsupported.
+    return base;
   } finally {
     agents.http.destroy();
     agents.https.destroy();

@@ -29,14 +29,16 @@ export type SumdbProxy = (req: SumdbRequest, res: ServerResponse) => Promise<voi
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const PASSED_THROUGH = new Set([400, 403, 404, 410]);
+/** forward()'s statuses for an upstream that could not answer (down, timed out, broken). */
+const GATEWAY_FAILURE = new Set([502, 504]);
 
 interface Answer {
   status: number;
   body: Buffer | string;
   type: string;
   cache?: string;
-  /** "hit" / "miss" for full tiles, so the server can count cache results. */
-  tileCache?: "hit" | "miss";
+  /** "hit" / "miss" for tiles, "stale" for a kept /latest or lookup, so the server counts them. */
+  tileCache?: "hit" | "miss" | "stale";
 }
 
 const text = (status: number, body: string): Answer => ({
@@ -56,9 +58,15 @@ const tileAnswer = (body: Buffer, tileCache: "hit" | "miss"): Answer => ({
 /**
  * The checksum-database side of a module proxy (go.dev/design/25530-sumdb#proxying-a-checksum-database):
  * `<proxy>/sumdb/<name>/supported` tells the go command to send every lookup and tile request
- * for <name> here. Requests are validated and forwarded to the upstream; full tiles never
- * change, so they are cached in storage and served from there. Partial tiles (".p/W"),
- * /latest and lookups change as the log grows and are passed through.
+ * for <name> here. Requests are validated and forwarded to the upstream.
+ *
+ * Tiles never change once served, partial ones (".p/W", the first W hashes of a tile) included,
+ * so every tile is cached in storage and served from there. /latest and lookups change as the
+ * log grows: each is asked of the upstream, and the last answer kept, so that when the upstream
+ * cannot answer the kept one is served and a client with an empty cache still verifies what the
+ * proxy holds. Every answer is signed or hashed by the database, and the go command checks each
+ * against the tree heads it trusts: a kept /latest older than the client's own is checked for
+ * consistency and ignored, never trusted blindly.
  *
  * Tiles are cached as received after a size check; they are not authenticated here (the go
  * command checks every tile against its signed tree head), so a cached tile is only as good
@@ -95,7 +103,25 @@ export function createSumdbProxy(opts: SumdbProxyOptions): SumdbProxy {
     return { status: 200, body: res.body, type, cache: "no-cache" };
   }
 
-  async function fullTile(
+  /** /latest and lookups: the upstream's answer, kept; the kept one when the upstream fails. */
+  async function remembered(name: string, rest: string): Promise<Answer> {
+    const key = `${name}/${rest}`;
+    const answer = await forward(name, rest);
+    if (answer.status === 200) {
+      const body = answer.body.toString();
+      // A failed write must not fail the request: the answer is still good to serve.
+      await opts.storage
+        .putAnswer("sumdb", key, { body, status: 200, fetchedAt: Date.now() })
+        .catch(() => undefined);
+      return answer;
+    }
+    if (!GATEWAY_FAILURE.has(answer.status)) return answer;
+    const kept = await opts.storage.getAnswer("sumdb", key).catch(() => undefined);
+    if (kept?.status !== 200) return answer;
+    return { ...text(200, kept.body), cache: "no-cache", tileCache: "stale" };
+  }
+
+  async function tile(
     name: string,
     path: string,
     expectedSize: number | undefined,
@@ -125,7 +151,7 @@ export function createSumdbProxy(opts: SumdbProxyOptions): SumdbProxy {
   async function route(name: string, rest: string): Promise<Answer> {
     if (!allow.has(name)) return text(404, `unknown checksum database "${name}"`);
     if (rest === "supported") return { status: 200, body: "", type: "text/plain; charset=utf-8" };
-    if (rest === "latest") return forward(name, rest);
+    if (rest === "latest") return remembered(name, rest);
     if (rest.startsWith("lookup/")) {
       const spec = rest.slice("lookup/".length);
       const at = spec.lastIndexOf("@");
@@ -139,16 +165,16 @@ export function createSumdbProxy(opts: SumdbProxyOptions): SumdbProxy {
             `${module} is routed privately: gopave does not ask the checksum database about it (set GONOSUMDB=${module})`,
           );
         }
-        return forward(name, `lookup/${escapeModulePath(module)}@${escapeVersion(version)}`);
+        return remembered(name, `lookup/${escapeModulePath(module)}@${escapeVersion(version)}`);
       } catch (err) {
         return text(400, `bad checksum database lookup "${rest}": ${(err as Error).message}`);
       }
     }
     if (rest.startsWith("tile/")) {
-      const tile = parseTilePath(rest);
-      if (!tile) return text(400, `malformed tile path "${rest}"`);
-      if (tile.w !== 2 ** tile.h) return forward(name, tilePath(tile));
-      return fullTile(name, tilePath(tile), tile.l === -1 ? undefined : tile.w * HASH_SIZE);
+      const t = parseTilePath(rest);
+      if (!t) return text(400, `malformed tile path "${rest}"`);
+      const path = tilePath(t);
+      return tile(name, path, t.l === -1 ? undefined : t.w * HASH_SIZE);
     }
     return text(404, `not found: ${rest}`);
   }
