@@ -272,6 +272,7 @@ describe("devbox module (openstack, podman) with module settings", () => {
         "  image: Debian 13",
         "  engine: podman",
         "  network: dev-net",
+        "  floatingIpPool: public",
         "",
       ].join("\n"),
     );

@@ -39,6 +39,12 @@ describe("devbox generator", () => {
     expect(files.find((f) => f.path === "devbox/provision.sh")).toMatchObject({ executable: true });
     expect(text(files, "devbox/versions.tf")).toContain('version = "3.4.0"');
     expect(text(files, "devbox/variables.tf")).toContain('variable "network"');
+    // A floating IP only with a pool, and then the outputs' address.
+    const os = text(files, "devbox/openstack.tf");
+    expect(os).toContain("count = var.floating_ip_pool == null ? 0 : 1");
+    expect(os).toMatch(
+      /address = var\.floating_ip_pool == null \? .* : openstack_networking_floatingip_v2\.devbox\[0\]\.address/,
+    );
   });
 
   it("passes the spec's module settings, but not GOTOOLCHAIN, to the box's toolchain download", () => {

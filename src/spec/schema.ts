@@ -294,6 +294,11 @@ const devboxSection = z.strictObject({
   network: cloudName
     .optional()
     .describe("openstack: the network the box is attached to (clouds with several need it)."),
+  floatingIpPool: cloudName
+    .optional()
+    .describe(
+      "openstack: the external network to take a floating IP from, when the box's own network is not reachable from laptops; the outputs then use that address.",
+    ),
   disk: z
     .number()
     .int()

@@ -1,5 +1,8 @@
-import { attr, blank, block, comment } from "../hcl.js";
+import { attr, blank, block, comment, str } from "../hcl.js";
 import type { DevboxProvider } from "./types.js";
+
+/** Floating-IP resources exist only with a pool. */
+const FLOATING = "var.floating_ip_pool == null ? 0 : 1";
 
 /**
  * OpenStack. The box boots from a volume of disk_gb, which holds the workspace; the keys go in
@@ -16,9 +19,25 @@ export const openstackProvider: DevboxProvider = {
       "variable",
       ["network"],
       [
-        attr("description", '"The network the box is attached to; null: the project\'s only one."'),
+        attr(
+          "description",
+          str("The network the box is attached to; null: the project's only one."),
+        ),
         attr("type", "string"),
-        attr("default", devbox.network === undefined ? "null" : JSON.stringify(devbox.network)),
+        attr("default", devbox.network === undefined ? "null" : str(devbox.network)),
+      ],
+    ),
+    blank,
+    block(
+      "variable",
+      ["floating_ip_pool"],
+      [
+        attr(
+          "description",
+          str("The external network a floating IP comes from; null: the box's own address."),
+        ),
+        attr("type", "string"),
+        attr("default", devbox.floatingIpPool === undefined ? "null" : str(devbox.floatingIpPool)),
       ],
     ),
   ],
@@ -65,6 +84,38 @@ export const openstackProvider: DevboxProvider = {
       [attr("name", "var.image"), attr("most_recent", "true")],
     ),
     blank,
-    block("locals", [], [attr("address", "openstack_compute_instance_v2.devbox.access_ip_v4")]),
+    comment("A floating IP, when the box's own network is not reachable from laptops."),
+    block(
+      "resource",
+      ["openstack_networking_floatingip_v2", "devbox"],
+      [attr("count", FLOATING), attr("pool", "var.floating_ip_pool")],
+    ),
+    blank,
+    block(
+      "data",
+      ["openstack_networking_port_v2", "devbox"],
+      [attr("count", FLOATING), attr("device_id", "openstack_compute_instance_v2.devbox.id")],
+    ),
+    blank,
+    block(
+      "resource",
+      ["openstack_networking_floatingip_associate_v2", "devbox"],
+      [
+        attr("count", FLOATING),
+        attr("floating_ip", "openstack_networking_floatingip_v2.devbox[0].address"),
+        attr("port_id", "data.openstack_networking_port_v2.devbox[0].id"),
+      ],
+    ),
+    blank,
+    block(
+      "locals",
+      [],
+      [
+        attr(
+          "address",
+          "var.floating_ip_pool == null ? openstack_compute_instance_v2.devbox.access_ip_v4 : openstack_networking_floatingip_v2.devbox[0].address",
+        ),
+      ],
+    ),
   ],
 };
