@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZipFile } from "yazl";
 import { createSumdbProxy, LocalSumdb } from "../src/proxy/sumdb/index.js";
+import type { SumdbProxy } from "../src/proxy/sumdb/handler.js";
 import type { CachedAnswer, Storage } from "../src/proxy/types.js";
 import { hashMod, hashZip } from "../src/proxy/verify/index.js";
 
@@ -102,8 +103,20 @@ beforeAll(async () => {
     timeoutMs: 5000,
     isPrivate: (module) => module.startsWith("git.corp.example/"),
   });
-  // A module proxy in miniature: module files from a directory, /sumdb/<name>/… from the handler.
-  proxyServer = createServer((req, res) => {
+  proxyServer = miniProxy(handle);
+  proxyUrl = await listen(proxyServer);
+});
+
+afterAll(async () => {
+  proxyServer.closeAllConnections();
+  await new Promise((r) => proxyServer.close(r));
+  await upstream.close();
+  await rm(top, { recursive: true, force: true });
+});
+
+/** A module proxy in miniature: module files from a directory, /sumdb/<name>/… from `handle`. */
+function miniProxy(handle: SumdbProxy): Server {
+  return createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? "/").slice(1));
     const m = /^sumdb\/([^/]+)\/(.*)$/.exec(path);
     if (m) {
@@ -118,15 +131,26 @@ beforeAll(async () => {
       },
     );
   });
-  proxyUrl = await listen(proxyServer);
-});
+}
 
-afterAll(async () => {
-  proxyServer.closeAllConnections();
-  await new Promise((r) => proxyServer.close(r));
-  await upstream.close();
-  await rm(top, { recursive: true, force: true });
-});
+/** The go command with an empty module cache in `work`, the proxy as GOPROXY, GOSUMDB on. */
+function goEnv(work: string, proxy: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: work,
+    GOPATH: join(work, "gopath"),
+    GOMODCACHE: join(work, "gopath", "pkg", "mod"),
+    GOCACHE: join(work, "gocache"),
+    GOENV: "off",
+    GOTOOLCHAIN: "local",
+    GOFLAGS: "-mod=mod",
+    GOPROXY: proxy,
+    // No URL: the go command finds the database through <proxy>/sumdb/sumdb.test/supported.
+    GOSUMDB: db.verifierKey,
+    GONOSUMDB: "",
+    GOPRIVATE: "",
+  };
+}
 
 const get = async (path: string) => {
   const res = await fetch(`${proxyUrl}/${path}`);
@@ -294,21 +318,7 @@ describe("checksum database proxy", () => {
   it("is what the go command uses: go mod download verifies through it", async () => {
     const work = await mkdtemp(join(top, "go-"));
     await writeFile(join(work, "go.mod"), "module example.com/consumer\n\ngo 1.21\n");
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: work,
-      GOPATH: join(work, "gopath"),
-      GOMODCACHE: join(work, "gopath", "pkg", "mod"),
-      GOCACHE: join(work, "gocache"),
-      GOENV: "off",
-      GOTOOLCHAIN: "local",
-      GOFLAGS: "-mod=mod",
-      GOPROXY: proxyUrl,
-      // No URL: the go command finds the database through <proxy>/sumdb/sumdb.test/supported.
-      GOSUMDB: db.verifierKey,
-      GONOSUMDB: "",
-      GOPRIVATE: "",
-    };
+    const env = goEnv(work, proxyUrl);
     const before = upstreamHits("lookup/");
     const { stdout } = await run("go", ["mod", "download", "-json", `${MOD}@${V}`], {
       cwd: work,
@@ -334,21 +344,7 @@ describe("checksum database proxy", () => {
       storage: store.storage,
       timeoutMs: 2000,
     });
-    const server = createServer((req, res) => {
-      const path = decodeURIComponent((req.url ?? "/").slice(1));
-      const m = /^sumdb\/([^/]+)\/(.*)$/.exec(path);
-      if (m) {
-        void offline({ name: m[1] ?? "", rest: m[2] ?? "" }, res);
-        return;
-      }
-      readFile(join(moduleDir, path)).then(
-        (data) => res.end(data),
-        () => {
-          res.statusCode = 404;
-          res.end("not found\n");
-        },
-      );
-    });
+    const server = miniProxy(offline);
     const url = await listen(server);
     const work = await mkdtemp(join(top, "offline-"));
     await writeFile(join(work, "go.mod"), "module example.com/consumer\n\ngo 1.21\n");
@@ -356,20 +352,7 @@ describe("checksum database proxy", () => {
     try {
       const { stdout } = await run("go", ["mod", "download", "-json", `${MOD}@${V}`], {
         cwd: work,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: work,
-          GOPATH: join(work, "gopath"),
-          GOMODCACHE: join(work, "gopath", "pkg", "mod"),
-          GOCACHE: join(work, "gocache"),
-          GOENV: "off",
-          GOTOOLCHAIN: "local",
-          GOFLAGS: "-mod=mod",
-          GOPROXY: url,
-          GOSUMDB: db.verifierKey,
-          GONOSUMDB: "",
-          GOPRIVATE: "",
-        },
+        env: goEnv(work, url),
       });
       const info = JSON.parse(stdout) as { Sum: string; Error?: string };
       expect(info.Error).toBeUndefined();
