@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZipFile } from "yazl";
-import { createSumdbProxy, LocalSumdb } from "../src/proxy/sumdb/index.js";
-import type { SumdbProxy } from "../src/proxy/sumdb/handler.js";
+import { createSumdbProxy, LocalSumdb, type SumdbProxy } from "../src/proxy/sumdb/index.js";
 import type { CachedAnswer, Storage } from "../src/proxy/types.js";
 import { hashMod, hashZip } from "../src/proxy/verify/index.js";
 
