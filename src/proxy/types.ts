@@ -54,7 +54,6 @@ export interface Storage {
     file: ModuleFile,
     source: { path: string } | { data: Buffer },
   ): Promise<void>;
-  /** Mutable answers keyed by kind: "list" / "latest" per module, "notfound" per request key. */
   /**
    * Kept answers: a module's list and @latest, not-founds, and the checksum database's /latest
    * and lookups ("sumdb", by "<name>/<rest>"), served when the upstream cannot answer.
