@@ -30,6 +30,8 @@ function tileStorage() {
     },
     stagingDir: nope,
     evict: nope,
+    storedFiles: nope,
+    remove: nope,
     close: async () => undefined,
     getTile: async (key) => tiles.get(key),
     putTile: async (key, data) => {

@@ -150,6 +150,22 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       code = await runProxySeed({ dir, ...opts }, io);
     });
 
+  proxy
+    .command("verify")
+    .description(
+      "re-hash every stored .mod and .zip against the checksum database (or go.sum files)",
+    )
+    .option("--config <file>", "YAML config file")
+    .option("--storage <url>", "the proxy's storage, e.g. file:///var/cache/gopave or s3://bucket")
+    .option("--sumdb <name>", "checksum database to verify against")
+    .option("--go-sum <file>", "a go.sum whose lines are trusted (repeatable)", collect, [])
+    .option("--purge", "remove the files that fail (never those that could not be checked)")
+    .option("--json", "print the result as JSON")
+    .action(async (opts) => {
+      const { runProxyVerify } = await import("./proxy-verify.js");
+      code = await runProxyVerify(opts, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;

@@ -35,7 +35,7 @@ export async function runProxySeed(
   deps: ProxySeedDeps = {},
 ): Promise<number> {
   const c = colors(io);
-  const config = opts.config ? readSeedConfig(resolve(io.cwd, opts.config)) : {};
+  const config = opts.config ? readStorageConfig(resolve(io.cwd, opts.config)) : {};
   const storageUrl = opts.storage ?? config.storage ?? defaultStorageUrl(io.env);
   const sumdb = opts.sumdb ?? config.sumdb;
   const dir = resolve(io.cwd, opts.dir);
@@ -99,10 +99,10 @@ function progress(io: CliIo): (p: SeedProgress) => void {
 }
 
 /**
- * The keys of the proxy's YAML config that seeding uses (`storage`, `sumdb`); the rest belongs to
+ * The keys of the proxy's YAML config that seed and verify use (`storage`, `sumdb`); the rest belongs to
  * `proxy serve` and is not checked here.
  */
-function readSeedConfig(file: string): { storage?: string; sumdb?: string } {
+export function readStorageConfig(file: string): { storage?: string; sumdb?: string } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

@@ -15,6 +15,13 @@ export type ProxyRequest =
   /** /sumdb/<name>/<rest>: rest is "supported", "latest", "lookup/<mod>@<ver>" or "tile/…". */
   | { kind: "sumdb"; name: string; rest: string };
 
+/** A module file in storage, by the names the go command uses. */
+export interface StoredFile {
+  module: string;
+  version: string;
+  file: "mod" | "zip";
+}
+
 /** A stored body: its size, and a fresh stream each time it is opened. */
 export interface StoredBody {
   size: number;
@@ -67,6 +74,10 @@ export interface Storage {
   stagingDir(): Promise<string>;
   /** Removes least-recently-used zips until the total size is at most maxBytes; returns how many. */
   evict(maxBytes: number): Promise<number>;
+  /** Every stored .mod and .zip, for `gopave proxy verify` (.info holds no content to check). */
+  storedFiles(): AsyncIterable<StoredFile>;
+  /** Removes one stored file: only `proxy verify --purge` does, for a file that fails its check. */
+  remove(module: string, version: string, file: ModuleFile): Promise<void>;
   close(): Promise<void>;
 }
 

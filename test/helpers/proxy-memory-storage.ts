@@ -9,6 +9,7 @@ import type {
   ModuleFile,
   Storage,
   StoredBody,
+  StoredFile,
 } from "../../src/proxy/types.js";
 
 /**
@@ -45,6 +46,19 @@ export class MemoryStorage implements Storage {
     if (!data) return undefined;
     if (file === "zip") this.used(key);
     return { size: data.length, open: () => Readable.from([data]) };
+  }
+
+  async *storedFiles(): AsyncGenerator<StoredFile> {
+    this.touch("storedFiles");
+    for (const key of [...this.files.keys()]) {
+      const m = /^(.+)@([^@]+)\.(mod|zip)$/.exec(key);
+      if (m?.[1] && m[2]) yield { module: m[1], version: m[2], file: m[3] as "mod" | "zip" };
+    }
+  }
+
+  async remove(module: string, version: string, file: ModuleFile): Promise<void> {
+    this.touch(`remove ${file} ${module}@${version}`);
+    this.files.delete(MemoryStorage.key(module, version, file));
   }
 
   async putOnce(

@@ -139,6 +139,29 @@ export function storageSuite(name: string, make: (ctx: SuiteContext) => Promise<
       expect(await s.get("example.com/other", V, "mod")).toBeUndefined();
     });
 
+    it("lists every stored .mod and .zip by module, version and file, and removes one", async () => {
+      await s.putOnce(M, V, "info", { data: Buffer.from("{}") });
+      await s.putOnce(M, V, "mod", { data: Buffer.from(`module ${M}\n`) });
+      await s.putOnce(M, V, "zip", { data: Buffer.from("zip") });
+      await s.putOnce("example.com/Azure/x", "v1.0.0-RC", "mod", { data: Buffer.from("m") });
+      await s.putAnswer("list", M, { body: `${V}\n`, status: 200, fetchedAt: 1 });
+      await s.putTile("sum.golang.org/tile/8/0/000", Buffer.from("t"));
+      const all = async () => {
+        const out: string[] = [];
+        for await (const f of s.storedFiles()) out.push(`${f.module}@${f.version} ${f.file}`);
+        return out.sort();
+      };
+      expect(await all()).toEqual([
+        "example.com/Azure/x@v1.0.0-RC mod",
+        `${M}@${V} mod`,
+        `${M}@${V} zip`,
+      ]);
+      await s.remove(M, V, "zip");
+      expect(await s.get(M, V, "zip")).toBeUndefined();
+      expect(await body(s, M, V, "mod")).toBe(`module ${M}\n`);
+      expect(await all()).toEqual(["example.com/Azure/x@v1.0.0-RC mod", `${M}@${V} mod`]);
+    });
+
     it("opens a fresh stream each time", async () => {
       await s.putOnce(M, V, "zip", { data: Buffer.alloc(300_000, 7) });
       const b = await stored(s, M, V, "zip");

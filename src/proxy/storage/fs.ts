@@ -1,12 +1,13 @@
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { CachedAnswer, ModuleFile, Storage, StoredBody } from "../types.js";
+import type { CachedAnswer, ModuleFile, Storage, StoredBody, StoredFile } from "../types.js";
 import { FsAnswers } from "./fs-answers.js";
 import type { AnswerKind } from "./fs-answers.js";
 import { FsLayout, META_DIR, SUMDB_DIR } from "./fs-layout.js";
 import { ZipRecency } from "./fs-recency.js";
 import { errorCode, writeOnce } from "./fs-write.js";
+import { scanDownloadDir } from "./modcache.js";
 
 export interface FsStorageOptions {
   /** The clock for zip recency (tests inject one). */
@@ -102,6 +103,23 @@ export async function createFsStorage(root: string, opts: FsStorageOptions = {})
         throw new RangeError(`invalid cache size cap ${maxBytes}`);
       }
       return recency.evict(maxBytes);
+    },
+
+    async *storedFiles(): AsyncGenerator<StoredFile> {
+      ensureOpen();
+      const scan = await scanDownloadDir(layout.root);
+      for (const m of scan.modules) {
+        for (const v of m.versions) {
+          for (const file of ["mod", "zip"] as const) {
+            if (v.files[file] !== undefined) yield { module: v.module, version: v.version, file };
+          }
+        }
+      }
+    },
+
+    async remove(module: string, version: string, file: ModuleFile): Promise<void> {
+      ensureOpen();
+      await rm(layout.moduleFile(module, version, file), { force: true });
     },
 
     async close(): Promise<void> {

@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
-import { escapeModulePath, escapeVersion } from "../../gomod/module-escape.js";
-import type { ModuleFile } from "../types.js";
+import {
+  escapeModulePath,
+  escapeVersion,
+  unescapeModulePath,
+  unescapeVersion,
+} from "../../gomod/module-escape.js";
+import type { ModuleFile, StoredFile } from "../types.js";
 
 /**
  * Where things live in any storage backend, as '/'-separated keys relative to the storage root
@@ -33,6 +38,23 @@ export class StoragePathError extends Error {
 export function moduleFileKey(module: string, version: string, file: ModuleFile): string {
   if (!FILES.has(file)) throw new StoragePathError(`unknown module file kind "${String(file)}"`);
   return relativeKey(`${escapeModulePath(module)}/@v/${escapeVersion(version)}.${file}`);
+}
+
+/**
+ * The module, version and file a stored .mod or .zip key names (moduleFileKey's inverse); undefined
+ * for any other key, or one x/mod would not have written.
+ */
+export function parseStoredFileKey(key: string): StoredFile | undefined {
+  const m = /^(.+)\/@v\/([^/]+)\.(mod|zip)$/.exec(key);
+  if (!m?.[1] || !m[2]) return undefined;
+  try {
+    const module = unescapeModulePath(m[1]);
+    const version = unescapeVersion(m[2]);
+    const file = m[3] as "mod" | "zip";
+    return moduleFileKey(module, version, file) === key ? { module, version, file } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `<escaped module>/@v/list`, the statically servable version list. */

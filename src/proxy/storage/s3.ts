@@ -2,10 +2,10 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { CachedAnswer, ModuleFile, Storage, StoredBody } from "../types.js";
+import type { CachedAnswer, ModuleFile, Storage, StoredBody, StoredFile } from "../types.js";
 import type { AnswerKind } from "./answer-records.js";
 import { isUnder } from "./fs-write.js";
-import { META_DIR, SUMDB_DIR, moduleFileKey, tileKey } from "./keys.js";
+import { META_DIR, SUMDB_DIR, moduleFileKey, parseStoredFileKey, tileKey } from "./keys.js";
 import { S3Answers } from "./s3-answers.js";
 import { S3Objects } from "./s3-objects.js";
 import type { ListedObject } from "./s3-objects.js";
@@ -132,6 +132,22 @@ export async function createS3Storage(
     async putTile(key: string, data: Buffer): Promise<void> {
       ensureOpen();
       await objects.writeOnce(tileKey(key), { data });
+    },
+
+    async *storedFiles(): AsyncGenerator<StoredFile> {
+      ensureOpen();
+      for (const top of await objects.topLevel("")) {
+        if (top === `${META_DIR}/` || top === `${SUMDB_DIR}/`) continue;
+        for await (const o of objects.list(top)) {
+          const named = parseStoredFileKey(o.key);
+          if (named) yield named;
+        }
+      }
+    },
+
+    async remove(module: string, version: string, file: ModuleFile): Promise<void> {
+      ensureOpen();
+      await objects.remove(moduleFileKey(module, version, file));
     },
 
     async stagingDir(): Promise<string> {
