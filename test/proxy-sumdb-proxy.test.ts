@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZipFile } from "yazl";
 import { createSumdbProxy, LocalSumdb, type SumdbProxy } from "../src/proxy/sumdb/index.js";
 import type { CachedAnswer, Storage } from "../src/proxy/types.js";
 import { hashMod, hashZip } from "../src/proxy/verify/index.js";
+import { makeZip } from "./helpers/proxy-e2e-zip.js";
 
 const run = promisify(execFile);
 
@@ -45,15 +45,6 @@ function tileStorage() {
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function makeZip(files: Record<string, string>): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
 }
 
 const MOD = "example.com/Proxied";

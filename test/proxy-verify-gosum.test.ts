@@ -2,18 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZipFile } from "yazl";
 import { LocalSumdb } from "../src/proxy/sumdb/local-sumdb.js";
 import { createVerifier, hashMod, hashZip } from "../src/proxy/verify/index.js";
-
-async function makeZip(files: Record<string, string>): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
+import { makeZip } from "./helpers/proxy-e2e-zip.js";
 
 const A = "example.com/listed";
 const B = "example.com/unlisted";

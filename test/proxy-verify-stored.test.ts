@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ZipFile } from "yazl";
 import { createFsStorage } from "../src/proxy/storage/fs.js";
 import { verifyStored } from "../src/proxy/verify-stored.js";
 import { createVerifier, hashMod, hashZip } from "../src/proxy/verify/index.js";
 import { gopave } from "./helpers/cli.js";
 import { MemoryStorage } from "./helpers/proxy-memory-storage.js";
+import { makeZip } from "./helpers/proxy-e2e-zip.js";
 
 /**
  * `gopave proxy verify` re-hashes what a proxy's storage holds against trusted go.sum lines (the
@@ -19,15 +19,6 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function zipOf(files: Record<string, string>): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 const GOOD = "example.com/good";
 const BAD = "example.com/Bad";
@@ -41,7 +32,7 @@ async function fixture(): Promise<{ root: string; goSum: string }> {
   const lines: string[] = [];
   for (const m of [GOOD, BAD]) {
     const mod = Buffer.from(`module ${m}\n\ngo 1.21\n`);
-    const zip = await zipOf({
+    const zip = await makeZip({
       [`${m}@${V}/go.mod`]: mod.toString(),
       [`${m}@${V}/a.go`]: "package a\n",
     });
@@ -66,7 +57,7 @@ describe("gopave proxy verify", () => {
     writeFileSync(join(badDir, `${V}.mod`), "module example.com/Bad\n\ngo 1.22\n");
     writeFileSync(
       join(badDir, `${V}.zip`),
-      await zipOf({
+      await makeZip({
         [`${BAD}@${V}/go.mod`]: `module ${BAD}\n\ngo 1.21\n`,
         [`${BAD}@${V}/a.go`]: "package a\n\nfunc Backdoor() {}\n",
       }),

@@ -1,15 +1,12 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { seedFromModCache } from "../proxy/seed.js";
 import type { SeedProgress, SeedResult } from "../proxy/seed.js";
 import { findDownloadDir } from "../proxy/storage/modcache.js";
-import { defaultStorageUrl, openStorage } from "../proxy/storage/open.js";
-import type { Verifier } from "../proxy/types.js";
-import type { VerifierOptions } from "../proxy/verify/index.js";
-import { GopaveError } from "../util/errors.js";
+import { openStorage } from "../proxy/storage/open.js";
 import { colors } from "./io.js";
 import type { CliIo } from "./io.js";
+import { poolVerifier, storageSettings } from "./proxy-storage-config.js";
+import type { MakeVerifier } from "./proxy-storage-config.js";
 
 export interface ProxySeedOptions {
   dir: string;
@@ -20,7 +17,7 @@ export interface ProxySeedOptions {
 
 /** Seams for tests: a fake verifier (no checksum database), a clock. */
 export interface ProxySeedDeps {
-  createVerifier?: (opts: VerifierOptions) => Verifier | Promise<Verifier>;
+  createVerifier?: MakeVerifier;
   now?: () => number;
 }
 
@@ -35,22 +32,16 @@ export async function runProxySeed(
   deps: ProxySeedDeps = {},
 ): Promise<number> {
   const c = colors(io);
-  const config = opts.config ? readStorageConfig(resolve(io.cwd, opts.config)) : {};
-  const storageUrl = opts.storage ?? config.storage ?? defaultStorageUrl(io.env);
-  const sumdb = opts.sumdb ?? config.sumdb;
+  const { storageUrl, sumdb } = storageSettings(opts, io);
   const dir = resolve(io.cwd, opts.dir);
   // A wrong DIR fails before anything is created or any checksum database is contacted.
   await findDownloadDir(dir);
 
-  const makeVerifier =
-    deps.createVerifier ?? (await import("../proxy/verify/index.js")).createVerifier;
-  const { createZipScanPool } = await import("../proxy/verify/zip-pool.js");
-  const zipChecks = createZipScanPool();
-  const verifier = await makeVerifier({
-    ...(sumdb ? { sumdb } : {}),
-    env: io.env,
-    scanZip: zipChecks.scan,
-  });
+  const zipChecks = await poolVerifier(
+    { ...(sumdb ? { sumdb } : {}), env: io.env },
+    deps.createVerifier,
+  );
+  const verifier = zipChecks.verifier;
   const storage = await openStorage(storageUrl, {
     cwd: io.cwd,
     ...(deps.now ? { now: deps.now } : {}),
@@ -96,44 +87,4 @@ function progress(io: CliIo): (p: SeedProgress) => void {
     last = now;
     io.stderr(`\r\u001b[Kseeding ${p.done}/${p.total} ${p.module}@${p.version}`);
   };
-}
-
-/**
- * The keys of the proxy's YAML config that seed and verify use (`storage`, `sumdb`); the rest belongs to
- * `proxy serve` and is not checked here.
- */
-export function readStorageConfig(file: string): { storage?: string; sumdb?: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new GopaveError("USAGE", `cannot read config ${file}: ${(err as Error).message}`);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = (offset: number) => ({ file, ...lines.linePos(offset) });
-  const first = doc.errors[0];
-  if (first) {
-    throw new GopaveError("SPEC_INVALID", `invalid YAML: ${first.message.split("\n")[0]}`, {
-      position: at(first.pos[0]),
-    });
-  }
-  if (doc.contents === null) return {};
-  if (!isMap(doc.contents)) {
-    throw new GopaveError("SPEC_INVALID", "the proxy config must be a mapping", {
-      position: at(doc.contents.range?.[0] ?? 0),
-    });
-  }
-  const out: { storage?: string; sumdb?: string } = {};
-  for (const key of ["storage", "sumdb"] as const) {
-    const node = doc.contents.get(key, true);
-    if (node === undefined) continue;
-    if (!isScalar(node) || typeof node.value !== "string" || node.value === "") {
-      throw new GopaveError("SPEC_INVALID", `${key}: expected a non-empty string`, {
-        position: at(isNode(node) ? (node.range?.[0] ?? 0) : 0),
-      });
-    }
-    out[key] = node.value;
-  }
-  return out;
 }

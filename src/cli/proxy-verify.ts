@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
-import { defaultStorageUrl, openStorage } from "../proxy/storage/open.js";
-import type { Verifier } from "../proxy/types.js";
+import { openStorage } from "../proxy/storage/open.js";
 import { verifyStored } from "../proxy/verify-stored.js";
-import type { VerifierOptions } from "../proxy/verify/index.js";
 import { colors } from "./io.js";
 import type { CliIo } from "./io.js";
-import { readStorageConfig } from "./proxy-seed.js";
+import { poolVerifier, storageSettings } from "./proxy-storage-config.js";
+import type { MakeVerifier } from "./proxy-storage-config.js";
 
 export interface ProxyVerifyOptions {
   config?: string | undefined;
@@ -19,7 +18,7 @@ export interface ProxyVerifyOptions {
 
 /** A seam for tests: a verifier of their own. */
 export interface ProxyVerifyDeps {
-  createVerifier?: (opts: VerifierOptions) => Verifier | Promise<Verifier>;
+  createVerifier?: MakeVerifier;
 }
 
 /**
@@ -33,20 +32,13 @@ export async function runProxyVerify(
   deps: ProxyVerifyDeps = {},
 ): Promise<number> {
   const c = colors(io);
-  const config = opts.config ? readStorageConfig(resolve(io.cwd, opts.config)) : {};
-  const storageUrl = opts.storage ?? config.storage ?? defaultStorageUrl(io.env);
-  const sumdb = opts.sumdb ?? config.sumdb;
+  const { storageUrl, sumdb } = storageSettings(opts, io);
   const goSums = (opts.goSum ?? []).map((f) => resolve(io.cwd, f));
-  const makeVerifier =
-    deps.createVerifier ?? (await import("../proxy/verify/index.js")).createVerifier;
-  const { createZipScanPool } = await import("../proxy/verify/zip-pool.js");
-  const zipChecks = createZipScanPool();
-  const verifier = await makeVerifier({
-    ...(sumdb ? { sumdb } : {}),
-    trustedSums: goSums,
-    env: io.env,
-    scanZip: zipChecks.scan,
-  });
+  const zipChecks = await poolVerifier(
+    { ...(sumdb ? { sumdb } : {}), trustedSums: goSums, env: io.env },
+    deps.createVerifier,
+  );
+  const verifier = zipChecks.verifier;
   const storage = await openStorage(storageUrl, { cwd: io.cwd });
   let result;
   try {

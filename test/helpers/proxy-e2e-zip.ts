@@ -23,3 +23,11 @@ export async function rewriteZip(
   output.end();
   return readBody(output.outputStream as Readable);
 }
+
+/** A module zip of `files` (entry name to content), as the tests build them. */
+export async function makeZip(files: Record<string, string>): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const [name, data] of Object.entries(files)) zip.addBuffer(Buffer.from(data), name);
+  zip.end();
+  return readBody(zip.outputStream as Readable);
+}
