@@ -28,9 +28,12 @@ if (!checkouts) {
 }
 assertBuilt(ROOT);
 
-// The mirror test/helpers/terraform-cli.ts names after the providers gopave pins.
+// The mirror .ci/run builds, named after the providers gopave pins.
+const { providerMirrorName } = await import(
+  join(ROOT, "dist", "generate", "devbox", "providers", "index.js")
+);
 const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gopave-ci");
-const mirror = join(cache, "terraform-providers-hcloud-v1.49.0-openstack-v3.4.0");
+const mirror = join(cache, providerMirrorName());
 if (!existsSync(mirror)) {
   console.error(`no provider mirror at ${mirror}: run .ci/run, which builds it`);
   process.exit(2);

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEVBOX_PROVIDERS } from "../../src/generate/devbox/providers/index.js";
+import { DEVBOX_PROVIDERS, providerMirrorName } from "../../src/generate/devbox/providers/index.js";
 import { cacheRoot } from "./test-cache.js";
 
 // Keep in step with TERRAFORM_VERSION in .ci/run, which checks the one on PATH.
@@ -26,8 +26,7 @@ export function terraformBinary(): string {
  * provider registry is reachable here), named after the versions gopave pins.
  */
 export function providerMirror(): string {
-  const key = DEVBOX_PROVIDERS.map((p) => `${p.name}-v${p.version}`).join("-");
-  const dir = join(cacheRoot(), `terraform-providers-${key}`);
+  const dir = join(cacheRoot(), providerMirrorName());
   for (const p of DEVBOX_PROVIDERS) {
     const bin = join(
       dir,

@@ -1,7 +1,6 @@
 import type { DevboxSpec, Spec } from "../../spec/schema.js";
-import { moduleEnv } from "../module-env.js";
 import type { GeneratedFile, Generator, RepoFacts } from "../types.js";
-import { devboxPackages, provisionEnv } from "./box-settings.js";
+import { devboxPackages, devboxWorkspace, provisionEnv } from "./box-settings.js";
 import { attr, blank, block, comment, hclFile, object, str } from "./hcl.js";
 import type { HclItem } from "./hcl.js";
 import { PROVISION_SCRIPT } from "./provision-script.js";
@@ -12,11 +11,6 @@ import { devboxVariables } from "./variables.js";
 
 /** Where the module goes; `check` and the CI job know it by this name. */
 export const DEVBOX_DIR = "devbox";
-
-/** The checkout on the box. */
-export function devboxWorkspace(spec: Pick<Spec, "name">): string {
-  return `/srv/dev/${spec.name}`;
-}
 
 /**
  * Where the dev container has the checkout: gopave's own mounts it at /workspaces/<name>, as the
@@ -44,7 +38,7 @@ export const generateDevbox: Generator = (ctx): GeneratedFile[] => {
   });
   return [
     tf("versions.tf", versions(devbox, provider)),
-    tf("variables.tf", [...devboxVariables(spec, devbox, provider)]),
+    tf("variables.tf", devboxVariables(spec, devbox, provider)),
     tf("main.tf", main(spec, devbox, provider)),
     tf(`${provider.name}.tf`, provider.file(devbox)),
     tf("outputs.tf", outputs(spec, ctx.repo)),
@@ -91,11 +85,7 @@ function versions(devbox: DevboxSpec, provider: DevboxProvider): HclItem[] {
 }
 
 function main(spec: Spec, devbox: DevboxSpec, provider: DevboxProvider): HclItem[] {
-  const goEnv = moduleEnv(spec).filter(([k]) => k !== "GOTOOLCHAIN");
-  const env: [string, string][] = [
-    ...provisionEnv(spec, devbox, provider).map(([k, v]): [string, string] => [k, v]),
-    ...goEnv.map(([k, v]): [string, string] => [k, str(v)]),
-  ];
+  const env = provisionEnv(spec, devbox, provider);
   return [
     comment(
       [

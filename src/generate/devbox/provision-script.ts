@@ -43,6 +43,7 @@ as_user() {
 
 # The workspace volume (hcloud): attached right after the server is created, so wait for it.
 # DATA_DEVICE is a glob (the device is named after the volume's id, unknown before it exists).
+mkdir -p /srv/dev
 if [ -n "$DATA_DEVICE" ]; then
   device=""
   tries=0
@@ -53,13 +54,11 @@ if [ -n "$DATA_DEVICE" ]; then
   done
   [ -n "$device" ] || { note "no workspace volume appeared at $DATA_DEVICE"; exit 1; }
   blkid "$device" >/dev/null || mkfs.ext4 -q "$device"
-  mkdir -p /srv/dev
   if ! grep -q " /srv/dev " /etc/fstab; then
     echo "UUID=$(blkid -s UUID -o value "$device") /srv/dev ext4 defaults,nofail 0 2" >>/etc/fstab
   fi
   mountpoint -q /srv/dev || mount /srv/dev
 fi
-mkdir -p /srv/dev
 chown "$DEVBOX_USER:" /srv/dev
 
 # The engine's compose, under the name the distribution gives it.
