@@ -4,6 +4,7 @@ import { DEVCONTAINER_CLI_VERSION } from "../src/generate/devbox/box-settings.js
 import { generateDevbox } from "../src/generate/devbox/devbox.js";
 import { attr, block, hclFile, str } from "../src/generate/devbox/hcl.js";
 import type { GeneratedFile } from "../src/generate/types.js";
+import { loadSpec } from "../src/spec/load.js";
 import { specSchema } from "../src/spec/schema.js";
 import { keptFileFacts } from "../src/detect/kept-file-facts.js";
 import { exampleSpec, makeContext, SINGLE_MODULE_REPO } from "./helpers/spec.js";
@@ -129,6 +130,16 @@ describe("devbox spec", () => {
       devbox: { provider: "hcloud", size: "cpx31", ...bad },
     });
     expect(r.success).toBe(false);
+  });
+});
+
+describe("devbox spec, loaded", () => {
+  it("refuses a Go before toolchain modules, at the devbox key", () => {
+    const text = `version: 1\nname: orders\ngo:\n  version: 1.20.14\ndevbox:\n  provider: hcloud\n  size: cpx31\n`;
+    expect(() => loadSpec(text)).toThrow(
+      /^devbox: the dev box downloads go\.version as a toolchain module/,
+    );
+    expect(() => loadSpec(text.replace("1.20.14", "1.21.0"))).not.toThrow();
   });
 });
 

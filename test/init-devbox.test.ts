@@ -121,6 +121,22 @@ describe("init --devbox", () => {
     expect(() => readFileSync(join(dir, "gopave.yaml"))).toThrow();
   });
 
+  it("refuses a repo whose Go predates toolchain modules, writing nothing", async () => {
+    const dir = copyRepo("example", "orders");
+    dirs.push(dir);
+    const gomod = join(dir, "go.mod");
+    writeFileSync(
+      gomod,
+      readFileSync(gomod, "utf8")
+        .replace(/^go .*$/m, "go 1.20.14")
+        .replace(/^toolchain .*\n/m, ""),
+    );
+    const init = await gopave(dir, ["init", "--yes", "--offline", "--devbox", "hcloud"]);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain("toolchain module, and those exist from Go 1.21.0");
+    expect(() => readFileSync(join(dir, "gopave.yaml"))).toThrow();
+  });
+
   it("refuses a cloud it has no module for, writing nothing", async () => {
     const dir = copyRepo("example", "orders");
     dirs.push(dir);

@@ -7,7 +7,9 @@ import { applyPlan } from "../generate/apply.js";
 import { DEVBOX_DIR } from "../generate/devbox/devbox.js";
 import { hasMarker } from "../generate/marker.js";
 import { planFromSpecText, readText } from "../generate/pipeline.js";
+import { compareGoVersions } from "../gomod/go-version.js";
 import { draftSpec } from "../spec/draft.js";
+import { TOOLCHAIN_MODULES_SINCE } from "../spec/devbox.js";
 import { draftDevbox } from "../spec/draft-devbox.js";
 import { serviceEvidence } from "../spec/draft-services.js";
 import { SPEC_FILE } from "../spec/load.js";
@@ -85,6 +87,13 @@ export async function runInit(opts: InitOptions, io: CliIo): Promise<number> {
   const draft = draftSpec(d);
   if (opts.devbox !== undefined) {
     refuseForeignDevboxModule(root);
+    if (compareGoVersions(d.goVersion, TOOLCHAIN_MODULES_SINCE) < 0) {
+      throw new GopaveError(
+        "USAGE",
+        `--devbox: the dev box downloads the repo's Go as a toolchain module, and those exist from Go ${TOOLCHAIN_MODULES_SINCE}; this repo's Go is ${d.goVersion}`,
+        { hint: "raise the repo's Go to 1.21.0 or later (go.mod), or run init without --devbox" },
+      );
+    }
     const repo = await originUrl(root, io.env, 5_000);
     draft.spec.devbox = draftDevbox(opts.devbox, repo, draft.notes);
     draft.comments.devbox =

@@ -9,6 +9,7 @@ import { specSchema } from "./schema.js";
 import type { Spec } from "./schema.js";
 import { KNOWN_TOOLS, resolveTools } from "./tools.js";
 import { WASIP1_SINCE } from "./wasm.js";
+import { TOOLCHAIN_MODULES_SINCE } from "./devbox.js";
 import { compareGoVersions } from "../gomod/go-version.js";
 
 export const SPEC_FILE = "gopave.yaml";
@@ -101,6 +102,16 @@ function semanticProblems(spec: Spec): Problem[] {
     }
   });
   out.push(...wasmProblems(spec));
+  if (
+    spec.devbox !== undefined &&
+    compareGoVersions(spec.go.version, TOOLCHAIN_MODULES_SINCE) < 0
+  ) {
+    out.push({
+      path: ["devbox"],
+      message: `the dev box downloads go.version as a toolchain module, and those exist from Go ${TOOLCHAIN_MODULES_SINCE}; go.version is ${spec.go.version}`,
+      hint: `raise go.version to ${TOOLCHAIN_MODULES_SINCE} or later, or leave devbox out`,
+    });
+  }
   return out;
 }
 
