@@ -41,6 +41,10 @@ async function publish(dir: string, mod: string, ver: string, gomod: string, zip
 async function goSums(top: string, proxyDir: string, target: string) {
   const work = await mkdtemp(join(top, "work-"));
   await writeFile(join(work, "go.mod"), "module example.com/consumer\n\ngo 1.21\n");
+  // Telemetry off: otherwise go leaves a child process writing under HOME (= work) after it
+  // exits, and removing the directory races with it (ENOTEMPTY).
+  await mkdir(join(work, ".config", "go", "telemetry"), { recursive: true });
+  await writeFile(join(work, ".config", "go", "telemetry", "mode"), "off\n");
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: work,

@@ -89,7 +89,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
       onShared: () => metrics.singleflightShared.inc(),
     }),
     hot: new HotFiles(METADATA_MEMORY.maxBytes, METADATA_MEMORY.maxEntryBytes),
-    hotZips: new HotFiles(memoryCache, Math.min(memoryCache, MAX_HOT_ZIP)),
+    hotZips: new HotFiles(memoryCache, Math.min(memoryCache, MAX_HOT_ZIP), true),
     shutdown: shutdown.signal,
     fetches: new Set(),
     closing: false,

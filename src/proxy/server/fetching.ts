@@ -119,7 +119,8 @@ export function refused(
       ok: false,
       notFound: false,
       status: 502,
-      message: `bad gateway: cannot verify ${what} against the checksum database: ${v.reason}`,
+      // The reason names what could not be reached: the checksum database, or the zip check.
+      message: `bad gateway: cannot verify ${what}: ${v.reason}`,
     };
   }
   rt.metrics.verificationFailures.inc({ file });
@@ -154,6 +155,24 @@ export async function verifySafely(check: () => Promise<VerifyResult>): Promise<
   } catch (err) {
     return { ok: false, unavailable: true, reason: errorText(err) };
   }
+}
+
+/**
+ * A verified file that could not be stored: 507 when the storage is full (the operator frees
+ * space or raises the quota), 503 otherwise; the upstream was fine, so never a 502.
+ */
+export function storageFailed(rt: Runtime, what: string, err: unknown): Outcome {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const full = code === "ENOSPC" || code === "EDQUOT";
+  rt.logger.error({ error: errorText(err), file: what }, "storage write failed");
+  return {
+    ok: false,
+    notFound: false,
+    status: full ? 507 : 503,
+    message: full
+      ? `insufficient storage: cannot store ${what}: the proxy's storage is full (${String(code)}); free space or raise the quota`
+      : `service unavailable: cannot store ${what}: ${errorText(err)}`,
+  };
 }
 
 /** Cache writes of answers must not fail the request that produced them. */

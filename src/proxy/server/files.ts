@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalVersion } from "../../gomod/module-escape.js";
 import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
@@ -9,6 +9,7 @@ import type { ModuleFile, Route } from "../types.js";
 import {
   bestEffort,
   failed,
+  storageFailed,
   withFetchSignal,
   freshNotFound,
   refused,
@@ -85,7 +86,14 @@ export async function serveFile(
   }
   const ms = f.file === "zip" ? rt.timeouts.downloadMs : rt.timeouts.metadataMs;
   const flight = rt.flights.do(f.key, () =>
-    withFetchSignal(rt, ms, (signal) => fetchFile(rt, route, f, signal)),
+    withFetchSignal(rt, ms, async (signal) => {
+      // A prefetch of this zip may have stored it since the miss above (its flight ended
+      // before this one began): serve that rather than fetch it again.
+      const stored =
+        f.file === "zip" ? await rt.storage.get(f.module, f.version, "zip") : undefined;
+      if (stored) return { ok: true, body: { kind: "stored", stored } };
+      return fetchFile(rt, route, f, signal);
+    }),
   );
   ctx.cache = flight.shared ? "shared" : "miss";
   const out = await flight.promise;
@@ -140,9 +148,9 @@ async function fetchFile(
 }
 
 /**
- * Zips go to a temp file in the storage's staging dir and are verified there. One that fits the
- * memory cache is answered from memory while it is moved into storage in the background (the
- * client does not wait for the write); a bigger one is moved in first and streamed from storage.
+ * Zips go to a temp file in the storage's staging dir, are verified there, moved into storage
+ * and streamed from it: a cold `go mod download` asks for each zip once, so holding them in
+ * memory would only grow the process (the memory cache admits a zip on its second use).
  */
 async function fetchZip(
   rt: Runtime,
@@ -151,7 +159,6 @@ async function fetchZip(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
-  let handedOff = false;
   try {
     const r = await timed(rt, route, "zip", signal, () =>
       route.target.zip(f.module, f.version, tmp, signal),
@@ -162,18 +169,12 @@ async function fetchZip(
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
     }
-    const data = rt.hotZips.fits(r.value.size) ? await readFile(tmp) : undefined;
-    handedOff = true;
-    const store = rt.storage
-      .putOnce(f.module, f.version, "zip", { path: tmp })
-      .finally(() => rm(tmp, { force: true }))
-      .then(() => rt.scheduleEviction());
-    if (data) {
-      keepHot(rt, f.key, "zip", routeLabel(route), data);
-      rt.inBackground(bestEffort(rt, store));
-      return { ok: true, body: { kind: "bytes", data } };
+    try {
+      await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
+    } catch (err) {
+      return storageFailed(rt, `${f.module}@${f.version}.zip`, err);
     }
-    await store;
+    rt.scheduleEviction();
     const stored = await rt.storage.get(f.module, f.version, "zip");
     if (!stored) {
       return {
@@ -185,7 +186,7 @@ async function fetchZip(
     }
     return { ok: true, body: { kind: "stored", stored } };
   } finally {
-    if (!handedOff) await rm(tmp, { force: true });
+    await rm(tmp, { force: true });
   }
 }
 

@@ -21,6 +21,9 @@ export interface HotFile {
   logGet: { head: string; tail: string };
 }
 
+/** How many once-asked-for keys are remembered for admission (a few hundred KB at most). */
+const MAX_SEEN = 4096;
+
 /**
  * An in-process LRU of immutable module files, keyed by their escaped request path ("/" + the
  * request key). Once stored, a .info, .mod or .zip never changes, so a copy in memory is never
@@ -31,10 +34,18 @@ export class HotFiles {
   private bytes = 0;
   private readonly loads = new Map<string, Promise<Buffer>>();
   private loadingBytes = 0;
+  /** Keys asked for once (insertion order = age), when admission waits for a second use. */
+  private readonly seen = new Set<string>();
 
+  /**
+   * `admitOnSecondUse`: a file is read into memory only when asked for again. A cold download
+   * asks for each zip once; holding those would fill the budget with bytes nobody asks for
+   * twice, and the process with their copies.
+   */
   constructor(
     readonly maxBytes: number,
     readonly maxEntryBytes: number,
+    private readonly admitOnSecondUse = false,
   ) {}
 
   get(key: string): HotFile | undefined {
@@ -67,6 +78,11 @@ export class HotFiles {
     const running = this.loads.get(key);
     if (running) return running;
     if (!this.fits(size) || this.loadingBytes + size > this.maxBytes) return undefined;
+    if (this.admitOnSecondUse && !this.seen.delete(key)) {
+      this.seen.add(key);
+      if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value as string);
+      return undefined;
+    }
     this.loadingBytes += size;
     const loading = read().finally(() => {
       this.loads.delete(key);

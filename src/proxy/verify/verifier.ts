@@ -97,7 +97,14 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
       return check(module, `${version}/go.mod`, hashMod(data));
     },
     async verifyZip(module, version, zipPath) {
-      const result = await scan(zipPath, { module, version });
+      let result: Awaited<ReturnType<ZipScanFn>>;
+      try {
+        result = await scan(zipPath, { module, version });
+      } catch (err) {
+        // The check itself failed (its worker died): nothing is known about the zip.
+        const why = err instanceof Error ? err.message : String(err);
+        return { ok: false, unavailable: true, reason: `${module}@${version} (zip): ${why}` };
+      }
       if (result.hash === undefined) {
         const shown = result.problems.slice(0, MAX_REASON_PROBLEMS).join("; ");
         const more =

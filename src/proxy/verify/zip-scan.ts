@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { crc32, inflateRawSync } from "node:zlib";
-import { fromBufferPromise, openPromise, type Entry, type ZipFile } from "yauzl";
+import { open, stat, type FileHandle } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import { RandomAccessReader, fromRandomAccessReaderPromise, type Entry, type ZipFile } from "yauzl";
 import { hash1, type HashedFile } from "./dirhash.js";
 import { MAX_ZIP_FILE } from "./zip-rules.js";
 import { checkModuleVersion, checkNames, display, type ZipItem } from "./zip-names.js";
@@ -17,10 +19,13 @@ const MAX_ENTRIES = 500_000;
 const MAX_PROBLEMS = 20;
 const EMPTY_SHA256 = createHash("sha256").digest("hex");
 /**
- * Zips up to this size are read into memory once and inflated synchronously: a stream per entry
- * costs ~8× the CPU on modules of many small files. Larger ones stream, bounding memory.
+ * Entries up to this size are inflated synchronously into one buffer of exactly their size: a
+ * stream per entry costs ~8× the CPU on modules of many small files, and zlib's default 16 KiB
+ * output chunks would be concatenated (copied) again. Bigger entries stream, bounding memory.
  */
-const IN_MEMORY_MAX = 64 << 20;
+const INFLATE_SYNC_MAX = 1 << 20;
+/** Compressed bytes are read in windows this large (consecutive entries share one read). */
+const READ_WINDOW = 1 << 20;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
 
@@ -45,42 +50,118 @@ async function readEntries(zip: ZipFile): Promise<ZipItem[] | string> {
  * Yields an entry's content, exactly as inflated; the source of the bytes differs by zip size.
  * undefined: it inflates to more than `declared`.
  */
-type ContentReader = (
-  entry: Entry,
-  declared: number,
-) => Promise<AsyncIterable<Buffer> | Buffer | undefined>;
+type ContentReader = (entry: Entry, declared: number) => Promise<Readable | Buffer | undefined>;
 
-function streamed(zip: ZipFile): ContentReader {
-  return async (entry) => (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>;
+/**
+ * Bytes of the zip file at an offset, read in windows: entries are stored one after another, so
+ * one read serves many small entries, and memory stays at one window (or one entry's compressed
+ * bytes, when bigger) however large the zip is.
+ */
+class WindowedFile {
+  private window = Buffer.alloc(0);
+  private windowStart = 0;
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly size: number,
+  ) {}
+
+  async bytes(offset: number, length: number): Promise<Buffer> {
+    const end = offset + length;
+    if (end > this.size) throw new Error(`file data overflows file bounds: ${end} > ${this.size}`);
+    if (offset < this.windowStart || end > this.windowStart + this.window.length) {
+      const want = Math.min(Math.max(length, READ_WINDOW), this.size - offset);
+      if (this.window.length < want || this.window.length > Math.max(want, READ_WINDOW)) {
+        this.window = Buffer.allocUnsafe(want);
+      }
+      const { bytesRead } = await this.fh.read(this.window, 0, want, offset);
+      if (bytesRead < want) throw new Error("zip file changed while it was read");
+      this.window = this.window.subarray(0, want);
+      this.windowStart = offset;
+    }
+    return this.window.subarray(offset - this.windowStart, end - this.windowStart);
+  }
+
+  /** `length` bytes from `offset` as a stream of window-sized chunks, inflated when `deflated`. */
+  stream(offset: number, length: number, deflated: boolean): Readable {
+    if (offset + length > this.size) {
+      throw new Error(`file data overflows file bounds: ${offset + length} > ${this.size}`);
+    }
+    const fh = this.fh;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let at = offset; at < offset + length; at += READ_WINDOW) {
+        const want = Math.min(READ_WINDOW, offset + length - at);
+        // A fresh buffer per chunk: zlib may still hold the previous one.
+        const chunk = Buffer.allocUnsafe(want);
+        const { bytesRead } = await fh.read(chunk, 0, want, at);
+        if (bytesRead < want) throw new Error("zip file changed while it was read");
+        yield chunk;
+      }
+    }
+    const source = Readable.from(chunks(), { objectMode: false });
+    if (!deflated) return source;
+    const inflater = createInflateRaw({ chunkSize: READ_WINDOW });
+    // Errors reach the consumer through the inflater; pipeline destroys both ends on either.
+    pipeline(source, inflater).catch(() => undefined);
+    return inflater;
+  }
 }
 
 /**
- * Content straight from the whole zip in memory, at the data offset its local header gives
- * (the same checks yauzl makes). Inflation stops one byte past the declared size, so a zip bomb
- * costs at most its declared (already size-checked) bytes.
+ * yauzl's view of the file, through the same windows: its central directory reads (two or three
+ * small reads per entry) then cost no system call each — thousands of them, for a module with
+ * thousands of files.
  */
-function inMemory(zip: ZipFile, data: Buffer): ContentReader {
+class WindowedReader extends RandomAccessReader {
+  constructor(private readonly file: WindowedFile) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return this.file.stream(start, end - start, false);
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
+    this.file.bytes(position, length).then(
+      (bytes) => {
+        bytes.copy(buffer, offset);
+        callback(null);
+      },
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+}
+
+/**
+ * Content read through a window at the data offset its local header gives (the same checks
+ * yauzl makes) and inflated in one call into a buffer of the declared size plus one byte, so a
+ * zip bomb costs at most its declared (already size-checked) bytes.
+ */
+function windowed(file: WindowedFile): ContentReader {
   return async (entry, declared) => {
-    // One huge (if honest) entry would need its whole inflated size at once: stream it instead.
-    if (declared > IN_MEMORY_MAX) return streamed(zip)(entry, declared);
     const at = entry.relativeOffsetOfLocalHeader;
-    if (at + LOCAL_HEADER_SIZE > data.length)
-      throw new Error("local file header overflows file bounds");
-    const signature = data.readUInt32LE(at);
+    const header = await file.bytes(at, LOCAL_HEADER_SIZE);
+    const signature = header.readUInt32LE(0);
     if (signature !== LOCAL_HEADER_SIGNATURE) {
       throw new Error(`invalid local file header signature: 0x${signature.toString(16)}`);
     }
-    const start = at + LOCAL_HEADER_SIZE + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
-    const end = start + entry.compressedSize;
-    if (end > data.length) {
-      throw new Error(
-        `file data overflows file bounds: ${start} + ${entry.compressedSize} > ${data.length}`,
-      );
+    const start = at + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
+    // One huge (if honest) entry would need its whole inflated size at once: stream it instead.
+    if (declared > INFLATE_SYNC_MAX || entry.compressedSize > INFLATE_SYNC_MAX) {
+      return file.stream(start, entry.compressedSize, entry.compressionMethod === 8);
     }
-    const raw = data.subarray(start, end);
+    const raw = await file.bytes(start, entry.compressedSize);
     if (entry.compressionMethod === 0) return raw;
     try {
-      return inflateRawSync(raw, { maxOutputLength: declared + 1 });
+      return inflateRawSync(raw, {
+        maxOutputLength: declared + 1,
+        chunkSize: Math.max(64, declared + 1),
+      });
     } catch (err) {
       // Node refuses output past maxOutputLength: more than declared.
       if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return undefined;
@@ -130,7 +211,7 @@ async function inflateAndHash(
       crc = crc32(chunk, crc);
     }
   } finally {
-    if (!Buffer.isBuffer(content)) (content as unknown as { destroy(): void }).destroy();
+    if (!Buffer.isBuffer(content)) content.destroy();
   }
   if (count < declared)
     return `${display(raw)}: inflates to less than its declared size (${declared} bytes)`;
@@ -166,20 +247,21 @@ export async function scanZip(
     decodeStrings: false,
     validateEntrySizes: false,
   };
-  let zip: ZipFile;
-  let read: ContentReader;
+  let fh: FileHandle;
   try {
-    if (size <= IN_MEMORY_MAX) {
-      const data = await readFile(zipPath);
-      zip = await fromBufferPromise(data, options);
-      read = inMemory(zip, data);
-    } else {
-      zip = await openPromise(zipPath, options);
-      read = streamed(zip);
-    }
+    fh = await open(zipPath, "r");
   } catch (err) {
     return { problems: [describe(err)] };
   }
+  const file = new WindowedFile(fh, size);
+  let zip: ZipFile;
+  try {
+    zip = await fromRandomAccessReaderPromise(new WindowedReader(file), size, options);
+  } catch (err) {
+    await fh.close();
+    return { problems: [describe(err)] };
+  }
+  const read = windowed(file);
   try {
     const items = await readEntries(zip);
     if (typeof items === "string") return { problems: [items] };
@@ -199,6 +281,6 @@ export async function scanZip(
   } catch (err) {
     return { problems: [describe(err)] };
   } finally {
-    zip.close();
+    await fh.close();
   }
 }
