@@ -7,7 +7,12 @@ import { redactText } from "../log.js";
  * because its paths have none (loggablePath drops them); upstream lists and errors may.
  */
 export function redactForDisplay(text: string): string {
-  return redactText(text).replace(/([a-z][a-z0-9+.-]*:\/\/[^\s?#,|]*)[?#][^\s,|]*/gi, "$1?***");
+  // A query ends at whitespace or a list separator; punctuation right before either (the colon
+  // in "URL?q: upstream answered 500") is the message's, not the query's.
+  return redactText(text).replace(
+    /([a-z][a-z0-9+.-]*:\/\/[^\s?#,|]*)[?#][^\s,|]*?(?=[:;.]?(?:[\s,|]|$))/gi,
+    "$1?***",
+  );
 }
 
 /** At most `max` characters (a client-chosen path or a long error must not bloat the page). */
