@@ -28,6 +28,8 @@ export function renderStatusPage(s: StatusSnapshot): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta http-equiv="refresh" content="${REFRESH_SECONDS}" />
         <title>gopave proxy status</title>
+        <!-- An empty icon: otherwise the browser asks for /favicon.ico, a second request. -->
+        <link rel="icon" href="data:," />
         <style>
           ${new Html(STYLE)}
         </style>
@@ -293,7 +295,7 @@ function replicasSection(s: StatusSnapshot): Html {
   return section(
     "replicas",
     "Replicas sharing this storage",
-    html`${problem}${rows.length === 0 ? empty("No replica has written a heartbeat recently.") : table(`${rows.length} replicas seen within three heartbeats`, ["Replica", "Host", "PID", "Listens on", "Version", "Started", "Last seen"], rows)}`,
+    html`${problem}${rows.length === 0 ? empty("No replica has written a heartbeat recently.") : table(`Replicas seen within three heartbeats (${rows.length})`, ["Replica", "Host", "PID", "Listens on", "Version", "Started", "Last seen"], rows)}`,
   );
 }
 
