@@ -114,6 +114,16 @@ describe("status endpoints", () => {
     expect(s.replicas.live.filter((r) => r.self).map((r) => r.id)).toEqual([s.replicaId]);
     expect(s.replicas.live.map((r) => r.listen).sort()).toEqual([a.url, b.url].sort());
     for (const r of s.replicas.live) expect(r.pid).toBe(process.pid);
+    // Heartbeat records are never served as module files.
+    const before = storage.calls.length;
+    for (const path of [`/.gopave/replicas/${s.replicaId}.json`, "/.gopave/replicas/@v/list"]) {
+      const r = await rawRequest(a.url, path);
+      expect([400, 404], path).toContain(r.status);
+      expect(r.body.toString()).not.toContain("9.9.9");
+    }
+    // (The replicas' own heartbeat writes go on meanwhile.)
+    const reads = storage.calls.slice(before).filter((c) => !/^(putHeartbeat|heartbeats)/.test(c));
+    expect(reads).toEqual([]);
     await b.proxy.close();
     expect([...storage.beats.keys()]).toEqual([s.replicaId]);
   });
