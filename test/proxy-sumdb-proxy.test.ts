@@ -32,6 +32,10 @@ function tileStorage() {
     evict: nope,
     storedFiles: nope,
     remove: nope,
+    usage: nope,
+    putHeartbeat: nope,
+    heartbeats: nope,
+    removeHeartbeat: nope,
     close: async () => undefined,
     getTile: async (key) => tiles.get(key),
     putTile: async (key, data) => {

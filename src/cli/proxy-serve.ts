@@ -115,6 +115,8 @@ export async function runProxyServe(
         ? {}
         : { memoryCacheBytes: config.memoryCacheBytes }),
       prefetch: config.prefetch,
+      // Every `proxy serve` is a replica: its heartbeat lists it on the status page of all of them.
+      replica: { version: gopaveVersion() },
     },
     {
       storage,

@@ -1,19 +1,25 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { destination } from "pino";
 import type { DestinationStream } from "pino";
 import { createLogger, createRequestLog } from "./log.js";
 import type { ProxyLogger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import type { ProxyMetrics } from "./metrics.js";
-import { Router } from "./router.js";
+import { Router, routeLabel } from "./router.js";
 import { createHandler } from "./server/handler.js";
 import { HotFiles } from "./server/memo.js";
 import { DEFAULT_PREFETCH, Prefetcher } from "./server/prefetch.js";
 import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
 import type { Outcome, Runtime } from "./server/runtime.js";
 import { SingleFlight } from "./singleflight.js";
+import { startHeartbeat } from "./status/heartbeat.js";
+import type { HeartbeatLoop } from "./status/heartbeat.js";
+import { DEFAULT_HEARTBEAT_MS, replicaId } from "./status/heartbeat-record.js";
+import { createStatusSources } from "./status/sources.js";
 import type { SumdbProxy } from "./sumdb/index.js";
 import type { Route, Storage, Verifier } from "./types.js";
 
@@ -28,6 +34,11 @@ export interface ProxyOptions {
   memoryCacheBytes?: number;
   /** Fetch a version's zip when its .info is asked for (default on); see prefetch.ts. */
   prefetch?: boolean;
+  /**
+   * This process is a replica (`proxy serve`): while listening it writes a heartbeat into the
+   * storage every heartbeatMs (default 15 s), which the status page of every replica lists.
+   */
+  replica?: { version: string; heartbeatMs?: number };
 }
 
 /**
@@ -73,6 +84,11 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const eviction = evictionLoop(deps.storage, options.cacheMaxBytes, metrics, logger);
   const background = new Set<Promise<void>>();
+  const now = deps.now ?? Date.now;
+  const replica = options.replica;
+  const id = replica
+    ? replicaId(hostname(), process.pid, randomBytes(4).toString("hex"))
+    : undefined;
   const rt: Runtime = {
     router,
     storage: deps.storage,
@@ -83,7 +99,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
     requestLog: createRequestLog(logStream, logger),
     ttl: { ...DEFAULT_TTL, ...options.ttl },
     timeouts,
-    now: deps.now ?? Date.now,
+    now,
     flights: new SingleFlight<Outcome>({
       onWaiters: (d) => metrics.singleflightWaiters.inc(d),
       onShared: () => metrics.singleflightShared.inc(),
@@ -94,6 +110,11 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
     fetches: new Set(),
     closing: false,
     scheduleEviction: eviction.schedule,
+    status: createStatusSources(deps.storage, router.routes.map(routeLabel), {
+      now,
+      ...(replica ? { version: replica.version } : {}),
+      ...(id ? { replicaId: id } : {}),
+    }),
     prefetcher:
       options.prefetch === false
         ? undefined
@@ -109,11 +130,14 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
   };
   const server = createServer({ keepAliveTimeout: 5000 }, createHandler(rt));
   let closed: Promise<void> | undefined;
+  let heartbeat: HeartbeatLoop | undefined;
 
   const close = (): Promise<void> => {
     closed ??= (async () => {
       rt.closing = true;
       rt.prefetcher?.stop();
+      // Off the page first: a draining replica is no longer one to count on.
+      const leaving = heartbeat?.stop();
       const deadline = Date.now() + timeouts.shutdownMs + 1000;
       // Each finished response while draining frees its keep-alive connection at once.
       rt.onResponseDone = () => setImmediate(() => server.closeIdleConnections());
@@ -133,6 +157,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
         await new Promise((r) => setTimeout(r, 20));
       }
       clearTimeout(timer);
+      await leaving;
       await settled();
       logger.flush();
     })();
@@ -147,7 +172,26 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
         const a = server.address() as AddressInfo;
         const h = a.family === "IPv6" ? `[${a.address}]` : a.address;
         eviction.schedule();
-        resolve(`http://${h}:${a.port}`);
+        const url = `http://${h}:${a.port}`;
+        if (replica && id && !heartbeat) {
+          const at = now();
+          heartbeat = startHeartbeat(
+            deps.storage,
+            {
+              id,
+              host: hostname(),
+              pid: process.pid,
+              version: replica.version,
+              listen: url,
+              startedAt: at,
+              seenAt: at,
+              intervalMs: replica.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+            },
+            logger,
+            now,
+          );
+        }
+        resolve(url);
       });
     });
 

@@ -125,4 +125,9 @@ export class Tally<L extends string> {
   inc(labels: Record<L, string>, value = 1): void {
     this.cell(labels).n += value;
   }
+
+  /** Every label combination with its running total (for the status page). */
+  totals(): { labels: Readonly<Record<L, string>>; n: number }[] {
+    return [...this.cells.values()].map(({ labels, cell }) => ({ labels, n: cell.n }));
+  }
 }

@@ -42,6 +42,20 @@ export interface CachedAnswer {
   fetchedAt: number;
 }
 
+/** Module files (.info/.mod/.zip) in storage and their bytes, counted up to a limit. */
+export interface StorageUsage {
+  files: number;
+  bytes: number;
+  /** False when counting stopped at the limit: the storage holds more than this. */
+  complete: boolean;
+}
+
+/** One replica's heartbeat record (its text is JSON, see proxy/status/heartbeat-record.ts). */
+export interface HeartbeatRecord {
+  id: string;
+  text: string;
+}
+
 /**
  * Where modules are kept. The filesystem backend lays files out like GOMODCACHE's download cache
  * (`<escaped module>/@v/<escaped version>.{info,mod,zip}`, `@v/list`), so a directory can be
@@ -78,6 +92,19 @@ export interface Storage {
   storedFiles(): AsyncIterable<StoredFile>;
   /** Removes one stored file: only `proxy verify --purge` does, for a file that fails its check. */
   remove(module: string, version: string, file: ModuleFile): Promise<void>;
+  /**
+   * Counts stored module files and their bytes, stopping after `limit` files (a walk of the whole
+   * storage: the status page caches it, and never runs it per page load).
+   */
+  usage(limit: number): Promise<StorageUsage>;
+  /**
+   * Replicas sharing this storage: each `proxy serve` process writes (replaces) a small record
+   * under its id, kept apart from modules (`.gopave/replicas/`: never served, verified or evicted).
+   */
+  putHeartbeat(id: string, text: string): Promise<void>;
+  /** Every heartbeat record, at most `limit` of them. */
+  heartbeats(limit: number): Promise<HeartbeatRecord[]>;
+  removeHeartbeat(id: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,6 +118,11 @@ export type UpstreamResult<T> =
 export interface Target {
   /** For metrics and logs, e.g. "upstream", "direct", "deny" (never a URL with credentials). */
   name: string;
+  /**
+   * Where it fetches from, for the status page: an upstream's GOPROXY list. May hold credentials:
+   * shown only through redactForDisplay.
+   */
+  describe?: string;
   list(module: string, signal: AbortSignal): Promise<UpstreamResult<string>>;
   latest(module: string, signal: AbortSignal): Promise<UpstreamResult<string>>;
   info(module: string, version: string, signal: AbortSignal): Promise<UpstreamResult<Buffer>>;

@@ -3,13 +3,16 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { heartbeatKey } from "../../src/proxy/storage/keys.js";
 import type {
   AnswerKind,
   CachedAnswer,
+  HeartbeatRecord,
   ModuleFile,
   Storage,
   StoredBody,
   StoredFile,
+  StorageUsage,
 } from "../../src/proxy/types.js";
 
 /**
@@ -20,6 +23,8 @@ export class MemoryStorage implements Storage {
   readonly files = new Map<string, Buffer>();
   readonly answers = new Map<string, CachedAnswer>();
   readonly tiles = new Map<string, Buffer>();
+  /** Replica heartbeat records by id. */
+  readonly beats = new Map<string, string>();
   /** "get info example.com/a@v1.0.0" … in call order. */
   calls: string[] = [];
   /** Zip keys, least recently used first. */
@@ -118,6 +123,35 @@ export class MemoryStorage implements Storage {
       removed++;
     }
     return removed;
+  }
+
+  async usage(limit: number): Promise<StorageUsage> {
+    this.touch("usage");
+    let files = 0;
+    let bytes = 0;
+    for (const data of this.files.values()) {
+      if (files >= limit) return { files, bytes, complete: false };
+      files++;
+      bytes += data.length;
+    }
+    return { files, bytes, complete: true };
+  }
+
+  async putHeartbeat(id: string, text: string): Promise<void> {
+    this.touch(`putHeartbeat ${id}`);
+    heartbeatKey(id);
+    this.beats.set(id, text);
+  }
+
+  async heartbeats(limit: number): Promise<HeartbeatRecord[]> {
+    this.touch("heartbeats");
+    return [...this.beats].slice(0, limit).map(([id, text]) => ({ id, text }));
+  }
+
+  async removeHeartbeat(id: string): Promise<void> {
+    this.touch(`removeHeartbeat ${id}`);
+    heartbeatKey(id);
+    this.beats.delete(id);
   }
 
   async close(): Promise<void> {

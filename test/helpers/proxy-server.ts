@@ -47,6 +47,7 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
       ...(opts.memoryCacheBytes === undefined ? {} : { memoryCacheBytes: opts.memoryCacheBytes }),
       // Off unless a test is about it: it adds upstream fetches the others do not expect.
       prefetch: opts.prefetch ?? false,
+      ...(opts.replica ? { replica: opts.replica } : {}),
     },
     {
       storage: storage as Storage,

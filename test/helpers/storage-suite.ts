@@ -392,6 +392,54 @@ export function storageSuite(name: string, make: (ctx: SuiteContext) => Promise<
       }
     });
 
+    it("counts stored module files and their bytes, not answers, tiles or records", async () => {
+      expect(await s.usage(1000)).toEqual({ files: 0, bytes: 0, complete: true });
+      await s.putOnce(M, V, "info", { data: Buffer.from("{}") });
+      await s.putOnce(M, V, "mod", { data: Buffer.from("module m\n") });
+      await s.putOnce(M, V, "zip", { data: Buffer.alloc(1000, 1) });
+      await s.putOnce("example.com/Azure/x", "v1.0.0-RC", "mod", { data: Buffer.from("m") });
+      await s.putAnswer("list", M, { body: `${V}\n`, status: 200, fetchedAt: 1 });
+      await s.putAnswer("notfound", "example.com/nope/@v/list", {
+        body: "gone",
+        status: 404,
+        fetchedAt: 1,
+      });
+      await s.putTile("sum.golang.org/tile/8/0/000", Buffer.alloc(500, 2));
+      await s.putHeartbeat("host-1-abc", '{"id":"host-1-abc"}');
+      expect(await s.usage(1000)).toEqual({ files: 4, bytes: 2 + 9 + 1000 + 1, complete: true });
+      const cut = await s.usage(2);
+      expect(cut.files).toBe(2);
+      expect(cut.complete).toBe(false);
+      await s.remove(M, V, "zip");
+      expect(await s.usage(1000)).toEqual({ files: 3, bytes: 2 + 9 + 1, complete: true });
+    });
+
+    it("keeps replica heartbeats apart from modules: replaced, listed, removed", async () => {
+      expect(await s.heartbeats(10)).toEqual([]);
+      await s.putHeartbeat("host-a-1-0f", '{"seen":1}');
+      await s.putHeartbeat("host.b-2-1e", '{"seen":2}');
+      await s.putHeartbeat("host-a-1-0f", '{"seen":3}');
+      const byId = async () =>
+        Object.fromEntries((await s.heartbeats(10)).map((h) => [h.id, h.text]));
+      expect(await byId()).toEqual({ "host-a-1-0f": '{"seen":3}', "host.b-2-1e": '{"seen":2}' });
+      expect(await s.heartbeats(1)).toHaveLength(1);
+      // Not modules: not listed for verification, not counted, never evicted.
+      await s.putOnce(M, V, "zip", { data: Buffer.from("zip") });
+      const files: string[] = [];
+      for await (const f of s.storedFiles()) files.push(`${f.module}@${f.version} ${f.file}`);
+      expect(files).toEqual([`${M}@${V} zip`]);
+      expect((await s.usage(100)).files).toBe(1);
+      expect(await s.evict(0)).toBe(1);
+      expect(Object.keys(await byId()).sort()).toEqual(["host-a-1-0f", "host.b-2-1e"]);
+      await s.removeHeartbeat("host.b-2-1e");
+      await s.removeHeartbeat("never-written");
+      expect(Object.keys(await byId())).toEqual(["host-a-1-0f"]);
+      for (const id of ["", "../x", "a/b", ".hidden", "a..b", "x\ny", "a b", "a\\b"]) {
+        await expect(s.putHeartbeat(id, "{}"), id).rejects.toThrow();
+        await expect(s.removeHeartbeat(id), id).rejects.toThrow();
+      }
+    });
+
     it("closes once; later calls are refused", async () => {
       await s.putOnce(M, V, "mod", { data: Buffer.from("m") });
       await s.close();

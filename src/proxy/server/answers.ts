@@ -64,7 +64,7 @@ async function fetchAnswer(
   key: string,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  const r = await timed(rt, route, kind, signal, () =>
+  const r = await timed(rt, route, { endpoint: kind, module }, signal, () =>
     kind === "list" ? route.target.list(module, signal) : route.target.latest(module, signal),
   );
   if (!r.ok) return failed(rt, key, r, signal);

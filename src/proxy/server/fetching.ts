@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { routeLabel } from "../router.js";
 import type { Route, UpstreamResult, VerifyResult } from "../types.js";
 import type { Outcome, Runtime } from "./runtime.js";
 
@@ -31,10 +32,17 @@ export async function withFetchSignal<T>(
   }
 }
 
+/** What an upstream fetch is for: the endpoint, and the module (and version) it names. */
+export interface FetchItem {
+  endpoint: string;
+  module: string;
+  version?: string;
+}
+
 export async function timed<T>(
   rt: Runtime,
   route: Route,
-  endpoint: string,
+  item: FetchItem,
   signal: AbortSignal,
   call: () => Promise<UpstreamResult<T>>,
 ): Promise<UpstreamResult<T>> {
@@ -53,10 +61,22 @@ export async function timed<T>(
       : timedOut(signal, result.status)
         ? "timeout"
         : "error";
+  const ms = performance.now() - start;
   rt.metrics.upstreamSeconds.observe(
-    { target: route.target.name, endpoint, result: kind },
-    (performance.now() - start) / 1000,
+    { target: route.target.name, endpoint: item.endpoint, result: kind },
+    ms / 1000,
   );
+  rt.status.recorder.fetched({
+    at: rt.now(),
+    route: routeLabel(route),
+    endpoint: item.endpoint,
+    module: item.module,
+    version: item.version ?? null,
+    outcome: kind,
+    status: result.ok ? null : (result.status ?? null),
+    ms: Math.round(ms * 100) / 100,
+    error: kind === "error" || kind === "timeout" ? (result.ok ? null : result.message) : null,
+  });
   return result;
 }
 
@@ -124,6 +144,7 @@ export function refused(
     };
   }
   rt.metrics.verificationFailures.inc({ file });
+  rt.status.recorder.verificationFailed({ at: rt.now(), module, version, file, reason: v.reason });
   return {
     ok: false,
     notFound: false,

@@ -123,7 +123,8 @@ async function fetchFile(
   signal: AbortSignal,
 ): Promise<Outcome> {
   if (f.file === "zip") return fetchZip(rt, route, f, signal);
-  const r = await timed(rt, route, f.file, signal, () =>
+  const item = { endpoint: f.file, module: f.module, version: f.version };
+  const r = await timed(rt, route, item, signal, () =>
     f.file === "info"
       ? route.target.info(f.module, f.version, signal)
       : route.target.mod(f.module, f.version, signal),
@@ -160,7 +161,8 @@ async function fetchZip(
 ): Promise<Outcome> {
   const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
   try {
-    const r = await timed(rt, route, "zip", signal, () =>
+    const item = { endpoint: "zip", module: f.module, version: f.version };
+    const r = await timed(rt, route, item, signal, () =>
       route.target.zip(f.module, f.version, tmp, signal),
     );
     if (!r.ok) return await failed(rt, f.key, r, signal);
@@ -213,7 +215,8 @@ async function resolveQuery(
   f: FileRequest,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  const r = await timed(rt, route, "info", signal, () =>
+  const item = { endpoint: "info", module: f.module, version: f.version };
+  const r = await timed(rt, route, item, signal, () =>
     route.target.info(f.module, f.version, signal),
   );
   if (!r.ok) {

@@ -140,6 +140,17 @@ function finish(
     cache: ctx.cache,
   });
   if (ctx.bytes > 0) rt.metrics.bytesServed.inc({ endpoint: ctx.endpoint }, ctx.bytes);
+  // Refusals for the status page: denied routes, invalid requests, failed verification (a
+  // not-found is an answer, not a refusal).
+  if (status >= 400 && status < 500 && status !== 404 && status !== 410) {
+    rt.status.recorder.refused({
+      at: rt.now(),
+      path: loggablePath(req.url),
+      route: ctx.route,
+      status,
+      reason: ctx.error ?? "",
+    });
+  }
   rt.requestLog({
     method: req.method ?? "",
     path: loggablePath(req.url),

@@ -1,16 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { renderStatusPage } from "../status/page.js";
+import { collectStatus } from "../status/sources.js";
 import { errorText } from "./fetching.js";
 import { sendBody, sendText } from "./respond.js";
 import type { RequestContext, Runtime } from "./runtime.js";
 
-export const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+/**
+ * Exact paths only: "/" and "/status.json" are never module paths (those have an element with a
+ * dot, then "/@v/" or "/@latest"), so "/status.json/@v/list" still reaches the module protocol.
+ */
+export const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/", "/status.json"]);
 
 const READY_TIMEOUT_MS = 5000;
 
 /**
  * /healthz: the process answers. /readyz: storage answers too, and the proxy is not shutting down
  * (load balancers stop sending before in-flight requests are drained). /metrics: this proxy's
- * own Prometheus registry.
+ * own Prometheus registry. / (HTML) and /status.json: the status page (see status/).
  */
 export async function serveOps(
   rt: Runtime,
@@ -19,7 +25,15 @@ export async function serveOps(
   res: ServerResponse,
   ctx: RequestContext,
 ): Promise<void> {
-  ctx.endpoint = path.slice(1);
+  ctx.endpoint = path === "/" || path === "/status.json" ? "status" : path.slice(1);
+  if (path === "/" || path === "/status.json") {
+    const snapshot = await collectStatus(rt);
+    const [data, type] =
+      path === "/"
+        ? [renderStatusPage(snapshot), "text/html; charset=utf-8"]
+        : [`${JSON.stringify(snapshot, null, 2)}\n`, "application/json; charset=utf-8"];
+    return sendBody(req, res, ctx, { kind: "bytes", data: Buffer.from(data) }, type, "no-store");
+  }
   if (path === "/healthz") return sendText(req, res, ctx, 200, "ok");
   if (path === "/metrics") {
     const text = await rt.metrics.registry.metrics();

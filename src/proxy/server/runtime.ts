@@ -2,6 +2,7 @@ import type { ProxyLogger, RequestLog } from "../log.js";
 import type { ProxyMetrics } from "../metrics.js";
 import type { Router } from "../router.js";
 import type { SingleFlight } from "../singleflight.js";
+import type { StatusSources } from "../status/sources.js";
 import type { SumdbProxy } from "../sumdb/index.js";
 import type { StoredBody, Storage, Verifier } from "../types.js";
 import type { HotFiles } from "./memo.js";
@@ -43,6 +44,8 @@ export interface Runtime {
   inBackground(work: Promise<void>): void;
   /** Asks for a size-cap eviction pass soon (coalesced; no-op without a cap). */
   scheduleEviction(): void;
+  /** What the status page shows that counters do not keep (see status/). */
+  status: StatusSources;
   /** Called after each response while closing, so drained keep-alive connections are let go. */
   onResponseDone?: () => void;
 }

@@ -4,7 +4,9 @@ import {
   META_DIR,
   StoragePathError,
   answerDirKey,
+  HEARTBEAT_DIR,
   answerRecordKey,
+  heartbeatKey,
   listKey,
   moduleFileKey,
   tileKey,
@@ -42,6 +44,15 @@ export class FsLayout {
 
   answerDir(kind: string): string {
     return this.path(answerDirKey(kind));
+  }
+
+  /** A replica's heartbeat record. */
+  heartbeatFile(id: string): string {
+    return this.path(heartbeatKey(id));
+  }
+
+  get heartbeatDir(): string {
+    return this.path(HEARTBEAT_DIR);
   }
 
   private path(key: string): string {

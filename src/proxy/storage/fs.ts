@@ -1,12 +1,22 @@
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { CachedAnswer, ModuleFile, Storage, StoredBody, StoredFile } from "../types.js";
+import type {
+  CachedAnswer,
+  HeartbeatRecord,
+  ModuleFile,
+  Storage,
+  StoredBody,
+  StoredFile,
+  StorageUsage,
+} from "../types.js";
 import { FsAnswers } from "./fs-answers.js";
 import type { AnswerKind } from "./fs-answers.js";
+import { FsHeartbeats } from "./fs-heartbeats.js";
 import { FsLayout, META_DIR, SUMDB_DIR } from "./fs-layout.js";
 import { ZipRecency } from "./fs-recency.js";
 import { errorCode, writeOnce } from "./fs-write.js";
+import { fsUsage } from "./fs-usage.js";
 import { scanDownloadDir } from "./modcache.js";
 
 export interface FsStorageOptions {
@@ -32,7 +42,9 @@ export async function createFsStorage(root: string, opts: FsStorageOptions = {})
   // File times are real time, whatever clock orders recency.
   await removeStaleTemps(layout.stagingDir, Date.now() - STALE_TEMP_MS);
   const answers = new FsAnswers(layout, opts.notFoundKeepMs ?? 24 * 60 * 60 * 1000);
-  const recency = new ZipRecency(layout.root, new Set([META_DIR, SUMDB_DIR]), now);
+  const noModules = new Set([META_DIR, SUMDB_DIR]);
+  const recency = new ZipRecency(layout.root, noModules, now);
+  const heartbeats = new FsHeartbeats(layout);
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -120,6 +132,26 @@ export async function createFsStorage(root: string, opts: FsStorageOptions = {})
     async remove(module: string, version: string, file: ModuleFile): Promise<void> {
       ensureOpen();
       await rm(layout.moduleFile(module, version, file), { force: true });
+    },
+
+    async usage(limit: number): Promise<StorageUsage> {
+      ensureOpen();
+      return fsUsage(layout.root, noModules, limit);
+    },
+
+    async putHeartbeat(id: string, text: string): Promise<void> {
+      ensureOpen();
+      await heartbeats.put(id, text);
+    },
+
+    async heartbeats(limit: number): Promise<HeartbeatRecord[]> {
+      ensureOpen();
+      return heartbeats.list(limit);
+    },
+
+    async removeHeartbeat(id: string): Promise<void> {
+      ensureOpen();
+      await heartbeats.remove(id);
     },
 
     async close(): Promise<void> {

@@ -87,6 +87,29 @@ export function answerRecordKey(kind: string, key: string): string {
   return relativeKey(`${answerDirKey(kind)}/${hash.slice(0, 2)}/${hash}.json`);
 }
 
+/** Replica ids: host name, pid and a random part (see status/heartbeat-record.ts). */
+const REPLICA_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Where replicas' heartbeat records live: `.gopave/replicas`. */
+export const HEARTBEAT_DIR = `${META_DIR}/replicas`;
+
+/** `.gopave/replicas/<id>.json`; throws on an id that is not a plain name. */
+export function heartbeatKey(id: string): string {
+  if (typeof id !== "string" || !REPLICA_ID.test(id) || id.includes("..")) {
+    throw new StoragePathError(`invalid replica id "${String(id)}"`);
+  }
+  return relativeKey(`${HEARTBEAT_DIR}/${id}.json`);
+}
+
+/** The replica id of a heartbeat record's file name, or undefined for any other name. */
+export function heartbeatIdOf(name: string): string | undefined {
+  const id = name.endsWith(".json") ? name.slice(0, -".json".length) : "";
+  return REPLICA_ID.test(id) && !id.includes("..") ? id : undefined;
+}
+
+/** A stored module file's key (`…/@v/<version>.info|mod|zip`), for counting storage use. */
+export const MODULE_FILE_KEY = /\/@v\/[^/]+\.(?:info|mod|zip)$/;
+
 /**
  * Defence in depth: every name above is validated already, but no key may climb out of the root
  * or be read as absolute, on a file system or by a tool syncing a bucket into a directory.

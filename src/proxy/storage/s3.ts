@@ -2,10 +2,19 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { CachedAnswer, ModuleFile, Storage, StoredBody, StoredFile } from "../types.js";
+import type {
+  CachedAnswer,
+  HeartbeatRecord,
+  ModuleFile,
+  Storage,
+  StoredBody,
+  StoredFile,
+  StorageUsage,
+} from "../types.js";
 import type { AnswerKind } from "./answer-records.js";
 import { isUnder } from "./fs-write.js";
 import { META_DIR, SUMDB_DIR, moduleFileKey, parseStoredFileKey, tileKey } from "./keys.js";
+import { s3Heartbeats, s3Usage } from "./s3-status.js";
 import { S3Answers } from "./s3-answers.js";
 import { S3Objects } from "./s3-objects.js";
 import type { ListedObject } from "./s3-objects.js";
@@ -76,6 +85,7 @@ export async function createS3Storage(
     { zips: () => storedZips(objects), remove: (key) => objects.remove(key) },
     now,
   );
+  const beats = s3Heartbeats(objects);
   let staging: Promise<string> | undefined;
   let closed = false;
 
@@ -162,6 +172,26 @@ export async function createS3Storage(
         throw new RangeError(`invalid cache size cap ${maxBytes}`);
       }
       return recency.evict(maxBytes);
+    },
+
+    async usage(limit: number): Promise<StorageUsage> {
+      ensureOpen();
+      return s3Usage(objects, limit);
+    },
+
+    async putHeartbeat(id: string, text: string): Promise<void> {
+      ensureOpen();
+      await beats.put(id, text);
+    },
+
+    async heartbeats(limit: number): Promise<HeartbeatRecord[]> {
+      ensureOpen();
+      return beats.list(limit);
+    },
+
+    async removeHeartbeat(id: string): Promise<void> {
+      ensureOpen();
+      await beats.remove(id);
     },
 
     async close(): Promise<void> {

@@ -113,6 +113,7 @@ export function createUpstreamTarget(opts: UpstreamTargetOptions): Target {
 
   return {
     name: "upstream",
+    describe: opts.list,
     list: (module, signal) =>
       walk(
         module,
