@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { redactUrl } from "../../gomod/goproxy-list.js";
+import { StorageWriteError, isStorageFull } from "../storage/write-error.js";
 import type { UpstreamResult } from "../types.js";
 import { MAX_ZIP_BYTES, errorDetail } from "./content.js";
 import { parseProxyPath } from "./parse-path.js";
@@ -64,6 +65,7 @@ export async function fetchZip(
   http: Http,
 ): Promise<Result<{ size: number }>> {
   const where = `${redactUrl(base)}/${path}`;
+  let writeError: Error | undefined;
   if (base.startsWith("file:")) {
     try {
       const file = join(fileURLToPath(base), path);
@@ -72,6 +74,7 @@ export async function fetchZip(
       await copyFile(file, dest);
       return { ok: true, value: { size } };
     } catch (err) {
+      if (isStorageFull(err)) throw new StorageWriteError(dest, err);
       return fileError(err, where);
     }
   }
@@ -92,9 +95,13 @@ export async function fetchZip(
       return tooLarge(where, MAX_ZIP_BYTES);
     }
     const limit = new LimitStream(MAX_ZIP_BYTES);
-    await pipeline(res.body, limit, createWriteStream(dest));
+    const out = createWriteStream(dest);
+    out.once("error", (err) => (writeError = err));
+    await pipeline(res.body, limit, out);
     return { ok: true, value: { size: limit.bytes } };
   } catch (err) {
+    // The download's own write failing (a full disk) is this machine's failure, not the upstream's.
+    if (writeError !== undefined) throw new StorageWriteError(dest, writeError);
     return networkError(err, where, signal, MAX_ZIP_BYTES);
   }
 }

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { StorageWriteError } from "../storage/write-error.js";
 import type { Route, UpstreamResult, VerifyResult } from "../types.js";
 import type { Outcome, Runtime } from "./runtime.js";
 
@@ -43,6 +44,8 @@ export async function timed<T>(
   try {
     result = await call();
   } catch (err) {
+    // Storage refusing the download is no upstream failure: the caller answers it (507).
+    if (err instanceof StorageWriteError) throw err;
     // A target that throws is a failed upstream, not a server bug the client should see as 500.
     result = { ok: false, notFound: false, status: undefined, message: errorText(err) };
   }
