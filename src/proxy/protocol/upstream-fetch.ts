@@ -145,21 +145,24 @@ function networkError<T>(
 ): Result<T> {
   if (err instanceof TooLargeError) return tooLarge(where, limit);
   if (signal.aborted) {
-    const reason = signal.reason as { name?: string } | undefined;
+    const reason = signal.reason as { name?: string; message?: string } | undefined;
     const timedOut = reason?.name === "TimeoutError";
+    const why = reason?.message ? ` (${reason.message})` : "";
     return {
       ok: false,
       notFound: false,
       status: timedOut ? 504 : undefined,
-      message: `${where}: ${timedOut ? "timed out" : "aborted"}`,
+      message: `${where}: ${timedOut ? `timed out${why}` : "aborted"}`,
     };
   }
   const e = err as NodeJS.ErrnoException;
+  // A bare "ECONNRESET" does not tell the user the upstream cut its answer short.
+  const cut = e.code === "ECONNRESET" || e.code === "ERR_STREAM_PREMATURE_CLOSE";
   return {
     ok: false,
     notFound: false,
     status: undefined,
-    message: `${where}: ${e.code ?? e.message}`,
+    message: `${where}: ${cut ? `the connection closed before the whole answer arrived (${e.code})` : (e.code ?? e.message)}`,
   };
 }
 

@@ -19,7 +19,7 @@ export async function withFetchSignal<T>(
   // period can abort it (no listener on a long-lived signal, which would pile up).
   const ac = new AbortController();
   const timer = setTimeout(
-    () => ac.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")),
+    () => ac.abort(new DOMException(`no complete answer within ${ms} ms`, "TimeoutError")),
     ms,
   );
   rt.fetches.add(ac);
