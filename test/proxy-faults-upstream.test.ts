@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServe } from "./helpers/proxy-faults-cli.js";
 import type { ServeProcess } from "./helpers/proxy-faults-cli.js";
-import { makeFaultModules } from "./helpers/proxy-faults-modules.js";
+import { makeFaultModules, quietGoDirs } from "./helpers/proxy-faults-modules.js";
 import type { FaultModule, FaultModules } from "./helpers/proxy-faults-modules.js";
 import { startFaultUpstream } from "./helpers/proxy-faults-upstream.js";
 import type { Fault, FaultUpstream } from "./helpers/proxy-faults-upstream.js";
-import { freshGoDirs, isolatedGoEnv, runGo } from "./helpers/proxy-e2e-go.js";
+import { isolatedGoEnv, runGo } from "./helpers/proxy-e2e-go.js";
 import type { GoRun } from "./helpers/proxy-e2e-go.js";
 
 /**
@@ -110,7 +110,7 @@ const pathOf = (m: FaultModule, ext: string) =>
 
 /** `go mod download -json m@v` in a fresh client module whose go.sum lists m, fresh caches. */
 async function goDownload(m: FaultModule): Promise<GoRun> {
-  const dirs = freshGoDirs("gopave-faults-go");
+  const dirs = await quietGoDirs("gopave-faults-go");
   goHomes.push(dirs.home);
   const client = join(dirs.home, "client");
   mkdirSync(client);

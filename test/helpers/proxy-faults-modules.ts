@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { modulePath, writeModule } from "./local-upstream.js";
 import { freshGoDirs, isolatedGoEnv, parseDownloadJson, runGo } from "./proxy-e2e-go.js";
+import type { GoDirs } from "./proxy-e2e-go.js";
 
 /** One module version of the fault tests, with its protocol paths and expected bytes. */
 export interface FaultModule {
@@ -40,7 +41,7 @@ export async function makeFaultModules(
         .slice(0, s.blobBytes),
     });
   }
-  const dirs = freshGoDirs("gopave-faults-sums");
+  const dirs = await quietGoDirs("gopave-faults-sums");
   try {
     const run = await runGo(
       ["mod", "download", "-json", ...specs.map((s) => `${s.path}@${s.version}`)],
@@ -71,4 +72,16 @@ export async function makeFaultModules(
   } finally {
     rmSync(dirs.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * freshGoDirs with the go command's telemetry off in that HOME: otherwise go leaves a telemetry
+ * child process writing under $HOME/.config after it exits, and removing the HOME races it
+ * (ENOTEMPTY).
+ */
+export async function quietGoDirs(prefix: string): Promise<GoDirs> {
+  const dirs = freshGoDirs(prefix);
+  const off = await runGo(["telemetry", "off"], { cwd: dirs.home, env: isolatedGoEnv(dirs, {}) });
+  if (off.code !== 0) throw new Error(`go telemetry off failed:\n${off.stderr}`);
+  return dirs;
 }
