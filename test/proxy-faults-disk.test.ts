@@ -13,11 +13,15 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgents } from "../src/proxy/protocol/http-get.js";
+import { fetchZip } from "../src/proxy/protocol/upstream-fetch.js";
+import { StorageWriteError } from "../src/proxy/storage/write-error.js";
 import { startLocalUpstream } from "./helpers/local-upstream.js";
 import type { LocalUpstream } from "./helpers/local-upstream.js";
 import { startServe } from "./helpers/proxy-faults-cli.js";
 import type { ServeProcess } from "./helpers/proxy-faults-cli.js";
 import { makeFaultModules } from "./helpers/proxy-faults-modules.js";
+import { startFaultUpstream } from "./helpers/proxy-faults-upstream.js";
 import type { FaultModule, FaultModules } from "./helpers/proxy-faults-modules.js";
 
 /**
@@ -155,4 +159,44 @@ describe("a full disk under fs storage (tmpfs, built CLI)", () => {
       }
     }
   }, 90_000);
+
+  it("tells a full disk under the download from an upstream that cut the body", async () => {
+    const big = mods.modules[0] as FaultModule;
+    const path = pathOf(big, "zip").slice(1);
+    const faulty = await startFaultUpstream(mods.root);
+    const http = { agents: createAgents(), userAgent: "gopave-test" };
+    const filler = join(mnt, "filler2");
+    try {
+      // A cut body on a disk with room: the upstream's failure, with words for it.
+      faulty.fault(`/${path}`, "truncate");
+      const cut = await fetchZip(
+        faulty.url,
+        path,
+        join(mnt, "cut.zip"),
+        AbortSignal.timeout(5000),
+        http,
+      );
+      expect(cut).toMatchObject({ ok: false, notFound: false });
+      if (!cut.ok)
+        expect(cut.message).toMatch(/the connection closed before the whole answer arrived/);
+      // A healthy upstream onto a full disk: the storage's failure, not the upstream's.
+      faulty.fault(`/${path}`, "ok");
+      fillUp(filler);
+      const full = fetchZip(
+        faulty.url,
+        path,
+        join(mnt, "full.zip"),
+        AbortSignal.timeout(5000),
+        http,
+      );
+      await expect(full).rejects.toBeInstanceOf(StorageWriteError);
+      await expect(full).rejects.toMatchObject({
+        full: true,
+        message: expect.stringContaining("ENOSPC"),
+      });
+    } finally {
+      rmSync(filler, { force: true });
+      await faulty.close();
+    }
+  }, 30_000);
 });

@@ -96,7 +96,10 @@ export async function fetchZip(
     }
     const limit = new LimitStream(MAX_ZIP_BYTES);
     const out = createWriteStream(dest);
-    out.once("error", (err) => (writeError = err));
+    // pipeline also destroys `out` with a network error; only the file system's own count.
+    out.once("error", (err: NodeJS.ErrnoException) => {
+      if (FILE_SYSCALLS.has(err.syscall ?? "")) writeError = err;
+    });
     await pipeline(res.body, limit, out);
     return { ok: true, value: { size: limit.bytes } };
   } catch (err) {
@@ -105,6 +108,9 @@ export async function fetchZip(
     return networkError(err, where, signal, MAX_ZIP_BYTES);
   }
 }
+
+/** The system calls of writing the download; a socket's errors come from others (read). */
+const FILE_SYSCALLS = new Set(["open", "write", "close", "fsync"]);
 
 /** `what`: the module@version (or the URL) a not-found names; other errors name the URL. */
 function failure<T>(
