@@ -10,8 +10,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { hostname, tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFsStorage } from "../src/proxy/storage/fs.js";
@@ -65,7 +65,10 @@ describe("filesystem storage", () => {
     // gopave's own state is only under .gopave, which no module path can start with.
     expect(readdirSync(root).sort()).toEqual([".gopave", "github.com", "sumdb"]);
     expect(readdirSync(join(root, ".gopave")).sort()).toEqual(["answers", "staging"]);
-    expect(readdirSync(join(root, ".gopave", "staging"))).toEqual([]);
+    // Staging holds this process's own directory (see fs-staging.ts), and no temp file in it.
+    const staging = join(root, ".gopave", "staging");
+    expect(readdirSync(staging)).toEqual([basename(await s.stagingDir())]);
+    expect(readdirSync(await s.stagingDir())).toEqual([]);
   });
 
   it("keeps a list's fetchedAt as its file time, and reads a hand-copied list as an answer", async () => {
@@ -247,16 +250,39 @@ describe("filesystem storage", () => {
     expect(await s3.getAnswer("notfound", "example.com/new/@latest")).toBeDefined();
   });
 
-  it("clears temp files a crash left in staging, but not fresh ones", async () => {
+  it("clears what killed processes of this host left in staging, but not live or fresh temps", async () => {
     const root = temp("fs-stale");
     await (await make(root)).close();
     const staging = join(root, ".gopave", "staging");
-    writeFileSync(join(staging, "old.tmp"), "x");
-    const old = Date.now() / 1000 - 2 * 24 * 3600;
-    utimesSync(join(staging, "old.tmp"), old, old);
-    writeFileSync(join(staging, "fresh.tmp"), "x");
-    await make(root);
-    expect(readdirSync(staging)).toEqual(["fresh.tmp"]);
+    const put = (rel: string, ageMs = 0) => {
+      const path = join(staging, rel);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, "x");
+      const t = (Date.now() - ageMs) / 1000;
+      utimesSync(path, t, t);
+    };
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
+    const day = 24 * 3600 * 1000;
+    // Above any pid_max: a process that cannot be running.
+    put(`${host}-4194400-aaaaaa/.gopave-1.zip`);
+    put(`${host}-${process.pid}-bbbbbb/left-by-an-earlier-life-of-this-pid.tmp`);
+    // The parent process is alive: its temps stay.
+    put(`${host}-${process.ppid}-cccccc/live.tmp`);
+    // Another host's directory: only what is a day old goes.
+    put(`other-host-7-dddddd/old.tmp`, 2 * day);
+    put(`other-host-7-dddddd/fresh.tmp`);
+    // Loose files of older gopave versions: the day rule.
+    put("old.tmp", 2 * day);
+    put("fresh.tmp");
+    const s = await make(root);
+    const own = basename(await s.stagingDir());
+    expect(readdirSync(staging).sort()).toEqual(
+      ["fresh.tmp", `${host}-${process.ppid}-cccccc`, "other-host-7-dddddd", own].sort(),
+    );
+    expect(readdirSync(join(staging, "other-host-7-dddddd"))).toEqual(["fresh.tmp"]);
+    // Closing removes its own staging directory.
+    await s.close();
+    expect(readdirSync(staging)).not.toContain(own);
   });
 });
 

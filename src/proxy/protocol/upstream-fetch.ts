@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { redactUrl } from "../../gomod/goproxy-list.js";
+import { StorageWriteError, isStorageFull } from "../storage/write-error.js";
 import type { UpstreamResult } from "../types.js";
 import { MAX_ZIP_BYTES, errorDetail } from "./content.js";
 import { parseProxyPath } from "./parse-path.js";
@@ -64,6 +65,7 @@ export async function fetchZip(
   http: Http,
 ): Promise<Result<{ size: number }>> {
   const where = `${redactUrl(base)}/${path}`;
+  let writeError: Error | undefined;
   if (base.startsWith("file:")) {
     try {
       const file = join(fileURLToPath(base), path);
@@ -72,6 +74,7 @@ export async function fetchZip(
       await copyFile(file, dest);
       return { ok: true, value: { size } };
     } catch (err) {
+      if (isStorageFull(err)) throw new StorageWriteError(dest, err);
       return fileError(err, where);
     }
   }
@@ -92,12 +95,22 @@ export async function fetchZip(
       return tooLarge(where, MAX_ZIP_BYTES);
     }
     const limit = new LimitStream(MAX_ZIP_BYTES);
-    await pipeline(res.body, limit, createWriteStream(dest));
+    const out = createWriteStream(dest);
+    // pipeline also destroys `out` with a network error; only the file system's own count.
+    out.once("error", (err: NodeJS.ErrnoException) => {
+      if (FILE_SYSCALLS.has(err.syscall ?? "")) writeError = err;
+    });
+    await pipeline(res.body, limit, out);
     return { ok: true, value: { size: limit.bytes } };
   } catch (err) {
+    // The download's own write failing (a full disk) is this machine's failure, not the upstream's.
+    if (writeError !== undefined) throw new StorageWriteError(dest, writeError);
     return networkError(err, where, signal, MAX_ZIP_BYTES);
   }
 }
+
+/** The system calls of writing the download; a socket's errors come from others (read). */
+const FILE_SYSCALLS = new Set(["open", "write", "close", "fsync"]);
 
 /** `what`: the module@version (or the URL) a not-found names; other errors name the URL. */
 function failure<T>(
@@ -138,21 +151,24 @@ function networkError<T>(
 ): Result<T> {
   if (err instanceof TooLargeError) return tooLarge(where, limit);
   if (signal.aborted) {
-    const reason = signal.reason as { name?: string } | undefined;
+    const reason = signal.reason as { name?: string; message?: string } | undefined;
     const timedOut = reason?.name === "TimeoutError";
+    const why = reason?.message ? ` (${reason.message})` : "";
     return {
       ok: false,
       notFound: false,
       status: timedOut ? 504 : undefined,
-      message: `${where}: ${timedOut ? "timed out" : "aborted"}`,
+      message: `${where}: ${timedOut ? `timed out${why}` : "aborted"}`,
     };
   }
   const e = err as NodeJS.ErrnoException;
+  // A bare "ECONNRESET" does not tell the user the upstream cut its answer short.
+  const cut = e.code === "ECONNRESET" || e.code === "ERR_STREAM_PREMATURE_CLOSE";
   return {
     ok: false,
     notFound: false,
     status: undefined,
-    message: `${where}: ${e.code ?? e.message}`,
+    message: `${where}: ${cut ? `the connection closed before the whole answer arrived (${e.code})` : (e.code ?? e.message)}`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { routeLabel } from "../router.js";
+import { StorageWriteError } from "../storage/write-error.js";
 import type { Route, UpstreamResult, VerifyResult } from "../types.js";
 import type { Outcome, Runtime } from "./runtime.js";
 
@@ -19,7 +20,7 @@ export async function withFetchSignal<T>(
   // period can abort it (no listener on a long-lived signal, which would pile up).
   const ac = new AbortController();
   const timer = setTimeout(
-    () => ac.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")),
+    () => ac.abort(new DOMException(`no complete answer within ${ms} ms`, "TimeoutError")),
     ms,
   );
   rt.fetches.add(ac);
@@ -51,6 +52,8 @@ export async function timed<T>(
   try {
     result = await call();
   } catch (err) {
+    // Storage refusing the download is no upstream failure: the caller answers it (507).
+    if (err instanceof StorageWriteError) throw err;
     // A target that throws is a failed upstream, not a server bug the client should see as 500.
     result = { ok: false, notFound: false, status: undefined, message: errorText(err) };
   }
@@ -176,24 +179,6 @@ export async function verifySafely(check: () => Promise<VerifyResult>): Promise<
   } catch (err) {
     return { ok: false, unavailable: true, reason: errorText(err) };
   }
-}
-
-/**
- * A verified file that could not be stored: 507 when the storage is full (the operator frees
- * space or raises the quota), 503 otherwise; the upstream was fine, so never a 502.
- */
-export function storageFailed(rt: Runtime, what: string, err: unknown): Outcome {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  const full = code === "ENOSPC" || code === "EDQUOT";
-  rt.logger.error({ error: errorText(err), file: what }, "storage write failed");
-  return {
-    ok: false,
-    notFound: false,
-    status: full ? 507 : 503,
-    message: full
-      ? `insufficient storage: cannot store ${what}: the proxy's storage is full (${String(code)}); free space or raise the quota`
-      : `service unavailable: cannot store ${what}: ${errorText(err)}`,
-  };
 }
 
 /** Cache writes of answers must not fail the request that produced them. */

@@ -5,11 +5,10 @@ import { join } from "node:path";
 import { canonicalVersion } from "../../gomod/module-escape.js";
 import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
 import { routeLabel } from "../router.js";
+import { StorageWriteError, isStorageFull, storageFailureText } from "../storage/write-error.js";
 import type { ModuleFile, Route } from "../types.js";
 import {
-  bestEffort,
   failed,
-  storageFailed,
   withFetchSignal,
   freshNotFound,
   refused,
@@ -142,9 +141,7 @@ async function fetchFile(
   // Verified and in memory: answered at once, from memory until the write lands (a failed write
   // still serves them).
   keepHot(rt, f.key, f.file, routeLabel(route), r.value);
-  rt.inBackground(
-    bestEffort(rt, rt.storage.putOnce(f.module, f.version, f.file, { data: r.value })),
-  );
+  storeInBackground(rt, f, rt.storage.putOnce(f.module, f.version, f.file, { data: r.value }));
   return { ok: true, body: { kind: "bytes", data: r.value } };
 }
 
@@ -171,11 +168,7 @@ async function fetchZip(
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
     }
-    try {
-      await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
-    } catch (err) {
-      return storageFailed(rt, `${f.module}@${f.version}.zip`, err);
-    }
+    await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
     rt.scheduleEviction();
     const stored = await rt.storage.get(f.module, f.version, "zip");
     if (!stored) {
@@ -187,9 +180,42 @@ async function fetchZip(
       };
     }
     return { ok: true, body: { kind: "stored", stored } };
+  } catch (err) {
+    if (!(err instanceof StorageWriteError) && !isStorageFull(err)) throw err;
+    const message = storageFailureText(`${f.module}@${f.version}'s zip`, err);
+    rt.logger.error(
+      { error: message, module: f.module, version: f.version },
+      "storage write failed",
+    );
+    return {
+      ok: false,
+      notFound: false,
+      status: err instanceof StorageWriteError && !err.full ? 500 : 507,
+      message,
+    };
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/**
+ * A verified file already answered from memory goes to storage in the background. If the write
+ * fails (a full disk) the file is dropped from memory too, so the next request fetches it again
+ * and retries the write, rather than memory hiding forever that storage never got it.
+ */
+function storeInBackground(rt: Runtime, f: FileRequest, store: Promise<unknown>): void {
+  rt.inBackground(
+    store.then(
+      () => undefined,
+      (err: unknown) => {
+        hotFilesFor(rt, f.file).forget(`/${f.key}`);
+        rt.logger.warn(
+          { error: storageFailureText(`${f.module}@${f.version}.${f.file}`, err) },
+          "storage write failed",
+        );
+      },
+    ),
+  );
 }
 
 async function serveQuery(

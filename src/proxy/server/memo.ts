@@ -92,6 +92,14 @@ export class HotFiles {
     return loading;
   }
 
+  /** Drops `key`: its write to storage failed, so the next request fetches and stores it again. */
+  forget(key: string): void {
+    const hit = this.entries.get(key);
+    if (!hit) return;
+    this.entries.delete(key);
+    this.bytes -= hit.data.length;
+  }
+
   set(key: string, file: HotFile): void {
     if (!this.fits(file.data.length) || this.entries.has(key)) return;
     this.entries.set(key, file);

@@ -16,10 +16,15 @@ export { META_DIR, SUMDB_DIR, StoragePathError } from "./keys.js";
 
 /** The storage keys of keys.ts as paths under a filesystem root. */
 export class FsLayout {
-  constructor(readonly root: string) {}
+  /** `staging`: this process's staging directory (see fs-staging.ts). */
+  constructor(
+    readonly root: string,
+    readonly stagingDir: string,
+  ) {}
 
-  get stagingDir(): string {
-    return join(this.root, META_DIR, "staging");
+  /** Where the staging directories of all processes using `root` live. */
+  static stagingParent(root: string): string {
+    return join(root, META_DIR, "staging");
   }
 
   /** `<root>/<escaped module>/@v/<escaped version>.<file>`; throws on a path x/mod would reject. */

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readFile, realpath, rm, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import type {
   CachedAnswer,
   HeartbeatRecord,
@@ -15,6 +15,7 @@ import type { AnswerKind } from "./fs-answers.js";
 import { FsHeartbeats } from "./fs-heartbeats.js";
 import { FsLayout, META_DIR, SUMDB_DIR } from "./fs-layout.js";
 import { ZipRecency } from "./fs-recency.js";
+import { claimStaging } from "./fs-staging.js";
 import { errorCode, writeOnce } from "./fs-write.js";
 import { fsUsage } from "./fs-usage.js";
 import { scanDownloadDir } from "./modcache.js";
@@ -26,9 +27,6 @@ export interface FsStorageOptions {
   notFoundKeepMs?: number;
 }
 
-/** Temp files older than this at startup were left by a crash (a live download is never this old). */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
-
 /**
  * The filesystem backend: GOMODCACHE's download-cache layout under `root` (servable as-is by a
  * static web server or as `GOPROXY=file://root`), gopave's own state under `root/.gopave`
@@ -37,10 +35,9 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 export async function createFsStorage(root: string, opts: FsStorageOptions = {}): Promise<Storage> {
   const now = opts.now ?? Date.now;
   await mkdir(root, { recursive: true });
-  const layout = new FsLayout(await realpath(resolve(root)));
-  await mkdir(layout.stagingDir, { recursive: true });
-  // File times are real time, whatever clock orders recency.
-  await removeStaleTemps(layout.stagingDir, Date.now() - STALE_TEMP_MS);
+  const real = await realpath(resolve(root));
+  const staging = await claimStaging(FsLayout.stagingParent(real));
+  const layout = new FsLayout(real, staging.dir);
   const answers = new FsAnswers(layout, opts.notFoundKeepMs ?? 24 * 60 * 60 * 1000);
   const noModules = new Set([META_DIR, SUMDB_DIR]);
   const recency = new ZipRecency(layout.root, noModules, now);
@@ -158,17 +155,7 @@ export async function createFsStorage(root: string, opts: FsStorageOptions = {})
       if (closed) return;
       closed = true;
       await Promise.all([recency.flush(), answers.settle()]);
+      await staging.release();
     },
   };
-}
-
-async function removeStaleTemps(staging: string, olderThan: number): Promise<void> {
-  for (const name of await readdir(staging)) {
-    const path = join(staging, name);
-    try {
-      if ((await stat(path)).mtimeMs < olderThan) await rm(path, { force: true, recursive: true });
-    } catch {
-      // Another process is using or removing it.
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -12,6 +12,8 @@ import type {
   StorageUsage,
 } from "../types.js";
 import type { AnswerKind } from "./answer-records.js";
+import { claimStaging } from "./fs-staging.js";
+import type { Staging } from "./fs-staging.js";
 import { isUnder } from "./fs-write.js";
 import { META_DIR, SUMDB_DIR, moduleFileKey, parseStoredFileKey, tileKey } from "./keys.js";
 import { s3Heartbeats, s3Usage } from "./s3-status.js";
@@ -86,7 +88,9 @@ export async function createS3Storage(
     now,
   );
   const beats = s3Heartbeats(objects);
-  let staging: Promise<string> | undefined;
+  // Local temp files of downloads on their way to the bucket; one directory per process, and
+  // those of dead processes are removed (see fs-staging.ts).
+  let staging: Promise<Staging> | undefined;
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -108,7 +112,7 @@ export async function createS3Storage(
       const key = moduleFileKey(module, version, file);
       // A download in our staging dir is ours to consume; a user's module cache file is not.
       const consume =
-        "path" in source && staging !== undefined && isUnder(await staging, source.path);
+        "path" in source && staging !== undefined && isUnder((await staging).dir, source.path);
       try {
         const usedAt = now();
         const wrote = await objects.writeOnce(key, source);
@@ -162,8 +166,8 @@ export async function createS3Storage(
 
     async stagingDir(): Promise<string> {
       ensureOpen();
-      staging ??= mkdtemp(join(tmpdir(), "gopave-s3-staging-"));
-      return staging;
+      staging ??= claimStaging(join(tmpdir(), "gopave-s3-staging"));
+      return (await staging).dir;
     },
 
     async evict(maxBytes: number): Promise<number> {
@@ -199,7 +203,7 @@ export async function createS3Storage(
       closed = true;
       try {
         await answers.settle();
-        if (staging) await rm(await staging, { recursive: true, force: true });
+        if (staging) await (await staging).release();
       } finally {
         client.destroy();
       }
