@@ -1,6 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm, stat } from "node:fs/promises";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { CachedAnswer, ModuleFile, Storage, StoredBody, StoredFile } from "../types.js";
 import type { AnswerKind } from "./answer-records.js";
@@ -10,6 +8,7 @@ import { S3Answers } from "./s3-answers.js";
 import { S3Objects } from "./s3-objects.js";
 import type { ListedObject } from "./s3-objects.js";
 import { S3ZipRecency } from "./s3-recency.js";
+import { S3Staging } from "./s3-staging.js";
 import type { S3Location } from "./s3-url.js";
 
 export interface S3StorageOptions {
@@ -76,7 +75,7 @@ export async function createS3Storage(
     { zips: () => storedZips(objects), remove: (key) => objects.remove(key) },
     now,
   );
-  let staging: Promise<string> | undefined;
+  const staging = new S3Staging();
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -97,8 +96,8 @@ export async function createS3Storage(
       ensureOpen();
       const key = moduleFileKey(module, version, file);
       // A download in our staging dir is ours to consume; a user's module cache file is not.
-      const consume =
-        "path" in source && staging !== undefined && isUnder(await staging, source.path);
+      const ours = staging.made();
+      const consume = "path" in source && ours !== undefined && isUnder(await ours, source.path);
       try {
         const usedAt = now();
         const wrote = await objects.writeOnce(key, source);
@@ -152,8 +151,7 @@ export async function createS3Storage(
 
     async stagingDir(): Promise<string> {
       ensureOpen();
-      staging ??= mkdtemp(join(tmpdir(), "gopave-s3-staging-"));
-      return staging;
+      return staging.get();
     },
 
     async evict(maxBytes: number): Promise<number> {
@@ -169,7 +167,7 @@ export async function createS3Storage(
       closed = true;
       try {
         await answers.settle();
-        if (staging) await rm(await staging, { recursive: true, force: true });
+        await staging.remove();
       } finally {
         client.destroy();
       }
