@@ -231,6 +231,17 @@ describe("S3 storage against versitygw", () => {
     expect(existsSync(staging)).toBe(false);
   });
 
+  it("makes its staging directory again when another process's cleanup removed it", async () => {
+    const s = await track(make(freshPrefix("staging-gone")));
+    const staging = await s.stagingDir();
+    // What a replica starting beside this one does to a staging directory idle for a day.
+    rmSync(staging, { recursive: true, force: true });
+    expect(await s.stagingDir()).toBe(staging);
+    writeFileSync(join(staging, "dl.part"), "zip");
+    await s.putOnce("example.com/a", "v1.0.0", "zip", { path: join(staging, "dl.part") });
+    expect((await s.get("example.com/a", "v1.0.0", "zip"))?.size).toBe(3);
+  });
+
   it("sends no request until a body is read, and a fresh one per open", async () => {
     const prefix = freshPrefix("lazy");
     const s = await track(make(prefix));
