@@ -231,6 +231,17 @@ describe("S3 storage against versitygw", () => {
     expect(existsSync(staging)).toBe(false);
   });
 
+  it("makes its staging directory again when another process's cleanup removed it", async () => {
+    const s = await track(make(freshPrefix("staging-gone")));
+    const staging = await s.stagingDir();
+    // What a replica starting beside this one does to a staging directory idle for a day.
+    rmSync(staging, { recursive: true, force: true });
+    expect(await s.stagingDir()).toBe(staging);
+    writeFileSync(join(staging, "dl.part"), "zip");
+    await s.putOnce("example.com/a", "v1.0.0", "zip", { path: join(staging, "dl.part") });
+    expect((await s.get("example.com/a", "v1.0.0", "zip"))?.size).toBe(3);
+  });
+
   it("sends no request until a body is read, and a fresh one per open", async () => {
     const prefix = freshPrefix("lazy");
     const s = await track(make(prefix));
@@ -312,6 +323,40 @@ describe("S3 storage against versitygw", () => {
     // Learnt once: no more conditional attempts after the first 501.
     expect(conditional).toBe(1);
     expect((await objects.read("a/@v/v1.0.0.mod"))?.data.toString()).toBe("first");
+  });
+
+  it("retries a conditional PUT that conflicts with one in flight (409) until one wins", async () => {
+    const prefix = freshPrefix("conflict");
+    const real = server.client;
+    /** The first `n` conditional PUTs meet another writer's in flight; `then` runs after them. */
+    const conflicting = (n: number, then: () => Promise<void> = async () => undefined) => {
+      let left = n;
+      return {
+        send: async (cmd: { input: { IfNoneMatch?: string } }) => {
+          if (cmd.input.IfNoneMatch !== undefined && left > 0) {
+            if (--left === 0) await then();
+            throw Object.assign(new Error("A conflicting conditional operation is in progress"), {
+              name: "ConditionalRequestConflict",
+              $metadata: { httpStatusCode: 409 },
+            });
+          }
+          return real.send(cmd as never);
+        },
+      } as unknown as S3Client;
+    };
+    // The other writer fails: this one must still store the object (a caller reads it next).
+    const lost = new S3Objects(conflicting(3), BUCKET, prefix);
+    expect(await lost.writeOnce("a/@v/v1.0.0.zip", { data: "mine" })).toBe(true);
+    expect((await lost.read("a/@v/v1.0.0.zip"))?.data.toString()).toBe("mine");
+    // The other writer lands: this one finds the object there and leaves it alone.
+    const key = `${prefix}b/@v/v1.0.0.zip`;
+    const won = new S3Objects(
+      conflicting(2, () => putRaw(key, "theirs")),
+      BUCKET,
+      prefix,
+    );
+    expect(await won.writeOnce("b/@v/v1.0.0.zip", { data: "mine" })).toBe(false);
+    expect((await won.read("b/@v/v1.0.0.zip"))?.data.toString()).toBe("theirs");
   });
 
   it("answers a second conditional PUT with a precondition failure (what putOnce relies on)", async () => {

@@ -63,6 +63,11 @@ export interface HeartbeatRecord {
  * and never overwritten; an S3 backend implements the same interface.
  */
 export interface Storage {
+  /**
+   * Writes cross a network (an object store): a fetched zip is then answered from memory while
+   * it uploads, instead of after. A local file system stores it before the answer (a link).
+   */
+  readonly remote?: boolean;
   /** The immutable .info/.mod/.zip, if stored. Reading a zip counts as a use for eviction. */
   get(module: string, version: string, file: ModuleFile): Promise<StoredBody | undefined>;
   /**

@@ -1,7 +1,15 @@
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,6 +34,11 @@ export interface S3TestServer {
   createBucket(name: string): Promise<void>;
   /** Everything the server wrote to stdout/stderr so far (for failure messages). */
   output(): string;
+  /**
+   * The server's access log so far (one line per S3 request, with the operation, key and HTTP
+   * status, in S3's server access log format); empty unless started with `accessLog: true`.
+   */
+  accessLog(): string;
   stop(): Promise<void>;
 }
 
@@ -71,13 +84,14 @@ async function freePort(): Promise<number> {
  * waits until it answers S3 requests. Metadata goes to a sidecar directory, so the temp file
  * system need not support user xattrs.
  */
-export async function startS3Server(): Promise<S3TestServer> {
+export async function startS3Server(opts: { accessLog?: boolean } = {}): Promise<S3TestServer> {
   const bin = findVersitygw();
   const base = mkdtempSync(join(tmpdir(), "gopave-s3-"));
   const data = join(base, "data");
   const meta = join(base, "meta");
   mkdirSync(data);
   mkdirSync(meta);
+  const accessLog = join(base, "access.log");
   const accessKeyId = `GOPAVE${randomBytes(7).toString("hex").toUpperCase()}`;
   const secretAccessKey = randomBytes(30).toString("base64url");
   const region = "us-east-1";
@@ -96,6 +110,7 @@ export async function startS3Server(): Promise<S3TestServer> {
         "--region",
         region,
         "--quiet",
+        ...(opts.accessLog ? ["--access-log", accessLog] : []),
         "posix",
         "--sidecar",
         meta,
@@ -130,6 +145,7 @@ export async function startS3Server(): Promise<S3TestServer> {
           await client.send(new CreateBucketCommand({ Bucket: name }));
         },
         output: () => out,
+        accessLog: () => (existsSync(accessLog) ? readFileSync(accessLog, "utf8") : ""),
         stop: async () => {
           client.destroy();
           await stopChild(child);

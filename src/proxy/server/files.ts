@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalVersion } from "../../gomod/module-escape.js";
 import { CONTENT_TYPE, checkInfo } from "../protocol/content.js";
@@ -157,6 +157,7 @@ async function fetchZip(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
+  let handedOff = false;
   try {
     const item = { endpoint: "zip", module: f.module, version: f.version };
     const r = await timed(rt, route, item, signal, () =>
@@ -167,6 +168,19 @@ async function fetchZip(
       const verifier = rt.verifier;
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
+    }
+    if (rt.storage.remote && rt.hotZips.fits(r.value.size)) {
+      // An upload takes a while: answer from memory meanwhile (and keep it there, since
+      // reading it back would be a download). The temp file goes once the upload is done.
+      const data = await readFile(tmp);
+      const store = rt.storage
+        .putOnce(f.module, f.version, "zip", { path: tmp })
+        .finally(() => rm(tmp, { force: true }))
+        .then(() => rt.scheduleEviction());
+      handedOff = true;
+      keepHot(rt, f.key, "zip", routeLabel(route), data);
+      storeInBackground(rt, f, store);
+      return { ok: true, body: { kind: "bytes", data } };
     }
     await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
     rt.scheduleEviction();
@@ -194,7 +208,7 @@ async function fetchZip(
       message,
     };
   } finally {
-    await rm(tmp, { force: true });
+    if (!handedOff) await rm(tmp, { force: true });
   }
 }
 

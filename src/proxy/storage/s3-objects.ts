@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -12,6 +13,10 @@ import {
 import type { S3Client } from "@aws-sdk/client-s3";
 import { CONTENT_TYPE } from "../protocol/content.js";
 import { isS3NotFound, s3Error, s3ErrorCode, s3ErrorStatus } from "./s3-errors.js";
+
+/** How often a conditional PUT that conflicts with one in flight is retried, and the first wait. */
+const CONFLICT_RETRIES = 6;
+const CONFLICT_BACKOFF_MS = 50;
 
 /** Socket errors of a request whose connection the server closed before reading it all. */
 const CUT_OFF: ReadonlySet<string> = new Set(["EPIPE", "ECONNRESET"]);
@@ -149,7 +154,7 @@ export class S3Objects {
    * this call wrote the object.
    */
   async writeOnce(key: string, source: UploadSource): Promise<boolean> {
-    if (this.conditionalWrites !== false) {
+    for (let conflicts = 0; this.conditionalWrites !== false; conflicts++) {
       try {
         await this.put(key, source, { IfNoneMatch: "*" });
         this.conditionalWrites = true;
@@ -157,10 +162,16 @@ export class S3Objects {
       } catch (err) {
         const code = s3ErrorCode(err);
         const status = s3ErrorStatus(err);
-        // 412: it exists. 409: another conditional write of it is in flight; that writer
-        // holds the same verified bytes, and if it fails the next request simply fetches again.
+        // 412: it exists.
         if (status === 412 || code === "PreconditionFailed") return false;
-        if (status === 409 || code === "ConditionalRequestConflict") return false;
+        // 409: another conditional write of it is in flight (S3 answers so rather than wait).
+        // That write may still fail, and a caller that reads the object right after (a zip too
+        // big for memory) must find it: ask again until it exists or this write lands.
+        if (status === 409 || code === "ConditionalRequestConflict") {
+          if (conflicts >= CONFLICT_RETRIES) return false;
+          await sleep(CONFLICT_BACKOFF_MS * 2 ** conflicts);
+          continue;
+        }
         // A server may refuse the PUT as soon as it has the headers and close the connection
         // while the body is still being sent (versitygw does): then the object exists.
         if (CUT_OFF.has(code) && (await this.size(key)) !== undefined) return false;

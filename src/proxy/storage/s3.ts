@@ -1,4 +1,4 @@
-import { rm, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -89,8 +89,9 @@ export async function createS3Storage(
   );
   const beats = s3Heartbeats(objects);
   // Local temp files of downloads on their way to the bucket; one directory per process, and
-  // those of dead processes are removed (see fs-staging.ts).
-  let staging: Promise<Staging> | undefined;
+  // those of dead processes are removed at start (see fs-staging.ts), not at the first download:
+  // a restarted replica may serve from the bucket for a long time before it downloads anything.
+  const staging: Staging = await claimStaging(join(tmpdir(), "gopave-s3-staging"));
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -98,6 +99,7 @@ export async function createS3Storage(
   };
 
   return {
+    remote: true,
     async get(module: string, version: string, file: ModuleFile): Promise<StoredBody | undefined> {
       ensureOpen();
       const key = moduleFileKey(module, version, file);
@@ -111,8 +113,7 @@ export async function createS3Storage(
       ensureOpen();
       const key = moduleFileKey(module, version, file);
       // A download in our staging dir is ours to consume; a user's module cache file is not.
-      const consume =
-        "path" in source && staging !== undefined && isUnder((await staging).dir, source.path);
+      const consume = "path" in source && isUnder(staging.dir, source.path);
       try {
         const usedAt = now();
         const wrote = await objects.writeOnce(key, source);
@@ -166,8 +167,9 @@ export async function createS3Storage(
 
     async stagingDir(): Promise<string> {
       ensureOpen();
-      staging ??= claimStaging(join(tmpdir(), "gopave-s3-staging"));
-      return (await staging).dir;
+      // A sibling process on another host may clear it after a day idle: recreate it.
+      await mkdir(staging.dir, { recursive: true });
+      return staging.dir;
     },
 
     async evict(maxBytes: number): Promise<number> {
@@ -203,7 +205,7 @@ export async function createS3Storage(
       closed = true;
       try {
         await answers.settle();
-        if (staging) await (await staging).release();
+        await staging.release();
       } finally {
         client.destroy();
       }
