@@ -240,6 +240,26 @@ describe("checkZip (golang.org/x/mod/zip rules)", () => {
 });
 
 describe("zip check pool (worker threads)", () => {
+  it("starts a worker with the first check and stops it when idle", async () => {
+    const pool = createZipScanPool(1, 200);
+    try {
+      const path = join(top, "idle.zip");
+      await writeFile(path, await makeZip([{ name: `${P}go.mod`, data: GOMOD }]));
+      expect(pool.workers()).toBe(0);
+      expect((await pool.scan(path, { module: MOD, version: V })).hash).toMatch(/^h1:/);
+      expect(pool.workers()).toBe(1);
+      const deadline = Date.now() + 5000;
+      while (pool.workers() > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(pool.workers()).toBe(0);
+      // The next check starts a new one.
+      expect((await pool.scan(path, { module: MOD, version: V })).hash).toMatch(/^h1:/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("gives the same answers as checking on this thread, for good and bad zips alike", async () => {
     const pool = createZipScanPool(2);
     try {

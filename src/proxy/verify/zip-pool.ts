@@ -18,6 +18,8 @@ export interface ZipScanPool {
   scan: ZipScanFn;
   /** Stops the workers; scans still queued or running are rejected. */
   close(): Promise<void>;
+  /** How many worker threads are running now. */
+  workers(): number;
 }
 
 /**
@@ -36,17 +38,20 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 interface Slot {
   worker: Worker;
   job?: { id: number; resolve: (s: ZipScan) => void; reject: (e: Error) => void };
+  idle?: NodeJS.Timeout;
 }
 
 /**
  * Zip checks on worker threads. Checking a zip (inflating every entry, hashing it) is ~100 ms of
  * CPU for a module like golang.org/x/text; on the event loop that stalls every other request
- * while a cold `go mod download` is in progress, and only one zip is checked at a time. Workers
- * start at once (loading one takes tens of milliseconds, better spent before the first cold
- * request than during it), never keep the process alive, and one that dies is replaced.
+ * while a cold `go mod download` is in progress, and only one zip is checked at a time. A worker
+ * starts with the first zip to check (tens of milliseconds, once per burst of downloads) and
+ * stops after `idleMs` without work: a warm proxy, which checks nothing, does not carry a second
+ * JavaScript heap. Workers never keep the process alive, and one that dies is replaced.
  */
 export function createZipScanPool(
   size = Math.max(1, Math.min(4, availableParallelism() - 1)),
+  idleMs = 30_000,
 ): ZipScanPool {
   const slots: Slot[] = [];
   const queue: (ZipScanJob & { resolve: (s: ZipScan) => void; reject: (e: Error) => void })[] = [];
@@ -63,6 +68,10 @@ export function createZipScanPool(
       if ("scan" in reply) job.resolve(reply.scan);
       else job.reject(new Error(reply.error));
       pump();
+      if (!slot.job) {
+        slot.idle = setTimeout(() => retire(slot), idleMs);
+        slot.idle.unref();
+      }
     });
     const fail = (err: Error) => {
       slots.splice(slots.indexOf(slot), 1);
@@ -78,18 +87,25 @@ export function createZipScanPool(
     return slot;
   };
 
+  const retire = (slot: Slot) => {
+    if (slot.job || !slots.includes(slot)) return;
+    slots.splice(slots.indexOf(slot), 1);
+    void slot.worker.terminate();
+  };
+
   const pump = () => {
     while (queue.length > 0) {
       const idle = slots.find((s) => !s.job) ?? (slots.length < size ? spawn() : undefined);
       if (!idle) return;
       const job = queue.shift() as (typeof queue)[number];
+      clearTimeout(idle.idle);
       idle.job = { id: job.id, resolve: job.resolve, reject: job.reject };
       idle.worker.postMessage({ id: job.id, path: job.path, expect: job.expect });
     }
   };
 
-  for (let i = 0; i < size; i++) spawn();
   return {
+    workers: () => slots.length,
     scan: (path, expect) =>
       new Promise<ZipScan>((resolve, reject) => {
         if (closed) return reject(new Error("zip check pool is closed"));
@@ -100,7 +116,10 @@ export function createZipScanPool(
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error("zip check pool is closed"));
       const all = slots.splice(0);
-      for (const s of all) s.job?.reject(new Error("zip check pool is closed"));
+      for (const s of all) {
+        clearTimeout(s.idle);
+        s.job?.reject(new Error("zip check pool is closed"));
+      }
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
