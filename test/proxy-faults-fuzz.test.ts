@@ -9,7 +9,7 @@ import { startServe } from "./helpers/proxy-faults-cli.js";
 import type { ServeProcess } from "./helpers/proxy-faults-cli.js";
 import { makeFaultModules } from "./helpers/proxy-faults-modules.js";
 import type { FaultModules } from "./helpers/proxy-faults-modules.js";
-import { mulberry32 } from "./helpers/proxy-faults-random.js";
+import { mulberry32 } from "./helpers/seeded-random.js";
 
 /**
  * Hostile requests at the socket level against the built CLI: random paths (encoded dots, `..`,

@@ -18,7 +18,7 @@ import type { LocalUpstream } from "./helpers/local-upstream.js";
 import { GOPAVE_BIN, startServe } from "./helpers/proxy-faults-cli.js";
 import { makeFaultModules } from "./helpers/proxy-faults-modules.js";
 import type { FaultModules } from "./helpers/proxy-faults-modules.js";
-import { mulberry32 } from "./helpers/proxy-faults-random.js";
+import { mulberry32 } from "./helpers/seeded-random.js";
 
 /**
  * Crash safety of the filesystem storage: the built CLI is SIGKILLed at a random moment while

@@ -12,6 +12,7 @@ import type { Storage } from "../src/proxy/types.js";
 import { FakeVerifier } from "./helpers/proxy-fakes.js";
 import { MemoryStorage } from "./helpers/proxy-memory-storage.js";
 import { rawRequest, rawSocket } from "./helpers/proxy-server.js";
+import { mulberry32 } from "./helpers/seeded-random.js";
 
 /**
  * Random and adversarial request paths through the real server and a real file:// upstream
@@ -20,17 +21,6 @@ import { rawRequest, rawSocket } from "./helpers/proxy-server.js";
  */
 const SEED = Number(process.env.GOPAVE_FUZZ_SEED ?? 20240601);
 const RANDOM_PATHS = 1200;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "/",

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the fault tests' random choices are reproducible by seed. */
+/** A small seeded PRNG (mulberry32): fuzz and fault tests make reproducible random choices by seed. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
