@@ -198,6 +198,7 @@ describe("gopave proxy serve", () => {
     expect(r.zip).toBe(200);
     expect(r.mod).toBe("module example.com/m\n");
     expect(err).toContain(`gopave proxy listening on ${r.url}`);
+    expect(err).toContain(`status page ${r.url}/ (JSON: ${r.url}/status.json)`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const lines = out
       .split("\n")

@@ -147,6 +147,7 @@ export async function runProxyServe(
     const kind = r.verify ? "public, verified" : "private, not verified";
     io.stderr(`  route ${r.name ?? r.pattern} → ${r.target.name} (${kind})\n`);
   }
+  io.stderr(`  status page ${url}/ (JSON: ${url}/status.json)\n`);
   const stopped = new Promise<void>((resolveStop) => {
     const signals = deps.signals ?? ["SIGTERM", "SIGINT"];
     const stop = (signal: NodeJS.Signals) => {
