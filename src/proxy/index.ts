@@ -11,6 +11,7 @@ import { createMetrics } from "./metrics.js";
 import type { ProxyMetrics } from "./metrics.js";
 import { Router, routeLabel } from "./router.js";
 import { createHandler } from "./server/handler.js";
+import { AnswerMemo } from "./server/answer-memo.js";
 import { HotFiles } from "./server/memo.js";
 import { DEFAULT_PREFETCH, Prefetcher } from "./server/prefetch.js";
 import { DEFAULT_TIMEOUTS, DEFAULT_TTL } from "./server/runtime.js";
@@ -106,6 +107,7 @@ export function createProxy(options: ProxyOptions, deps: ProxyDeps): Proxy {
     }),
     hot: new HotFiles(METADATA_MEMORY.maxBytes, METADATA_MEMORY.maxEntryBytes),
     hotZips: new HotFiles(memoryCache, Math.min(memoryCache, MAX_HOT_ZIP), true),
+    answers: new AnswerMemo(),
     shutdown: shutdown.signal,
     fetches: new Set(),
     closing: false,

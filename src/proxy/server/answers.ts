@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CONTENT_TYPE, checkInfo, normalizeList } from "../protocol/content.js";
 import type { CachedAnswer, Route } from "../types.js";
-import { bestEffort, failed, freshNotFound, timed, withFetchSignal } from "./fetching.js";
+import {
+  failed,
+  freshNotFound,
+  keepAnswer,
+  keptAnswer,
+  timed,
+  withFetchSignal,
+} from "./fetching.js";
 import { sendBody, sendText } from "./respond.js";
 import type { Body, Outcome, RequestContext, Runtime } from "./runtime.js";
 
@@ -23,7 +30,7 @@ export async function serveAnswer(
   const ttl = kind === "list" ? rt.ttl.listMs : rt.ttl.latestMs;
   const contentType = kind === "list" ? CONTENT_TYPE.list : CONTENT_TYPE.latest;
   const maxAge = `public, max-age=${Math.floor(ttl / 1000)}`;
-  const cached = await rt.storage.getAnswer(kind, module);
+  const cached = await keptAnswer(rt, kind, module, ttl);
   const good = cached?.status === 200 ? cached : undefined;
   const neg = await freshNotFound(rt, key);
   const fresh = good && rt.now() - good.fetchedAt < ttl ? good : undefined;
@@ -76,9 +83,7 @@ async function fetchAnswer(
       return { ok: false, notFound: false, status: 502, message: `bad gateway: ${c.message}` };
     body = r.value;
   }
-  await bestEffort(
-    rt,
-    rt.storage.putAnswer(kind, module, { body, status: 200, fetchedAt: rt.now() }),
-  );
+  const ttl = kind === "list" ? rt.ttl.listMs : rt.ttl.latestMs;
+  await keepAnswer(rt, kind, module, { body, status: 200, fetchedAt: rt.now() }, ttl);
   return { ok: true, body: { kind: "bytes", data: Buffer.from(body) } };
 }

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { routeLabel } from "../router.js";
 import { StorageWriteError } from "../storage/write-error.js";
-import type { Route, UpstreamResult, VerifyResult } from "../types.js";
+import type { CachedAnswer, Route, UpstreamResult, VerifyResult } from "../types.js";
 import type { Outcome, Runtime } from "./runtime.js";
 
 /**
@@ -99,14 +99,8 @@ export async function failed(
 ): Promise<Outcome> {
   if (r.notFound) {
     const message = r.message.trim() || "not found";
-    await bestEffort(
-      rt,
-      rt.storage.putAnswer("notfound", key, {
-        body: message,
-        status: r.status,
-        fetchedAt: rt.now(),
-      }),
-    );
+    const record = { body: message, status: r.status, fetchedAt: rt.now() };
+    await keepAnswer(rt, "notfound", key, record, rt.ttl.notFoundMs);
     return { ok: false, notFound: true, status: r.status, message };
   }
   if (rt.shutdown.aborted) {
@@ -181,6 +175,32 @@ export async function verifySafely(check: () => Promise<VerifyResult>): Promise<
   }
 }
 
+/** A kept list/@latest/not-found record: from the runtime's memo while fresh, else storage. */
+export async function keptAnswer(
+  rt: Runtime,
+  kind: "list" | "latest" | "notfound",
+  key: string,
+  freshMs: number,
+): Promise<CachedAnswer | undefined> {
+  const memo = rt.answers.get(kind, key, rt.now());
+  if (memo !== "unknown") return memo;
+  const answer = await rt.storage.getAnswer(kind, key);
+  rt.answers.set(kind, key, answer, rt.now(), freshMs);
+  return answer;
+}
+
+/** Keeps a fetched list/@latest/not-found answer: remembered at once, stored best-effort. */
+export async function keepAnswer(
+  rt: Runtime,
+  kind: "list" | "latest" | "notfound",
+  key: string,
+  answer: CachedAnswer,
+  freshMs: number,
+): Promise<void> {
+  rt.answers.set(kind, key, answer, rt.now(), freshMs);
+  await bestEffort(rt, rt.storage.putAnswer(kind, key, answer));
+}
+
 /** Cache writes of answers must not fail the request that produced them. */
 export async function bestEffort(rt: Runtime, p: Promise<void>): Promise<void> {
   try {
@@ -199,7 +219,7 @@ export async function freshNotFound(
   rt: Runtime,
   key: string,
 ): Promise<{ status: number; body: string; fetchedAt: number } | undefined> {
-  const neg = await rt.storage.getAnswer("notfound", key);
+  const neg = await keptAnswer(rt, "notfound", key, rt.ttl.notFoundMs);
   if (!neg || (neg.status !== 404 && neg.status !== 410)) return undefined;
   return rt.now() - neg.fetchedAt < rt.ttl.notFoundMs ? neg : undefined;
 }

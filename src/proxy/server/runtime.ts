@@ -5,6 +5,7 @@ import type { SingleFlight } from "../singleflight.js";
 import type { StatusSources } from "../status/sources.js";
 import type { SumdbProxy } from "../sumdb/index.js";
 import type { StoredBody, Storage, Verifier } from "../types.js";
+import type { AnswerMemo } from "./answer-memo.js";
 import type { HotFiles } from "./memo.js";
 import type { Prefetcher } from "./prefetch.js";
 
@@ -30,6 +31,8 @@ export interface Runtime {
   flights: SingleFlight<Outcome>;
   /** .info/.mod files kept in memory (see hot.ts). */
   hot: HotFiles;
+  /** list/@latest/not-found records recently read or written (see answer-memo.ts). */
+  answers: AnswerMemo;
   /** Zips kept in memory, under a budget of their own so big zips never push out metadata. */
   hotZips: HotFiles;
   /** Aborted when a graceful shutdown runs out of time: upstream fetches stop then. */
