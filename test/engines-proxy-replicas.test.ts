@@ -113,6 +113,15 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
   }
 }
 
+/** `p`, or a failure once `ms` have passed (the work itself is stopped by the cleanup). */
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 interface PsLine {
   Service: string;
   State: string;
@@ -243,7 +252,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (upTried) {
-    await compose(["down", "-v", "-t", "5"]).catch((e: Error) => console.error(e.message));
+    await within(60_000, compose(["down", "-v", "-t", "5"])).catch((e: Error) =>
+      console.error(`compose down -v: ${e.message}`),
+    );
   }
   await ticker?.stop();
   await pm?.close();
@@ -273,7 +284,8 @@ describe("examples/proxy-replicas, built and run with podman and the real Compos
 
   it("compose up -d brings s3 to healthy, creates the bucket, and both replicas to healthy", async () => {
     upTried = true;
-    await withLogs(() => timed("compose up -d", () => compose(["up", "-d"])));
+    // up waits for s3 to be healthy and the bucket made, with no time limit of its own.
+    await withLogs(() => timed("compose up -d", () => within(180_000, compose(["up", "-d"]))));
     const by = await withLogs(() =>
       timed("both replicas healthy", () =>
         until("gopave-a and gopave-b healthy", 120_000, async () => {
@@ -352,7 +364,7 @@ describe("examples/proxy-replicas, built and run with podman and the real Compos
   });
 
   it("down -v leaves no container or volume behind", async () => {
-    await withLogs(() => compose(["down", "-v", "-t", "5"]));
+    await withLogs(() => within(60_000, compose(["down", "-v", "-t", "5"])));
     upTried = false;
     expect(
       pm.podman(["ps", "--all", "--quiet", "--filter", "label=com.docker.compose.project"]).trim(),
