@@ -65,7 +65,15 @@ const CONTENT_TYPES: Record<string, string> = {
   list: "text/plain; charset=utf-8",
 };
 
-export async function startLocalUpstream(root: string): Promise<LocalUpstream> {
+/**
+ * `host` is 127.0.0.1 unless a container must reach the upstream: then an address of this
+ * machine that only its containers reach (Podman's hostBridge).
+ */
+export async function startLocalUpstream(
+  root: string,
+  opts: { host?: string } = {},
+): Promise<LocalUpstream> {
+  const host = opts.host ?? "127.0.0.1";
   const counts = new Map<string, number>();
   const tampered = new Map<string, Buffer>();
   const delays = new Map<string, number>();
@@ -134,13 +142,13 @@ export async function startLocalUpstream(root: string): Promise<LocalUpstream> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     root,
     count: (path) => counts.get(path) ?? 0,
     counts: () => new Map(counts),

@@ -3,6 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { unmountUnder } from "./engines.js";
+import { findVersitygw } from "./s3-server.js";
 import { cacheRoot, lockDir, storageDriver } from "./test-cache.js";
 
 /**
@@ -31,6 +33,10 @@ export interface StandInRequest {
   distrolessGlibc?: { name: string; flavour: "base" | "cc" }[];
   postgres?: string[];
   redis?: string[];
+  /** node:<tag>, carrying this machine's Node (whose major version the tag must name) and npm. */
+  node?: string[];
+  /** versity/versitygw:<tag>, carrying this machine's versitygw (which must be that release). */
+  versitygw?: string[];
   /**
    * Other platforms to build `golang` and `distrolessGlibc` for, named by platformImage (the
    * images above are this machine's platform, linux/amd64). Their Debian root filesystem and
@@ -182,6 +188,8 @@ export function ensureStandIns(want: StandInRequest): string {
   try {
     for (const old of readdirSync(root)) {
       if (old.startsWith(prefix) && join(root, old) !== dir) {
+        // overlay keeps a private bind mount of its layer directory: rmdir fails on it (EBUSY).
+        unmountUnder(join(root, old));
         rmSync(join(root, old), { recursive: true, force: true });
       }
     }
@@ -228,6 +236,14 @@ export function ensureStandIns(want: StandInRequest): string {
     }
     for (const tag of want.redis ?? []) {
       if (need(`docker.io/library/redis:${tag}`)) run(env, "redis.sh", [DEBIAN_IMAGE, tag]);
+    }
+    for (const tag of want.node ?? []) {
+      if (need(`docker.io/library/node:${tag}`)) run(env, "node.sh", [DEBIAN_IMAGE, tag]);
+    }
+    for (const tag of want.versitygw ?? []) {
+      if (need(`docker.io/versity/versitygw:${tag}`)) {
+        run(env, "versitygw.sh", [DEBIAN_IMAGE, tag, findVersitygw()]);
+      }
     }
     rmSync(join(dir, "tmp"), { recursive: true, force: true });
     return join(dir, "graph");

@@ -1,17 +1,22 @@
 #!/bin/sh
 # Stand-in for the versity/versitygw:<tag> image that examples/proxy-replicas/compose.yaml runs,
-# because no registry is reachable here. Usage: versitygw-standin.sh DEBIAN-IMAGE TAG
+# because no registry is reachable here. Usage: versitygw.sh DEBIAN-IMAGE TAG BINARY
 #
 # Reproduces what the compose file relies on: versitygw as the entrypoint (the compose command
 # gives its arguments) and wget for the healthcheck (the official image is Alpine, whose busybox
-# has it). The binary is this machine's, installed by .ci/run at the tests' pinned release, which
-# must be the tag.
+# has it). BINARY is this machine's versitygw, which .ci/run installs at the tests' pinned
+# release: it must be the tag (its build info says which release it is).
 # Does not reproduce: the official image's docker-entrypoint.sh (VGW_BACKEND and friends, used
 # only when no arguments are given), its Alpine userland.
 set -eu
 base=$1
 tag=$2
-bin=$(command -v versitygw || echo "$(go env GOPATH)/bin/versitygw")
+bin=$3
+release=$(go version -m "$bin" | awk '$1 == "mod" { print $3 }')
+if [ "$release" != "$tag" ]; then
+  echo "versitygw.sh: $bin is versitygw ${release:-of no known release}, not $tag" >&2
+  exit 1
+fi
 ctr=$(buildah from --pull=never "$base")
 buildah run "$ctr" -- sh -c 'apt-get update -qq &&
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wget >/dev/null &&

@@ -1,14 +1,13 @@
 #!/bin/sh
 # Stand-in for the official node:<tag> image (Debian bookworm slim variant), because no registry
-# is reachable here; written like the scripts in ../standins, and meant to join them when an
-# engine test builds examples/proxy-replicas/Dockerfile (moving it there rebuilds the stand-in
-# store once). Usage: node-standin.sh DEBIAN-IMAGE TAG
+# is reachable here. Usage: node.sh DEBIAN-IMAGE TAG
 #
-# Reproduces what the proxy image's Dockerfile relies on: node, npm and npx on PATH at /usr/local
-# (this machine's Node, which must be the tag's major version, with its npm), the unprivileged
-# `node` user and group (1000:1000, home /home/node), NODE_VERSION, CMD node.
+# Reproduces what examples/proxy-replicas/Dockerfile relies on: node, npm and npx on PATH at
+# /usr/local (this machine's Node, which must be the tag's major version, with its npm), the
+# unprivileged `node` user and group (1000:1000, home /home/node), NODE_VERSION, CMD node.
 # Adds what this machine needs and the official image has no use for: the machine's CA bundle as
-# NODE_EXTRA_CA_CERTS, so npm reaches the registry through this network's TLS-intercepting proxy.
+# NODE_EXTRA_CA_CERTS, so `npm ci` in a build reaches the registry through this network's
+# TLS-intercepting proxy.
 # Does not reproduce: yarn and corepack, the official image's entrypoint script, other platforms.
 set -eu
 base=$1
@@ -17,7 +16,7 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 case "$tag" in
 "$major" | "$major"-* | "$major".*) ;;
 *)
-  echo "node-standin.sh: this machine's Node is $(node -v), not node:$tag" >&2
+  echo "node.sh: this machine's Node is $(node -v), not node:$tag" >&2
   exit 1
   ;;
 esac
