@@ -1,27 +1,10 @@
-// Load generators for the proxy benchmark. Each run is bounded by a fixed duration and returns
+// The load generator of the proxy benchmark: Debian's wrk (C), cycling every connection through
+// a list of paths. Each run is bounded by a fixed duration and returns
 // { rps, p99 (ms), bytesPerSec, non2xx, errors }.
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import autocannon from "autocannon";
-
-/** autocannon over a list of paths (each connection cycles through them). */
-export async function autocannonLoad(url, paths, connections, seconds) {
-  const r = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: paths.map((path) => ({ method: "GET", path })),
-  });
-  return {
-    rps: r.requests.average,
-    p99: r.latency.p99,
-    bytesPerSec: r.throughput.average,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
-}
 
 export function hasWrk() {
   return !spawnSync("wrk", ["--version"]).error;
@@ -30,12 +13,8 @@ export function hasWrk() {
 const UNITS = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 const MS = { us: 1e-3, ms: 1, s: 1000 };
 
-/**
- * The same load with wrk (Debian's, one thread, written in C), when installed: a cross-check
- * where autocannon is the bottleneck — it parses every response in JavaScript and tops out near
- * 80 MB/s of zips on a 2-core machine, far below what either server can send.
- */
-export function wrkLoad(url, paths, connections, seconds, dir) {
+/** wrk with `threads` threads and `connections` connections for `seconds` over `paths`. */
+export function wrkLoad({ url, paths, threads, connections, seconds, dir }) {
   const id = createHash("sha1").update(paths.join("\n")).digest("hex").slice(0, 12);
   const script = join(dir, `paths-${id}.lua`);
   writeFileSync(
@@ -44,7 +23,14 @@ export function wrkLoad(url, paths, connections, seconds, dir) {
       "local i = 0\n" +
       'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end\n',
   );
-  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "--latency"];
+  const args = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${seconds}s`,
+    "--timeout",
+    "10s",
+    "--latency",
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       "wrk",

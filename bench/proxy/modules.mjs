@@ -1,18 +1,14 @@
-// The module set and the local upstream for the proxy benchmark: examples/orders' module graph
-// (pgx, go-redis and what `go mod download all` pulls in), in GOMODCACHE download layout, served
-// over HTTP on 127.0.0.1. Mirrors test/helpers/local-upstream.ts (which the benchmark, plain
-// JavaScript run after `npm run build`, cannot import).
+// The module sets of the proxy benchmark (bench/proxy/graphs/*: `go mod download all` of a small
+// Go module), laid out as a GOPROXY file tree for the upstream, and the go command's isolated
+// environment for client runs.
 import { execFile } from "node:child_process";
-import { cpSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { stat } from "node:fs/promises";
-import { createServer } from "node:http";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const ORDERS_EXAMPLE = join(REPO_ROOT, "examples", "orders");
+const GRAPHS = fileURLToPath(new URL("./graphs", import.meta.url));
 
 /** Runs go asynchronously with a time limit; resolves { code, stdout, stderr, ms }. */
 export function runGo(args, { cwd, env, timeoutMs = 300_000 }) {
@@ -34,9 +30,9 @@ export function runGo(args, { cwd, env, timeoutMs = 300_000 }) {
   });
 }
 
-/** Fresh HOME/GOPATH/GOMODCACHE/GOCACHE under one temp directory. */
-export function freshGoDirs(prefix = "gopave-bench-go") {
-  const home = mkdtempSync(join(tmpdir(), `${prefix}-`));
+/** Fresh HOME/GOPATH/GOMODCACHE/GOCACHE under one new directory in `parent`. */
+export function freshGoDirs(parent = tmpdir(), prefix = "gopave-bench-go") {
+  const home = mkdtempSync(join(parent, `${prefix}-`));
   const dirs = {
     home,
     gopath: join(home, "gopath"),
@@ -69,142 +65,92 @@ export function isolatedGoEnv(dirs, vars) {
   };
 }
 
-export function copyOrders(parent, name, withGoSum = true) {
-  const dir = join(parent, name);
+/** A module set: a small Go module under bench/proxy/graphs/NAME whose `all` is the set. */
+export function graphDir(name) {
+  return join(GRAPHS, name);
+}
+
+/** A copy of the graph's module (go.mod, go.sum, main.go) for one client run. */
+export function copyGraph(name, parent, runName) {
+  const dir = join(parent, runName);
   rmSync(dir, { recursive: true, force: true });
-  cpSync(ORDERS_EXAMPLE, dir, { recursive: true });
-  if (!withGoSum) rmSync(join(dir, "go.sum"));
+  cpSync(graphDir(name), dir, { recursive: true });
   return dir;
 }
 
-/**
- * Prepares `<work>/upstream` (download layout) and returns { root, goSum, modules }. Reads this
- * machine's module cache through file://, offline. Only if that cache lacks part of the graph,
- * `go mod download all` runs once with the machine's own GOPROXY/GOSUMDB (network, checksum
- * database verified) to fill it — the only step that may touch the network.
- */
-export async function prepareModules(work) {
-  const probe = await runGo(["env", "GOMODCACHE"], { cwd: work, env: process.env });
-  const machineCache = probe.stdout.trim();
-  if (probe.code !== 0 || !machineCache) throw new Error(`go env GOMODCACHE: ${probe.stderr}`);
-  let got = await fromModCache(work, machineCache);
-  if (!got.ok) {
-    const app = copyOrders(work, "orders-network");
-    const net = await runGo(["mod", "download", "all"], {
-      cwd: app,
-      env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", GOWORK: "off" },
-    });
-    if (net.code !== 0) throw new Error(`cannot fill the module cache:\n${got.why}\n${net.stderr}`);
-    got = await fromModCache(work, machineCache);
-    if (!got.ok) throw new Error(`cannot prepare the upstream: ${got.why}`);
+/** Every module@version a go.sum names (with a zip hash or only a go.mod hash). */
+export function goSumVersions(goSum) {
+  const out = new Set();
+  for (const line of readFileSync(goSum, "utf8").split("\n")) {
+    const [path, version] = line.split(" ");
+    if (path && version) out.add(`${path}@${version.replace(/\/go\.mod$/, "")}`);
   }
-  const root = join(work, "upstream");
-  copyLayout(join(got.modcache, "cache", "download"), root);
-  rmSync(got.home, { recursive: true, force: true });
-  return { root, goSum: got.goSum, modules: got.modules };
+  return [...out].sort();
 }
 
-async function fromModCache(work, machineCache) {
-  const dirs = freshGoDirs("gopave-bench-prep");
-  const app = copyOrders(work, "orders-prep", false);
-  const r = await runGo(["mod", "download", "-json", "all"], {
-    cwd: app,
-    env: isolatedGoEnv(dirs, {
-      GOPROXY: pathToFileURL(join(machineCache, "cache", "download")).href,
-    }),
-  });
+/**
+ * Prepares `<work>/upstream-NAME`, a GOPROXY file tree with the .info, .mod and .zip of every
+ * module version the graph's go.sum names (as a full proxy has them: goproxy fetches all three
+ * on any miss), from the bench's own module cache `modcache`. Offline if that cache has them;
+ * otherwise `go mod download` runs once with the machine's own GOPROXY/GOSUMDB to fill it — the
+ * only step that may touch the network. Resolves { root, goSum, modules, zipBytes, inAll }.
+ */
+export async function prepareModules(name, work, modcache) {
+  const goSum = join(graphDir(name), "go.sum");
+  const wanted = goSumVersions(goSum);
+  const base = { ...process.env, GOMODCACHE: modcache, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+  const download = (extra) =>
+    runGo(["mod", "download", "-json", ...wanted], {
+      cwd: work,
+      env: { ...base, ...extra },
+      timeoutMs: 900_000,
+    });
+  let r = await download({ GOPROXY: "off" });
+  if (r.code !== 0) {
+    r = await download({});
+    if (r.code !== 0) throw new Error(`cannot fill ${modcache} for ${name}:\n${r.stderr}`);
+  }
   const modules = r.stdout
     .split(/\n(?=\{)/)
     .filter((s) => s.trim())
     .map((s) => JSON.parse(s));
-  const errors = modules.filter((m) => m.Error).map((m) => m.Error);
-  if (r.code !== 0 || errors.length > 0 || modules.length === 0) {
-    rmSync(dirs.home, { recursive: true, force: true });
-    return { ok: false, why: [...errors, r.stderr].join("\n") };
+  const root = join(work, `upstream-${name}`);
+  const cacheRoot = join(modcache, "cache", "download");
+  let zipBytes = 0;
+  for (const m of modules) {
+    if (m.Error) throw new Error(`${m.Path}@${m.Version}: ${m.Error}`);
+    for (const file of [m.Info, m.GoMod, m.Zip]) {
+      const dest = join(root, relative(cacheRoot, file));
+      mkdirSync(dirname(dest), { recursive: true });
+      cpSync(file, dest);
+    }
   }
-  return {
-    ok: true,
-    home: dirs.home,
-    modcache: dirs.modcache,
-    goSum: join(app, "go.sum"),
-    modules,
-  };
-}
-
-function copyLayout(from, to) {
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!(dir === from && e.name === "sumdb")) walk(p);
-      } else if (/\.(info|mod|zip)$/.test(e.name) || (e.name === "list" && dir.endsWith("@v"))) {
-        const dest = join(to, relative(from, p));
-        mkdirSync(dirname(dest), { recursive: true });
-        cpSync(p, dest);
-      }
-    }
-  };
-  walk(from);
-}
-
-/** Every .info/.mod/.zip under a download-layout root, as URL paths, by extension. */
-export function listModuleFiles(root) {
-  const out = { info: [], mod: [], zip: [] };
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name.startsWith(".") || (dir === root && e.name === "sumdb")) continue;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const ext = /\.(info|mod|zip)$/.exec(e.name)?.[1];
-        if (ext) out[ext].push(`/${relative(root, p).split(sep).join("/")}`);
-      }
-    }
-  };
-  walk(root);
-  for (const k of Object.keys(out)) out[k].sort();
-  return out;
-}
-
-const TYPES = {
-  info: "application/json",
-  mod: "text/plain; charset=utf-8",
-  zip: "application/zip",
-};
-
-/** A static GOPROXY over a download-layout directory on 127.0.0.1 (GET/HEAD, 404 text/plain). */
-export async function startUpstream(root) {
-  const server = createServer((req, res) => {
-    const fail = (status, text) => {
-      res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
-      res.end(`${text}\n`);
-    };
-    void (async () => {
-      if (req.method !== "GET" && req.method !== "HEAD") return fail(405, "method not allowed");
-      let path;
-      try {
-        path = decodeURIComponent((req.url ?? "/").split("?")[0]);
-      } catch {
-        return fail(400, "bad request");
-      }
-      const segs = path.split("/").slice(1);
-      if (segs.some((s) => s === "" || s === "." || s === "..")) return fail(404, "not found");
-      const file = join(root, ...segs);
-      const ext = /\.(info|mod|zip)$/.exec(file)?.[1] ?? (file.endsWith("/@v/list") ? "mod" : "");
-      const st = await stat(file).catch(() => undefined);
-      if (!TYPES[ext] || !st?.isFile()) return fail(404, `not found: ${path}`);
-      res.writeHead(200, { "content-type": TYPES[ext], "content-length": st.size });
-      if (req.method === "HEAD") return res.end();
-      await pipeline(createReadStream(file), res);
-    })().catch(() => res.destroy());
+  // What the client's `go mod download all` fetches: the count reported with the results.
+  const app = copyGraph(name, work, `prep-${name}`);
+  const all = await runGo(["list", "-m", "all"], {
+    cwd: app,
+    env: { ...base, GOPROXY: "off", GOWORK: "off" },
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  rmSync(app, { recursive: true, force: true });
+  if (all.code !== 0) throw new Error(`go list -m all (${name}):\n${all.stderr}`);
+  const inAll = new Set(
+    all.stdout
+      .trim()
+      .split("\n")
+      .slice(1) // the main module
+      .map((l) => l.split(" ").slice(0, 2).join("@")),
+  );
+  // The files a client's run fetches in full (the .info, .mod and .zip of each module in
+  // `all`): the warm load's paths. Versions named only for their go.mod have no zip hash in
+  // go.sum, so a verifying proxy refuses their zip.
+  const files = { info: [], mod: [], zip: [] };
+  const urlPath = (file) => `/${relative(cacheRoot, file).split(sep).join("/")}`;
+  for (const m of modules) {
+    zipBytes += statSync(m.Zip).size;
+    if (!inAll.has(`${m.Path}@${m.Version}`)) continue;
+    files.info.push(urlPath(m.Info));
+    files.mod.push(urlPath(m.GoMod));
+    files.zip.push(urlPath(m.Zip));
+  }
+  return { root, goSum, modules, zipBytes, inAll: inAll.size, files };
 }

@@ -1,55 +1,36 @@
-// Benchmark (not a test) of `gopave proxy serve` against nginx serving the same storage directory,
-// and of a cold `go mod download all` through gopave against the upstream directly.
-// Run after `npm run build`: node bench/proxy/run.mjs   (see bench/proxy/README.md)
+// Benchmark (not a test) of `gopave proxy serve` side by side with goproxy and Athens, against a
+// local upstream (Debian's nginx serving a GOPROXY file tree) and nginx as the warm reference.
+// Run after `npm run build`: npm run bench:proxy   (see bench/proxy/README.md)
 //
-// Everything is on 127.0.0.1 and offline once the module set is prepared; every load has a fixed
-// duration and every child process a time limit.
+// Everything listens on 127.0.0.1; the only network use is filling the bench's module cache and
+// building the peers once. Every load has a fixed duration and every child process a time limit.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { autocannonLoad, hasWrk, wrkLoad } from "./load.mjs";
-import {
-  ORDERS_EXAMPLE,
-  REPO_ROOT,
-  copyOrders,
-  freshGoDirs,
-  isolatedGoEnv,
-  listModuleFiles,
-  prepareModules,
-  runGo,
-  startUpstream,
-} from "./modules.mjs";
-import { startGopave, startNginx } from "./servers.mjs";
+import { VARIANTS, measureVariant, startVariant } from "./cold.mjs";
+import { hasWrk, wrkLoad } from "./load.mjs";
+import { REPO_ROOT, prepareModules } from "./modules.mjs";
+import { PEERS, benchCache, buildPeer } from "./peers.mjs";
+import { sampleTree } from "./proctree.mjs";
+import { clientTable, fmt, loadTable } from "./report.mjs";
+import { startNginx } from "./servers.mjs";
 
 const env = process.env;
 const cfg = {
+  sets: (env.BENCH_SETS ?? "service,large").split(",").filter(Boolean),
+  loadSet: env.BENCH_LOAD_SET ?? "service",
+  rounds: Number(env.BENCH_ROUNDS ?? 3),
   duration: Number(env.BENCH_DURATION ?? 10),
   warmup: Number(env.BENCH_WARMUP ?? 2),
-  connections: Number(env.BENCH_CONNECTIONS ?? 50),
-  rssConnections: Number(env.BENCH_RSS_CONNECTIONS ?? 100),
-  rounds: Number(env.BENCH_ROUNDS ?? 3),
-  coldRuns: Number(env.BENCH_COLD_RUNS ?? 3),
+  threads: Number(env.BENCH_THREADS ?? 2),
+  connections: Number(env.BENCH_CONNECTIONS ?? 64),
   nginxWorkers: env.BENCH_NGINX_WORKERS ?? "1",
-  wrk: env.BENCH_WRK !== "0" && hasWrk(),
+  tmpfs: env.BENCH_TMPFS ?? "/dev/shm",
+  disk: env.BENCH_DISK ?? tmpdir(),
 };
-const GOALS = { meta: 0.8, zip: 0.9, rssMb: 200, cold: 1.15 };
-/** An address where nothing listens: the warm phase must not need any upstream. */
-const NO_UPSTREAM = "http://127.0.0.1:9";
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const fmt = (n, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : "n/a";
-const mb = (bytes) => bytes / 1e6;
-const log = (s) => process.stderr.write(`${s}\n`);
+const LOAD_SERVERS = ["gopave", "goproxy", "athens", "nginx"];
+const log = (s) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 
 /** First line a command prints about its version (nginx -v writes to stderr). */
 function version(cmd, args) {
@@ -58,20 +39,120 @@ function version(cmd, args) {
   return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n")[0] ?? "";
 }
 
-function rssKb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const get = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-  return { rss: get("VmRSS"), hwm: get("VmHWM") };
-}
+/** Order of the variants in round `i`: rotated, so none always runs first or after another. */
+const rotate = (xs, i) => xs.map((_, k) => xs[(k + i) % xs.length]);
 
-async function checkSame(a, b, paths) {
-  for (const p of paths) {
-    const [x, y] = await Promise.all([fetch(`${a}${p}`), fetch(`${b}${p}`)]);
-    const [bx, by] = await Promise.all([x.arrayBuffer(), y.arrayBuffer()]);
-    if (x.status !== 200 || y.status !== 200 || !Buffer.from(bx).equals(Buffer.from(by))) {
-      throw new Error(`${p}: gopave ${x.status}, nginx ${y.status}, or the bodies differ`);
+async function clientRounds(set, ctx) {
+  const runs = Object.fromEntries(VARIANTS.map((v) => [v, { tmpfs: [], disk: [] }]));
+  const warmStorage = {};
+  for (let round = 0; round < cfg.rounds; round++) {
+    for (const variant of rotate(VARIANTS, round)) {
+      const slug = variant.replace(/\W+/g, "-");
+      for (const [where, clientParent] of [
+        ["tmpfs", ctx.tmpfsDir],
+        ["disk", ctx.diskDir],
+      ]) {
+        const dir = join(ctx.work, `${set}-${slug}-${where}-${round}`);
+        const r = await measureVariant(variant, {
+          ...ctx,
+          graph: set,
+          dir,
+          clientParent,
+          warm: where === "tmpfs",
+        });
+        runs[variant][where].push(r);
+        log(
+          `${set} round ${round + 1} ${variant} (${where}): cold ${fmt(r.coldMs)} ms` +
+            (r.warmMs ? `, warm ${fmt(r.warmMs)} ms` : "") +
+            `, CPU ${fmt(r.cpuSeconds, 2)} s, peak RSS ${fmt(r.peakMib)} MiB`,
+        );
+        const last = round === cfg.rounds - 1 && where === "tmpfs";
+        if (last && r.storage) warmStorage[variant] = r.storage;
+        else rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
+  return { runs, warmStorage };
+}
+
+/** The bytes of every .mod and .zip must be the same from each server; every .info answers. */
+async function checkSame(servers, files) {
+  const ref = servers.nginx.url;
+  for (const p of [...files.mod, ...files.zip, ...files.info]) {
+    const want = Buffer.from(await (await fetch(`${ref}${p}`)).arrayBuffer());
+    for (const [name, s] of Object.entries(servers)) {
+      const res = await fetch(`${s.url}${p}`);
+      const got = Buffer.from(await res.arrayBuffer());
+      if (res.status !== 200 || (!p.endsWith(".info") && !got.equals(want))) {
+        throw new Error(`${name} ${p}: status ${res.status} or its bytes differ from nginx's`);
+      }
+    }
+  }
+}
+
+async function loadRounds(set, ctx, warmStorage, upstreamRoot, files) {
+  const meta = [...files.info, ...files.mod];
+  const servers = {};
+  const wrkDir = join(ctx.work, "wrk");
+  mkdirSync(wrkDir, { recursive: true });
+  const runs = Object.fromEntries(LOAD_SERVERS.map((s) => [s, { meta: [], zip: [] }]));
+  try {
+    // Each proxy restarted over the storage its last cold run filled (its memory empty).
+    for (const [name, variant] of [
+      ["gopave", "gopave"],
+      ["goproxy", "goproxy"],
+      ["athens", "athens"],
+    ]) {
+      const dir = join(ctx.work, `${set}-load-${name}`);
+      servers[name] = await startOn(variant, ctx, dir, warmStorage[variant]);
+    }
+    servers.nginx = await startNginx({
+      dir: mkdtempSync(join(ctx.work, "nginx-load-")),
+      root: upstreamRoot,
+      workers: cfg.nginxWorkers,
+    });
+    await checkSame(servers, files);
+    for (let round = 0; round < cfg.rounds; round++) {
+      for (const [kind, paths] of [
+        ["meta", meta],
+        ["zip", files.zip],
+      ]) {
+        for (const name of rotate(LOAD_SERVERS, round)) {
+          const load = (seconds) =>
+            wrkLoad({
+              url: servers[name].url,
+              paths,
+              threads: cfg.threads,
+              connections: cfg.connections,
+              seconds,
+              dir: wrkDir,
+            });
+          await load(cfg.warmup);
+          const sampler = sampleTree(servers[name].pid);
+          const r = await load(cfg.duration);
+          r.peakMib = (await sampler.stop()).peakMib;
+          if (r.non2xx > 0 || r.errors > 0) {
+            throw new Error(`wrk ${name} ${kind}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+          }
+          runs[name][kind].push(r);
+          log(
+            `load round ${round + 1} ${kind} ${name}: ${fmt(r.rps)} req/s, p99 ${fmt(r.p99, 1)} ms, ` +
+              `${fmt(r.bytesPerSec / 1e6, 1)} MB/s, peak RSS ${fmt(r.peakMib)} MiB`,
+          );
+        }
+      }
+    }
+  } finally {
+    for (const s of Object.values(servers)) await s.stop();
+  }
+  return { runs, files, nginxConfig: servers.nginx?.config };
+}
+
+/** A proxy variant started over the storage directory an earlier run filled (moved to `dir`). */
+function startOn(variant, ctx, dir, storage) {
+  mkdirSync(dir, { recursive: true });
+  renameSync(storage, join(dir, "storage"));
+  return startVariant(variant, { ...ctx, dir });
 }
 
 async function main() {
@@ -82,214 +163,69 @@ async function main() {
   if (!/nginx\//.test(nginxVersion)) {
     throw new Error("nginx is not installed: apt-get install -y nginx (see bench/proxy/README.md)");
   }
-  const work = mkdtempSync(join(tmpdir(), "gopave-bench-proxy-"));
-  const sub = (name) => {
-    const d = join(work, name);
-    mkdirSync(d, { recursive: true });
-    return d;
-  };
-  log(`work directory ${work}`);
-  log("preparing the module set of examples/orders…");
-  const mods = await prepareModules(work);
-  const trustedSums = [join(ORDERS_EXAMPLE, "go.sum"), mods.goSum];
-  const upstream = await startUpstream(mods.root);
-  log(`${mods.modules.length} modules with zips; local upstream ${upstream.url}`);
-
-  // (e) cold: `go mod download all` straight from the upstream vs through an empty gopave,
-  // alternating, each with a fresh module cache; gopave is started before the clock starts.
-  const downloadAll = async (goproxy, name) => {
-    const dirs = freshGoDirs();
-    const app = copyOrders(work, name);
-    const r = await runGo(["mod", "download", "all"], {
-      cwd: app,
-      env: isolatedGoEnv(dirs, { GOPROXY: goproxy }),
-      timeoutMs: 300_000,
+  if (!hasWrk()) throw new Error("wrk is not installed: apt-get install -y wrk");
+  const work = mkdtempSync(join(cfg.disk, "gopave-bench-proxy-"));
+  const tmpfsDir = mkdtempSync(join(cfg.tmpfs, "gopave-bench-client-"));
+  const diskDir = mkdtempSync(join(cfg.disk, "gopave-bench-client-"));
+  log(`work directory ${work}; client caches in ${tmpfsDir} (tmpfs) and ${diskDir} (disk)`);
+  log("building or finding goproxy and Athens…");
+  const bins = { goproxy: await buildPeer("goproxy"), athens: await buildPeer("athens") };
+  const out = [];
+  const raw = { cfg, sets: {} };
+  let nginxConfig;
+  for (const set of cfg.sets) {
+    log(`preparing module set ${set}…`);
+    const mods = await prepareModules(set, work, join(benchCache(), "modcache"));
+    const upstream = await startNginx({
+      dir: mkdtempSync(join(work, `upstream-nginx-${set}-`)),
+      root: mods.root,
+      workers: cfg.nginxWorkers,
     });
-    rmSync(dirs.home, { recursive: true, force: true });
-    rmSync(app, { recursive: true, force: true });
-    if (r.code !== 0) throw new Error(`go mod download all via ${goproxy}:\n${r.stderr}`);
-    return r.ms;
-  };
-  log("cold: one warm-up run (not counted)…");
-  await downloadAll(upstream.url, "cold-warmup");
-  // gopave as it runs by default, and with --no-prefetch (each zip fetched only when asked for).
-  const cold = { direct: [], gopave: [], noPrefetch: [] };
-  const throughGopave = async (i, variant, args) => {
-    const storage = join(work, `storage-${variant}-${i}`);
-    const g = await startGopave({
-      dir: sub(`gopave-cold-${variant}-${i}`),
-      storage,
-      upstream: upstream.url,
-      trustedSums,
-      args,
-    });
-    try {
-      return { ms: await downloadAll(g.url, `cold-${variant}-${i}`), storage };
-    } finally {
-      await g.stop();
-    }
-  };
-  let warmStorage;
-  for (let i = 0; i < cfg.coldRuns; i++) {
-    cold.direct.push(await downloadAll(upstream.url, `cold-direct-${i}`));
-    const plain = await throughGopave(i, "no-prefetch", ["--no-prefetch"]);
-    cold.noPrefetch.push(plain.ms);
-    rmSync(plain.storage, { recursive: true, force: true });
-    const run = await throughGopave(i, "default", []);
-    cold.gopave.push(run.ms);
-    if (i < cfg.coldRuns - 1) rmSync(run.storage, { recursive: true, force: true });
-    else warmStorage = run.storage;
     log(
-      `cold run ${i + 1}: direct ${fmt(cold.direct[i])} ms, gopave ${fmt(cold.gopave[i])} ms, ` +
-        `gopave --no-prefetch ${fmt(cold.noPrefetch[i])} ms`,
+      `${set}: ${mods.inAll} modules in all, upstream (${mods.modules.length} versions) ${upstream.url}`,
     );
-  }
-  await upstream.close();
-
-  // (a)–(c) warm: gopave and nginx over the same storage directory, no upstream at all.
-  const files = listModuleFiles(warmStorage);
-  const meta = [...files.info, ...files.mod];
-  const zips = files.zip;
-  const zipBytes = zips.reduce(
-    (n, p) => n + readFileSync(join(warmStorage, ...p.split("/").slice(1))).length,
-    0,
-  );
-  log(`warm storage: ${files.info.length} .info, ${files.mod.length} .mod, ${zips.length} zips`);
-  const wrkDir = sub("wrk");
-  const generators = { autocannon: autocannonLoad };
-  if (cfg.wrk) generators.wrk = (url, paths, c, s) => wrkLoad(url, paths, c, s, wrkDir);
-  const runs = {};
-  for (const gen of Object.keys(generators)) {
-    runs[gen] = { meta: { gopave: [], nginx: [] }, zip: { gopave: [], nginx: [] } };
-  }
-  const g = await startGopave({
-    dir: sub("gopave-warm"),
-    storage: warmStorage,
-    upstream: NO_UPSTREAM,
-    trustedSums,
-  });
-  const ngx = await startNginx({ dir: sub("nginx"), root: warmStorage, workers: cfg.nginxWorkers });
-  const servers = { gopave: g, nginx: ngx };
-  try {
-    await checkSame(g.url, ngx.url, [...meta, ...zips]);
-    for (let round = 0; round < cfg.rounds; round++) {
-      const order = round % 2 === 0 ? ["gopave", "nginx"] : ["nginx", "gopave"];
-      for (const [gen, load] of Object.entries(generators)) {
-        for (const [kind, paths] of [
-          ["meta", meta],
-          ["zip", zips],
-        ]) {
-          for (const name of order) {
-            const url = servers[name].url;
-            await load(url, paths, cfg.connections, cfg.warmup);
-            const r = await load(url, paths, cfg.connections, cfg.duration);
-            if (r.non2xx > 0 || r.errors > 0) {
-              throw new Error(`${gen} ${name} ${kind}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-            }
-            runs[gen][kind][name].push(r);
-            log(
-              `round ${round + 1} ${gen} ${kind} ${name}: ${fmt(r.rps)} req/s, ` +
-                `p99 ${fmt(r.p99, 1)} ms, ${fmt(mb(r.bytesPerSec), 1)} MB/s`,
-            );
-          }
-        }
-      }
-    }
-  } finally {
-    await g.stop();
-    await ngx.stop();
-  }
-
-  // (d) RSS of a fresh gopave process during 100 concurrent zip downloads, per load generator.
-  const rss = {};
-  for (const [gen, load] of Object.entries(generators)) {
-    const rg = await startGopave({
-      dir: sub(`gopave-rss-${gen}`),
-      storage: warmStorage,
-      upstream: NO_UPSTREAM,
-      trustedSums,
-    });
+    const ctx = { work, tmpfsDir, diskDir, upstream, bins, trustedSums: [mods.goSum] };
     try {
-      const idle = rssKb(rg.pid).rss;
-      let max = idle;
-      let sampling = true;
-      const sampler = (async () => {
-        while (sampling) {
-          max = Math.max(max, rssKb(rg.pid).rss);
-          await sleep(50);
-        }
-      })();
-      const r = await load(rg.url, zips, cfg.rssConnections, cfg.duration);
-      sampling = false;
-      await sampler;
-      if (r.non2xx > 0 || r.errors > 0) {
-        throw new Error(`rss run (${gen}): ${r.non2xx} non-2xx, ${r.errors} errors`);
+      const client = await clientRounds(set, ctx);
+      out.push(
+        `### ${set}: \`go mod download all\` of ${mods.inAll} modules; the upstream holds ` +
+          `${mods.modules.length} versions (every one go.sum names), zips ${fmt(mods.zipBytes / 1e6, 1)} MB`,
+        "",
+        ...clientTable(client.runs, VARIANTS),
+        "",
+      );
+      raw.sets[set] = { client: client.runs };
+      if (set === cfg.loadSet) {
+        const load = await loadRounds(set, ctx, client.warmStorage, mods.root, mods.files);
+        nginxConfig = load.nginxConfig;
+        out.push(
+          `### warm load, ${set}: wrk -t${cfg.threads} -c${cfg.connections} -d${cfg.duration}s ` +
+            `(after ${cfg.warmup} s unmeasured), ${load.files.info.length + load.files.mod.length} ` +
+            `.info/.mod files, ${load.files.zip.length} zips`,
+          "",
+          ...loadTable(load.runs, LOAD_SERVERS),
+          "",
+        );
+        raw.sets[set].load = load.runs;
       }
-      rss[gen] = { idleKb: idle, maxKb: max, hwmKb: rssKb(rg.pid).hwm, mbps: mb(r.bytesPerSec) };
-      log(`rss ${gen}: max ${fmt(max / 1024, 1)} MB at ${fmt(mb(r.bytesPerSec), 1)} MB/s`);
     } finally {
-      await rg.stop();
+      await upstream.stop();
     }
   }
-
-  // Report: a markdown table to paste into bench/proxy/README.md, then the raw numbers.
-  const ok = (b) => (b ? "yes" : "**no**");
-  const out = [
-    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, ` +
-      `${version("go", ["version"]).replace(/^go version /, "")}, ` +
-      `${nginxVersion.replace(/^nginx version: /, "")} (worker_processes ${cfg.nginxWorkers}); ` +
-      `${cfg.connections} connections, ${cfg.duration} s per run, medians of ${cfg.rounds} rounds; ` +
-      `${meta.length} .info/.mod files, ${zips.length} zips (${fmt(mb(zipBytes), 1)} MB); ` +
-      `cold: median of ${cfg.coldRuns}.`,
-    "",
-    "| load generator | measure | gopave | nginx | gopave ÷ nginx | goal | met |",
-    "| --- | --- | ---: | ---: | ---: | --- | --- |",
-  ];
-  for (const gen of Object.keys(generators)) {
-    const med = (kind, name, key) => median(runs[gen][kind][name].map((r) => r[key]));
-    const row = (label, kind, key, scale, digits, goal) => {
-      const a = med(kind, "gopave", key) * scale;
-      const b = med(kind, "nginx", key) * scale;
-      const q = a / b;
-      const g2 = goal === undefined ? ["", ""] : [`≥ ${goal}`, ok(q >= goal)];
-      return `| ${gen} | ${label} | ${fmt(a, digits)} | ${fmt(b, digits)} | ${fmt(q, 2)} | ${g2.join(" | ")} |`;
-    };
-    out.push(
-      row(".info/.mod req/s", "meta", "rps", 1, 0, GOALS.meta),
-      row(".info/.mod p99 ms", "meta", "p99", 1, 1),
-      row("zip MB/s", "zip", "bytesPerSec", 1e-6, 1, GOALS.zip),
-      row("zip req/s", "zip", "rps", 1, 0),
-      row("zip p99 ms", "zip", "p99", 1, 1),
-    );
-  }
-  out.push(
-    "",
-    "| measure | gopave | reference | ratio | goal | met |",
-    "| --- | ---: | ---: | ---: | --- | --- |",
-  );
-  for (const [gen, r] of Object.entries(rss)) {
-    const maxMb = r.maxKb / 1024;
-    out.push(
-      `| RSS max MB, ${cfg.rssConnections} concurrent zip downloads (${gen}, ${fmt(r.mbps, 0)} MB/s) | ` +
-        `${fmt(maxMb, 1)} | idle ${fmt(r.idleKb / 1024, 1)} | | < ${GOALS.rssMb} | ${ok(maxMb < GOALS.rssMb)} |`,
-    );
-  }
-  for (const [label, runs] of [
-    ["gopave", cold.gopave],
-    ["gopave --no-prefetch", cold.noPrefetch],
-  ]) {
-    const coldRatio = median(runs) / median(cold.direct);
-    out.push(
-      `| cold \`go mod download all\` ms, ${label} (reference: straight from the upstream) | ${fmt(median(runs))} | ` +
-        `${fmt(median(cold.direct))} | ${fmt(coldRatio, 2)} | ≤ ${GOALS.cold} | ${ok(coldRatio <= GOALS.cold)} |`,
-    );
-  }
-  process.stdout.write(`${out.join("\n")}\n`);
-  process.stdout.write(`\nraw: ${JSON.stringify({ cfg, cold, rss, runs })}\n`);
+  const header =
+    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} cores, ` +
+    `Node ${process.version}, ${version("go", ["version"]).replace(/^go version /, "")}, ` +
+    `${nginxVersion.replace(/^nginx version: /, "")} (worker_processes ${cfg.nginxWorkers}), ` +
+    `${version("wrk", ["--version"]).split(" [")[0]}, goproxy ${PEERS.goproxy.version}, ` +
+    `Athens ${PEERS.athens.version}; medians of ${cfg.rounds} interleaved rounds [min–max]`;
+  process.stdout.write(`${header}\n\n${out.join("\n")}\n`);
+  if (nginxConfig) process.stdout.write(`\nnginx configuration:\n\n${nginxConfig}\n`);
+  process.stdout.write(`\nraw: ${JSON.stringify(raw)}\n`);
+  for (const d of [tmpfsDir, diskDir]) rmSync(d, { recursive: true, force: true });
   if (env.BENCH_KEEP !== "1") rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((err) => {
   process.stderr.write(`${err.stack ?? err}\n`);
-  process.exitCode = 1;
+  process.exit(1); // every server was stopped by the finally blocks on the way out
 });

@@ -1,6 +1,6 @@
-// The two servers the proxy benchmark compares: `gopave proxy serve` (the built CLI, one Node
-// process) and Debian's nginx serving the same storage directory statically. Both on 127.0.0.1,
-// both started and stopped by pid.
+// Servers of the proxy benchmark: `gopave proxy serve` (the built CLI, one Node process) and
+// Debian's nginx serving a GOPROXY file tree statically (the upstream, and the warm reference).
+// All on 127.0.0.1, started and stopped by pid. goproxy and Athens are in peers.mjs.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -10,7 +10,7 @@ import { REPO_ROOT } from "./modules.mjs";
 
 const BIN = join(REPO_ROOT, "bin", "gopave.js");
 
-function waitExit(child, ms) {
+export function waitExit(child, ms) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return Promise.race([
     new Promise((resolve) => child.once("exit", () => resolve(true))),
@@ -18,7 +18,7 @@ function waitExit(child, ms) {
   ]);
 }
 
-async function stopChild(child, signal) {
+export async function stopChild(child, signal) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   process.kill(child.pid, signal);
   if (!(await waitExit(child, 15_000))) {
@@ -76,10 +76,10 @@ export async function startGopave({ dir, storage, upstream, trustedSums, args = 
     });
   });
   child.stderr.resume();
-  return { url, pid: child.pid, stop: () => stopChild(child, "SIGTERM") };
+  return { url, pid: child.pid, storage, stop: () => stopChild(child, "SIGTERM") };
 }
 
-async function freePort() {
+export async function freePort() {
   const s = createServer();
   await new Promise((resolve) => s.listen(0, "127.0.0.1", resolve));
   const { port } = s.address();
@@ -88,16 +88,12 @@ async function freePort() {
 }
 
 /**
- * nginx in the foreground with a generated config rooted at `root`: sendfile on, keep-alive
- * connections not recycled during a run, an access log as gopave keeps a request log.
+ * nginx's configuration for a static GOPROXY tree at `root`: sendfile on, keep-alive
+ * connections not recycled during a run, an access log (gopave keeps a request log too).
  */
-export async function startNginx({ dir, root, workers }) {
-  const port = await freePort();
+export function nginxConfig({ dir, root, port, workers }) {
   const user = process.getuid?.() === 0 ? "user root;\n" : "";
-  const conf = join(dir, "nginx.conf");
-  writeFileSync(
-    conf,
-    `${user}worker_processes ${workers};
+  return `${user}worker_processes ${workers};
 daemon off;
 pid ${join(dir, "nginx.pid")};
 error_log ${join(dir, "nginx-error.log")} warn;
@@ -122,8 +118,15 @@ http {
     location / { try_files $uri =404; }
   }
 }
-`,
-  );
+`;
+}
+
+/** nginx in the foreground with nginxConfig(); resolves { url, pid, config, stop }. */
+export async function startNginx({ dir, root, workers }) {
+  const port = await freePort();
+  const conf = join(dir, "nginx.conf");
+  const config = nginxConfig({ dir, root, port, workers });
+  writeFileSync(conf, config);
   const child = spawn("nginx", ["-p", dir, "-e", join(dir, "nginx-error.log"), "-c", conf], {
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -142,7 +145,7 @@ http {
     }
     try {
       await fetch(`${url}/`);
-      return { url, pid: child.pid, stop: () => stopChild(child, "SIGQUIT") };
+      return { url, pid: child.pid, config, stop: () => stopChild(child, "SIGQUIT") };
     } catch {
       await sleep(100);
     }
