@@ -1,15 +1,33 @@
 // Cold and warm client runs of the proxy benchmark: `go mod download all` with a fresh module
 // cache (on tmpfs or on disk) straight from the upstream or through a freshly started proxy with
 // empty storage, measuring the proxy's process tree (CPU seconds, peak RSS) during the run.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { startAthens, startGoproxy } from "./peers.mjs";
 import { sampleTree } from "./proctree.mjs";
 import { copyGraph, freshGoDirs, isolatedGoEnv, runGo } from "./modules.mjs";
 import { startGopave } from "./servers.mjs";
 
-/** The servers a client can go through; `direct` is the upstream itself (nothing started). */
-export const VARIANTS = ["direct", "gopave", "gopave --no-prefetch", "goproxy", "athens"];
+/**
+ * The servers a client can go through; `direct` is the upstream itself (nothing started).
+ * BENCH_BASELINE=<checkout> adds "gopave baseline": the built CLI of another checkout (an older
+ * commit, `npm ci && npm run build` there), so a change is measured before and after in one run.
+ */
+const BASELINE = process.env.BENCH_BASELINE;
+export const VARIANTS = [
+  "direct",
+  "gopave",
+  "gopave --no-prefetch",
+  ...(BASELINE ? ["gopave baseline"] : []),
+  "goproxy",
+  "athens",
+];
+
+function baselineBin() {
+  const bin = join(resolve(BASELINE ?? ""), "bin", "gopave.js");
+  if (!existsSync(bin)) throw new Error(`BENCH_BASELINE: no ${bin} (build that checkout first)`);
+  return bin;
+}
 
 /** Starts a variant with empty storage under `dir`; resolves { url, pid, storage, stop } or null. */
 export async function startVariant(variant, { dir, upstream: up, trustedSums, bins }) {
@@ -23,6 +41,8 @@ export async function startVariant(variant, { dir, upstream: up, trustedSums, bi
       return startGopave({ dir, storage, upstream, trustedSums });
     case "gopave --no-prefetch":
       return startGopave({ dir, storage, upstream, trustedSums, args: ["--no-prefetch"] });
+    case "gopave baseline":
+      return startGopave({ dir, storage, upstream, trustedSums, bin: baselineBin() });
     case "goproxy":
       return startGoproxy({ bin: bins.goproxy, dir, storage, upstream });
     case "athens":

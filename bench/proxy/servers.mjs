@@ -31,7 +31,7 @@ export async function stopChild(child, signal) {
  * `gopave proxy serve --listen 127.0.0.1:0` with go.sum-based verification (config trustedSums),
  * request log lines to `<dir>/gopave.log`. Resolves once it printed its URL.
  */
-export async function startGopave({ dir, storage, upstream, trustedSums, args = [] }) {
+export async function startGopave({ dir, storage, upstream, trustedSums, args = [], bin = BIN }) {
   const config = join(dir, "gopave-proxy.yaml");
   writeFileSync(
     config,
@@ -41,7 +41,7 @@ export async function startGopave({ dir, storage, upstream, trustedSums, args = 
   const child = spawn(
     process.execPath,
     [
-      BIN,
+      bin,
       "proxy",
       "serve",
       "--config",
