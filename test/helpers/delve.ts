@@ -323,8 +323,12 @@ export async function breakAndRead<T>(
     if (halted.State.exited) {
       throw new Error(`the target at ${address} has exited (status ${halted.State.exitStatus})`);
     }
-    breakpoint = (await client.call("RPCServer.CreateBreakpoint", { Breakpoint: { file, line } }))
-      .Breakpoint;
+    // Resolving file:line in the target's debug info once took longer than a plain call's 10 s
+    // in a container, with the whole suite loading the 2 cores (the halt before it had answered):
+    // it gets the stop's budget. A Delve that never answers still fails, only later.
+    breakpoint = (
+      await client.call("RPCServer.CreateBreakpoint", { Breakpoint: { file, line } }, { timeoutMs })
+    ).Breakpoint;
 
     // `continue` answers when the target stops again: at the breakpoint, one hopes.
     const stopped = client.call("RPCServer.Command", { name: "continue" }, { timeoutMs });
