@@ -45,7 +45,7 @@ export async function serveAnswer(
   }
   const flight = rt.flights.do(key, () =>
     withFetchSignal(rt, rt.timeouts.metadataMs, (signal) =>
-      fetchAnswer(rt, route, kind, module, key, signal),
+      fetchAnswer(rt, route, kind, module, key, ttl, signal),
     ),
   );
   ctx.cache = flight.shared ? "shared" : "miss";
@@ -69,6 +69,7 @@ async function fetchAnswer(
   kind: "list" | "latest",
   module: string,
   key: string,
+  ttl: number,
   signal: AbortSignal,
 ): Promise<Outcome> {
   const r = await timed(rt, route, { endpoint: kind, module }, signal, () =>
@@ -83,7 +84,6 @@ async function fetchAnswer(
       return { ok: false, notFound: false, status: 502, message: `bad gateway: ${c.message}` };
     body = r.value;
   }
-  const ttl = kind === "list" ? rt.ttl.listMs : rt.ttl.latestMs;
   await keepAnswer(rt, kind, module, { body, status: 200, fetchedAt: rt.now() }, ttl);
   return { ok: true, body: { kind: "bytes", data: Buffer.from(body) } };
 }

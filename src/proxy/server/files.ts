@@ -169,21 +169,24 @@ async function fetchZip(
       const v = await verifySafely(() => verifier.verifyZip(f.module, f.version, tmp));
       if (!v.ok) return refused(rt, f.module, f.version, "zip", v);
     }
-    if (rt.storage.remote && rt.hotZips.fits(r.value.size)) {
-      // An upload takes a while: answer from memory meanwhile (and keep it there, since
-      // reading it back would be a download). The temp file goes once the upload is done.
-      const data = await readFile(tmp);
-      const store = rt.storage
-        .putOnce(f.module, f.version, "zip", { path: tmp })
-        .finally(() => rm(tmp, { force: true }))
-        .then(() => rt.scheduleEviction());
+    // An upload takes a while: answer from memory meanwhile (and keep it there, since reading
+    // it back would be a download). A file system stores it first (a link) and streams it.
+    const data =
+      rt.storage.remote && rt.hotZips.fits(r.value.size) ? await readFile(tmp) : undefined;
+    const store = rt.storage
+      .putOnce(f.module, f.version, "zip", { path: tmp })
+      .then(() => rt.scheduleEviction());
+    if (data) {
       handedOff = true;
       keepHot(rt, f.key, "zip", routeLabel(route), data);
-      storeInBackground(rt, f, store);
+      storeInBackground(
+        rt,
+        f,
+        store.finally(() => rm(tmp, { force: true })),
+      );
       return { ok: true, body: { kind: "bytes", data } };
     }
-    await rt.storage.putOnce(f.module, f.version, "zip", { path: tmp });
-    rt.scheduleEviction();
+    await store;
     const stored = await rt.storage.get(f.module, f.version, "zip");
     if (!stored) {
       return {

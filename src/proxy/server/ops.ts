@@ -25,8 +25,9 @@ export async function serveOps(
   res: ServerResponse,
   ctx: RequestContext,
 ): Promise<void> {
-  ctx.endpoint = path === "/" || path === "/status.json" ? "status" : path.slice(1);
-  if (path === "/" || path === "/status.json") {
+  const status = path === "/" || path === "/status.json";
+  ctx.endpoint = status ? "status" : path.slice(1);
+  if (status) {
     const snapshot = await collectStatus(rt);
     const [data, type] =
       path === "/"

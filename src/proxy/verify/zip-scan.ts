@@ -58,24 +58,27 @@ type ContentReader = (entry: Entry, declared: number) => Promise<Readable | Buff
  * bytes, when bigger) however large the zip is.
  */
 class WindowedFile {
-  private window = Buffer.alloc(0);
+  /** Reused by every read; what `bytes` returned before is overwritten by the next read. */
+  private readonly buffer: Buffer;
+  private window: Buffer = Buffer.alloc(0);
   private windowStart = 0;
   constructor(
     private readonly fh: FileHandle,
     private readonly size: number,
-  ) {}
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(READ_WINDOW, size));
+  }
 
   async bytes(offset: number, length: number): Promise<Buffer> {
     const end = offset + length;
     if (end > this.size) throw new Error(`file data overflows file bounds: ${end} > ${this.size}`);
     if (offset < this.windowStart || end > this.windowStart + this.window.length) {
       const want = Math.min(Math.max(length, READ_WINDOW), this.size - offset);
-      if (this.window.length < want || this.window.length > Math.max(want, READ_WINDOW)) {
-        this.window = Buffer.allocUnsafe(want);
-      }
-      const { bytesRead } = await this.fh.read(this.window, 0, want, offset);
+      // Larger entries stream (see windowed), so only an odd request needs a buffer of its own.
+      const into = want <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(want);
+      const { bytesRead } = await this.fh.read(into, 0, want, offset);
       if (bytesRead < want) throw new Error("zip file changed while it was read");
-      this.window = this.window.subarray(0, want);
+      this.window = into.subarray(0, want);
       this.windowStart = offset;
     }
     return this.window.subarray(offset - this.windowStart, end - this.windowStart);
