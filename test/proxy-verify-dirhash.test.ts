@@ -10,7 +10,7 @@ import { hashMod, hashZip } from "../src/proxy/verify/index.js";
 
 const run = promisify(execFile);
 
-type ZipItem = { name: string; data?: string; compress?: boolean; dir?: boolean };
+type ZipItem = { name: string; data?: string | Buffer; compress?: boolean; dir?: boolean };
 
 async function makeZip(items: ZipItem[]): Promise<Buffer> {
   const zip = new ZipFile();
@@ -148,6 +148,31 @@ describe("h1 hashes agree with the go command", () => {
       .join("");
     const jsOrder = `h1:${createHash("sha256").update(summary).digest("base64")}`;
     expect(jsOrder).not.toBe(go.Sum);
+  });
+
+  it("hashes entries bigger than the 1 MiB read and inflate windows like go does", async () => {
+    const v = "v1.3.0";
+    const p = `${MOD}@${v}/`;
+    // Compressible text spanning several output pieces, and bytes that do not compress (so the
+    // compressed entry spans several read windows too), deflated and stored.
+    const text = Buffer.from("package big // a line of Go source\n".repeat(150_000));
+    const noise = Buffer.alloc(3 << 20);
+    for (let i = 0, x = 7; i < noise.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      noise[i] = x >>> 24;
+    }
+    const zip = await makeZip([
+      { name: `${p}go.mod`, data: GOMOD },
+      { name: `${p}big.go`, data: text },
+      { name: `${p}noise.bin`, data: noise },
+      { name: `${p}noise-stored.bin`, data: noise, compress: false },
+      { name: `${p}z.go`, data: "package big\n" },
+    ]);
+    await publish(proxyDir, MOD, v, GOMOD, zip);
+    const zipPath = join(top, "big.zip");
+    await writeFile(zipPath, zip);
+    const go = await goSums(top, proxyDir, `${MOD}@${v}`);
+    expect(await hashZip(zipPath)).toBe(go.Sum);
   });
 
   it("hashes a go.mod as the single file go.mod, like go.sum's /go.mod lines", async () => {

@@ -14,7 +14,7 @@ import { startGopave } from "./servers.mjs";
  * commit, `npm ci && npm run build` there), so a change is measured before and after in one run.
  */
 const BASELINE = process.env.BENCH_BASELINE;
-export const VARIANTS = [
+const ALL_VARIANTS = [
   "direct",
   "gopave",
   "gopave --no-prefetch",
@@ -22,6 +22,12 @@ export const VARIANTS = [
   "goproxy",
   "athens",
 ];
+/** BENCH_VARIANTS=direct,gopave,goproxy narrows a run to those (a quick before/after). */
+const WANTED = process.env.BENCH_VARIANTS?.split(",").filter(Boolean);
+for (const w of WANTED ?? []) {
+  if (!ALL_VARIANTS.includes(w)) throw new Error(`BENCH_VARIANTS: unknown variant ${w}`);
+}
+export const VARIANTS = WANTED ? ALL_VARIANTS.filter((v) => WANTED.includes(v)) : ALL_VARIANTS;
 
 function baselineBin() {
   const bin = join(resolve(BASELINE ?? ""), "bin", "gopave.js");

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import { crc32 } from "node:zlib";
 import { RandomAccessReader, fromRandomAccessReaderPromise, type Entry, type ZipFile } from "yauzl";
 import { hash1, type HashedFile } from "./dirhash.js";
+import { createRawInflater, type RawInflater } from "./raw-inflate.js";
 import { MAX_ZIP_FILE } from "./zip-rules.js";
 import { checkModuleVersion, checkNames, display, type ZipItem } from "./zip-names.js";
 
@@ -18,14 +18,11 @@ import { checkModuleVersion, checkNames, display, type ZipItem } from "./zip-nam
 const MAX_ENTRIES = 500_000;
 const MAX_PROBLEMS = 20;
 const EMPTY_SHA256 = createHash("sha256").digest("hex");
-/**
- * Entries up to this size are inflated synchronously into one buffer of exactly their size: a
- * stream per entry costs ~8× the CPU on modules of many small files, and zlib's default 16 KiB
- * output chunks would be concatenated (copied) again. Bigger entries stream, bounding memory.
- */
-const INFLATE_SYNC_MAX = 1 << 20;
 /** Compressed bytes are read in windows this large (consecutive entries share one read). */
 const READ_WINDOW = 1 << 20;
+/** Inflaters (a zlib context and a 1 MiB buffer each) kept for the next scans on this thread. */
+const spareInflaters: RawInflater[] = [];
+const MAX_SPARE_INFLATERS = 2;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
 
@@ -47,15 +44,9 @@ async function readEntries(zip: ZipFile): Promise<ZipItem[] | string> {
 }
 
 /**
- * Yields an entry's content, exactly as inflated; the source of the bytes differs by zip size.
- * undefined: it inflates to more than `declared`.
- */
-type ContentReader = (entry: Entry, declared: number) => Promise<Readable | Buffer | undefined>;
-
-/**
  * Bytes of the zip file at an offset, read in windows: entries are stored one after another, so
- * one read serves many small entries, and memory stays at one window (or one entry's compressed
- * bytes, when bigger) however large the zip is.
+ * one read serves many small entries, and memory stays at one window however large the zip or
+ * its entries are.
  */
 class WindowedFile {
   /** Reused by every read; what `bytes` returned before is overwritten by the next read. */
@@ -74,7 +65,7 @@ class WindowedFile {
     if (end > this.size) throw new Error(`file data overflows file bounds: ${end} > ${this.size}`);
     if (offset < this.windowStart || end > this.windowStart + this.window.length) {
       const want = Math.min(Math.max(length, READ_WINDOW), this.size - offset);
-      // Larger entries stream (see windowed), so only an odd request needs a buffer of its own.
+      // Content is read a window at a time, so only an odd request needs a buffer of its own.
       const into = want <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(want);
       const { bytesRead } = await this.fh.read(into, 0, want, offset);
       if (bytesRead < want) throw new Error("zip file changed while it was read");
@@ -82,30 +73,6 @@ class WindowedFile {
       this.windowStart = offset;
     }
     return this.window.subarray(offset - this.windowStart, end - this.windowStart);
-  }
-
-  /** `length` bytes from `offset` as a stream of window-sized chunks, inflated when `deflated`. */
-  stream(offset: number, length: number, deflated: boolean): Readable {
-    if (offset + length > this.size) {
-      throw new Error(`file data overflows file bounds: ${offset + length} > ${this.size}`);
-    }
-    const fh = this.fh;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (let at = offset; at < offset + length; at += READ_WINDOW) {
-        const want = Math.min(READ_WINDOW, offset + length - at);
-        // A fresh buffer per chunk: zlib may still hold the previous one.
-        const chunk = Buffer.allocUnsafe(want);
-        const { bytesRead } = await fh.read(chunk, 0, want, at);
-        if (bytesRead < want) throw new Error("zip file changed while it was read");
-        yield chunk;
-      }
-    }
-    const source = Readable.from(chunks(), { objectMode: false });
-    if (!deflated) return source;
-    const inflater = createInflateRaw({ chunkSize: READ_WINDOW });
-    // Errors reach the consumer through the inflater; pipeline destroys both ends on either.
-    pipeline(source, inflater).catch(() => undefined);
-    return inflater;
   }
 }
 
@@ -119,8 +86,15 @@ class WindowedReader extends RandomAccessReader {
     super();
   }
 
+  // yauzl reads content through this only in openReadStream, which the scan never calls.
   override _readStreamForRange(start: number, end: number): Readable {
-    return this.file.stream(start, end - start, false);
+    const file = this.file;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let at = start; at < end; at += READ_WINDOW) {
+        yield Buffer.from(await file.bytes(at, Math.min(READ_WINDOW, end - at)));
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false });
   }
 
   override read(
@@ -140,45 +114,24 @@ class WindowedReader extends RandomAccessReader {
   }
 }
 
-/**
- * Content read through a window at the data offset its local header gives (the same checks
- * yauzl makes) and inflated in one call into a buffer of the declared size plus one byte, so a
- * zip bomb costs at most its declared (already size-checked) bytes.
- */
-function windowed(file: WindowedFile): ContentReader {
-  return async (entry, declared) => {
-    const at = entry.relativeOffsetOfLocalHeader;
-    const header = await file.bytes(at, LOCAL_HEADER_SIZE);
-    const signature = header.readUInt32LE(0);
-    if (signature !== LOCAL_HEADER_SIGNATURE) {
-      throw new Error(`invalid local file header signature: 0x${signature.toString(16)}`);
-    }
-    const start = at + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
-    // One huge (if honest) entry would need its whole inflated size at once: stream it instead.
-    if (declared > INFLATE_SYNC_MAX || entry.compressedSize > INFLATE_SYNC_MAX) {
-      return file.stream(start, entry.compressedSize, entry.compressionMethod === 8);
-    }
-    const raw = await file.bytes(start, entry.compressedSize);
-    if (entry.compressionMethod === 0) return raw;
-    try {
-      return inflateRawSync(raw, {
-        maxOutputLength: declared + 1,
-        chunkSize: Math.max(64, declared + 1),
-      });
-    } catch (err) {
-      // Node refuses output past maxOutputLength: more than declared.
-      if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return undefined;
-      throw err;
-    }
-  };
+/** Where an entry's content starts: after its local header (the same checks yauzl makes). */
+async function contentStart(file: WindowedFile, entry: Entry): Promise<number> {
+  const at = entry.relativeOffsetOfLocalHeader;
+  const header = await file.bytes(at, LOCAL_HEADER_SIZE);
+  const signature = header.readUInt32LE(0);
+  if (signature !== LOCAL_HEADER_SIGNATURE) {
+    throw new Error(`invalid local file header signature: 0x${signature.toString(16)}`);
+  }
+  return at + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
 /**
- * Inflates one entry, hashing as it goes, and stops as soon as it produces more than it
- * declared, so a zip bomb costs at most its declared (already size-checked) bytes.
+ * Inflates one entry a window at a time, hashing as it goes, and stops as soon as it produces
+ * more than it declared, so a zip bomb costs at most its declared (already size-checked) bytes.
  */
 async function inflateAndHash(
-  read: ContentReader,
+  file: WindowedFile,
+  inflater: RawInflater,
   item: ZipItem,
   budget: number,
 ): Promise<string | HashedFile> {
@@ -189,33 +142,40 @@ async function inflateAndHash(
       : { name: raw, sha256: EMPTY_SHA256 };
   }
   if (entry.isEncrypted()) return `${display(raw)}: encrypted entries are not supported`;
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+  const deflated = entry.compressionMethod === 8;
+  if (!deflated && entry.compressionMethod !== 0) {
     return `${display(raw)}: unsupported compression method ${entry.compressionMethod}`;
   }
   const declared = entry.uncompressedSize;
   if (declared > budget) {
     return `total uncompressed size of module contents too large (max size is ${MAX_ZIP_FILE} bytes)`;
   }
+  const tooBig = `${display(raw)}: inflates to more than its declared size (${declared} bytes)`;
   const sha = createHash("sha256");
   let crc = 0;
   let count = 0;
-  const content = await read(entry, declared);
-  if (content === undefined) {
-    return `${display(raw)}: inflates to more than its declared size (${declared} bytes)`;
-  }
-  const chunks = Buffer.isBuffer(content) ? [content] : content;
-  try {
-    for await (const chunk of chunks) {
-      count += chunk.length;
-      if (count > declared) {
-        return `${display(raw)}: inflates to more than its declared size (${declared} bytes)`;
-      }
-      sha.update(chunk);
-      crc = crc32(chunk, crc);
+  const take = (piece: Buffer) => {
+    count += piece.length;
+    sha.update(piece);
+    crc = crc32(piece, crc);
+  };
+  inflater.reset(declared);
+  const start = await contentStart(file, entry);
+  const end = start + entry.compressedSize;
+  let at = start;
+  do {
+    const length = Math.min(READ_WINDOW, end - at);
+    const input = await file.bytes(at, length);
+    at += length;
+    if (!deflated) {
+      if (count + length > declared) return tooBig;
+      take(input);
+      continue;
     }
-  } finally {
-    if (!Buffer.isBuffer(content)) content.destroy();
-  }
+    const state = inflater.push(input, at === end, take);
+    if (state === "overflow") return tooBig;
+    if (state === "ended") break;
+  } while (at < end);
   if (count < declared)
     return `${display(raw)}: inflates to less than its declared size (${declared} bytes)`;
   if (entry.crc32 !== 0 && crc !== entry.crc32) return `${display(raw)}: CRC-32 checksum error`;
@@ -264,7 +224,8 @@ export async function scanZip(
     await fh.close();
     return { problems: [describe(err)] };
   }
-  const read = windowed(file);
+  // Scans on one thread may interleave (each awaits its reads), so each takes its own inflater.
+  const inflater = spareInflaters.pop() ?? createRawInflater();
   try {
     const items = await readEntries(zip);
     if (typeof items === "string") return { problems: [items] };
@@ -275,7 +236,7 @@ export async function scanZip(
     const files: HashedFile[] = [];
     let budget = MAX_ZIP_FILE;
     for (const item of items) {
-      const result = await inflateAndHash(read, item, budget);
+      const result = await inflateAndHash(file, inflater, item, budget);
       if (typeof result === "string") return { problems: [result] };
       budget -= item.entry.uncompressedSize;
       files.push(result);
@@ -284,6 +245,7 @@ export async function scanZip(
   } catch (err) {
     return { problems: [describe(err)] };
   } finally {
+    if (spareInflaters.length < MAX_SPARE_INFLATERS) spareInflaters.push(inflater);
     await fh.close();
   }
 }
