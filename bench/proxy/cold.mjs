@@ -18,6 +18,7 @@ const ALL_VARIANTS = [
   "direct",
   "gopave",
   "gopave --no-prefetch",
+  "gopave, V8 defaults",
   ...(BASELINE ? ["gopave baseline"] : []),
   "goproxy",
   "athens",
@@ -47,6 +48,8 @@ export async function startVariant(variant, { dir, upstream: up, trustedSums, bi
       return startGopave({ dir, storage, upstream, trustedSums });
     case "gopave --no-prefetch":
       return startGopave({ dir, storage, upstream, trustedSums, args: ["--no-prefetch"] });
+    case "gopave, V8 defaults":
+      return startGopave({ dir, storage, upstream, trustedSums, nodeOptions: "" });
     case "gopave baseline":
       return startGopave({ dir, storage, upstream, trustedSums, bin: baselineBin() });
     case "goproxy":

@@ -13,8 +13,9 @@ import { hasWrk, wrkLoad } from "./load.mjs";
 import { REPO_ROOT, prepareModules } from "./modules.mjs";
 import { PEERS, benchCache, buildPeer } from "./peers.mjs";
 import { sampleTree } from "./proctree.mjs";
-import { clientTable, fmt, loadTable } from "./report.mjs";
+import { clientTable, fmt, loadTable, spread } from "./report.mjs";
 import { startNginx } from "./servers.mjs";
+import { zipCheckCost } from "./zipcheck.mjs";
 
 const env = process.env;
 const cfg = {
@@ -25,11 +26,14 @@ const cfg = {
   warmup: Number(env.BENCH_WARMUP ?? 2),
   threads: Number(env.BENCH_THREADS ?? 2),
   connections: Number(env.BENCH_CONNECTIONS ?? 64),
+  zipConnections: Number(env.BENCH_ZIP_CONNECTIONS ?? 100),
   nginxWorkers: env.BENCH_NGINX_WORKERS ?? "1",
   tmpfs: env.BENCH_TMPFS ?? "/dev/shm",
   disk: env.BENCH_DISK ?? tmpdir(),
 };
-const LOAD_SERVERS = ["gopave", "goproxy", "athens", "nginx"];
+const LOAD_SERVERS = ["gopave", "gopave, V8 defaults", "goproxy", "athens", "nginx"].filter(
+  (s) => s === "nginx" || VARIANTS.includes(s),
+);
 const log = (s) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 
 /** First line a command prints about its version (nginx -v writes to stderr). */
@@ -98,13 +102,9 @@ async function loadRounds(set, ctx, warmStorage, upstreamRoot, files) {
   const runs = Object.fromEntries(LOAD_SERVERS.map((s) => [s, { meta: [], zip: [] }]));
   try {
     // Each proxy restarted over the storage its last cold run filled (its memory empty).
-    for (const [name, variant] of [
-      ["gopave", "gopave"],
-      ["goproxy", "goproxy"],
-      ["athens", "athens"],
-    ]) {
-      const dir = join(ctx.work, `${set}-load-${name}`);
-      servers[name] = await startOn(variant, ctx, dir, warmStorage[variant]);
+    for (const name of LOAD_SERVERS.filter((s) => s !== "nginx")) {
+      const dir = join(ctx.work, `${set}-load-${name.replace(/\W+/g, "-")}`);
+      servers[name] = await startOn(name, ctx, dir, warmStorage[name]);
     }
     servers.nginx = await startNginx({
       dir: mkdtempSync(join(ctx.work, "nginx-load-")),
@@ -123,7 +123,7 @@ async function loadRounds(set, ctx, warmStorage, upstreamRoot, files) {
               url: servers[name].url,
               paths,
               threads: cfg.threads,
-              connections: cfg.connections,
+              connections: kind === "zip" ? cfg.zipConnections : cfg.connections,
               seconds,
               dir: wrkDir,
             });
@@ -195,13 +195,32 @@ async function main() {
         "",
       );
       raw.sets[set] = { client: client.runs };
+      if (client.warmStorage.gopave) {
+        const checks = [];
+        for (let round = 0; round < cfg.rounds; round++) {
+          checks.push(await zipCheckCost(client.warmStorage.gopave));
+        }
+        const c = checks[0];
+        log(`zip check alone: ${checks.map((x) => fmt(x.cpuSeconds, 2)).join(", ")} s CPU`);
+        out.push(
+          `The zip check alone — the ${c.zips} zips gopave stored (${fmt(c.inflatedBytes / 1e6, 1)} MB ` +
+            `inflated) checked one after another on one thread, as gopave checks each zip it ` +
+            `fetches: ${spread(
+              checks.map((x) => x.cpuSeconds),
+              2,
+            )} s CPU, ` +
+            `${spread(checks.map((x) => x.ms))} ms.`,
+          "",
+        );
+        raw.sets[set].zipCheck = checks;
+      }
       if (set === cfg.loadSet) {
         const load = await loadRounds(set, ctx, client.warmStorage, mods.root, mods.files);
         nginxConfig = load.nginxConfig;
         out.push(
-          `### warm load, ${set}: wrk -t${cfg.threads} -c${cfg.connections} -d${cfg.duration}s ` +
-            `(after ${cfg.warmup} s unmeasured), ${load.files.info.length + load.files.mod.length} ` +
-            `.info/.mod files, ${load.files.zip.length} zips`,
+          `### warm load, ${set}: wrk -t${cfg.threads} -d${cfg.duration}s (after ${cfg.warmup} s ` +
+            `unmeasured), -c${cfg.connections} over ${load.files.info.length + load.files.mod.length} ` +
+            `.info/.mod files, -c${cfg.zipConnections} over ${load.files.zip.length} zips`,
           "",
           ...loadTable(load.runs, LOAD_SERVERS),
           "",

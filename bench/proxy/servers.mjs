@@ -31,7 +31,21 @@ export async function stopChild(child, signal) {
  * `gopave proxy serve --listen 127.0.0.1:0` with go.sum-based verification (config trustedSums),
  * request log lines to `<dir>/gopave.log`. Resolves once it printed its URL.
  */
-export async function startGopave({ dir, storage, upstream, trustedSums, args = [], bin = BIN }) {
+/**
+ * NODE_OPTIONS of the gopave variants: what the proxy's container image sets (see the README's
+ * proxy section); the variant "gopave, V8 defaults" runs without it.
+ */
+export const GOPAVE_NODE_OPTIONS = "--max-semi-space-size=2";
+
+export async function startGopave({
+  dir,
+  storage,
+  upstream,
+  trustedSums,
+  args = [],
+  bin = BIN,
+  nodeOptions = GOPAVE_NODE_OPTIONS,
+}) {
   const config = join(dir, "gopave-proxy.yaml");
   writeFileSync(
     config,
@@ -56,7 +70,10 @@ export async function startGopave({ dir, storage, upstream, trustedSums, args = 
     ],
     // Nothing from the machine's Go settings: with trustedSums and no GOSUMDB, gopave verifies
     // against the go.sum lines only (no checksum database, no network).
-    { env: { PATH: process.env.PATH, HOME: dir }, stdio: ["ignore", log, "pipe"] },
+    {
+      env: { PATH: process.env.PATH, HOME: dir, NODE_OPTIONS: nodeOptions },
+      stdio: ["ignore", log, "pipe"],
+    },
   );
   closeSync(log);
   let err = "";

@@ -119,7 +119,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     )
     .option(
       "--memory-cache <size>",
-      "memory for serving hot zips without reading storage (default 64MiB; 0: none)",
+      "memory for serving hot zips without reading storage (default: 64MiB with S3 storage, 0 with a file system)",
     )
     .option("--no-prefetch", "do not fetch a version's zip when its .info is asked for")
     .action(async (opts) => {

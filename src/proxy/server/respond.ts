@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { redactText } from "../log.js";
 import { CONTENT_TYPE } from "../protocol/content.js";
 import type { Body, RequestContext } from "./runtime.js";
+import { sendFile } from "./send-file.js";
 
 /** Immutable module files can be cached by anything in front of the proxy for a week. */
 export const IMMUTABLE = "public, max-age=604800, immutable";
@@ -61,12 +62,17 @@ export async function sendBody(
     res.end(body.data);
     return;
   }
-  const stream = body.stored.open();
-  stream.on("data", (chunk: Buffer) => {
-    ctx.bytes += chunk.length;
-  });
+  const counted = (n: number) => {
+    ctx.bytes += n;
+  };
   try {
-    await pipeline(stream, res);
+    const { path } = body.stored;
+    if (path !== undefined) await sendFile(res, path, size, counted);
+    else {
+      const stream = body.stored.open();
+      stream.on("data", (chunk: Buffer) => counted(chunk.length));
+      await pipeline(stream, res);
+    }
   } catch (err) {
     // The client went away, or the stored file could not be read: either way the response is
     // already partly sent, so the connection is cut (a short body is what the client detects).

@@ -2,7 +2,8 @@
  * Verification of module content: h1 hashes (dirhash), module zip rules (x/mod/zip), and the
  * checksum database client with signed notes and transparency-log proofs.
  */
-import { scanZip } from "./zip-scan.js";
+
+import { scanOnThisThread } from "./zip-pool.js";
 
 export { createVerifier, type VerifierOptions } from "./verifier.js";
 export { hashMod } from "./dirhash.js";
@@ -12,7 +13,7 @@ export { parseTilePath, tilePath, type Tile } from "./tlog-tile.js";
 
 /** The h1: hash of a zip's entries (names as stored, inflated contents). Throws on a bad zip. */
 export async function hashZip(zipPath: string): Promise<string> {
-  const scan = await scanZip(zipPath, undefined);
+  const scan = await scanOnThisThread(zipPath, undefined);
   if (scan.hash === undefined) throw new Error(`${zipPath}: ${scan.problems.join("; ")}`);
   return scan.hash;
 }
@@ -23,5 +24,5 @@ export async function checkZip(
   module: string,
   version: string,
 ): Promise<string[]> {
-  return (await scanZip(zipPath, { module, version })).problems;
+  return (await scanOnThisThread(zipPath, { module, version })).problems;
 }

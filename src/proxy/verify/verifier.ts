@@ -6,8 +6,7 @@ import { h1Hashes, loadGoSums, type GoSumTable } from "./go-sum.js";
 import { parseGosumdb, type SumdbConfig } from "./gosumdb.js";
 import { DEFAULT_TIMEOUT_MS } from "./http-get.js";
 import { SumdbClient, SumdbError, type LookupResult } from "./sumdb-client.js";
-import { scanZip } from "./zip-scan.js";
-import type { ZipScanFn } from "./zip-pool.js";
+import { scanOnThisThread, type ZipScanFn } from "./zip-pool.js";
 
 export interface VerifierOptions {
   /** A GOSUMDB value: "name", "name+hash+key", either followed by " url", or "off". */
@@ -43,7 +42,7 @@ const MAX_REASON_PROBLEMS = 5;
  */
 export function createVerifier(opts: VerifierOptions = {}): Verifier {
   const env = opts.env ?? process.env;
-  const scan = opts.scanZip ?? scanZip;
+  const scan = opts.scanZip ?? scanOnThisThread;
   const hasTrusted = (opts.trustedSums?.length ?? 0) > 0;
   const sumdbValue =
     opts.sumdb ?? nonEmpty(env.GOSUMDB) ?? (hasTrusted ? undefined : "sum.golang.org");

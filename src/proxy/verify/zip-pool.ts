@@ -7,6 +7,13 @@ export type ZipScanFn = (
   expect: { module: string; version: string } | undefined,
 ) => Promise<ZipScan>;
 
+/**
+ * A check on the calling thread. zip-scan.js (and yauzl) load on first use: a server checks
+ * zips on worker threads, so its main thread never needs them.
+ */
+export const scanOnThisThread: ZipScanFn = async (zipPath, expect) =>
+  (await import("./zip-scan.js")).scanZip(zipPath, expect);
+
 export interface ZipScanJob {
   id: number;
   path: string;
