@@ -168,80 +168,85 @@ async function main() {
   const tmpfsDir = mkdtempSync(join(cfg.tmpfs, "gopave-bench-client-"));
   const diskDir = mkdtempSync(join(cfg.disk, "gopave-bench-client-"));
   log(`work directory ${work}; client caches in ${tmpfsDir} (tmpfs) and ${diskDir} (disk)`);
-  log("building or finding goproxy and Athens…");
-  const bins = { goproxy: await buildPeer("goproxy"), athens: await buildPeer("athens") };
-  const out = [];
-  const raw = { cfg, sets: {} };
-  let nginxConfig;
-  for (const set of cfg.sets) {
-    log(`preparing module set ${set}…`);
-    const mods = await prepareModules(set, work, join(benchCache(), "modcache"));
-    const upstream = await startNginx({
-      dir: mkdtempSync(join(work, `upstream-nginx-${set}-`)),
-      root: mods.root,
-      workers: cfg.nginxWorkers,
-    });
-    log(
-      `${set}: ${mods.inAll} modules in all, upstream (${mods.modules.length} versions) ${upstream.url}`,
-    );
-    const ctx = { work, tmpfsDir, diskDir, upstream, bins, trustedSums: [mods.goSum] };
-    try {
-      const client = await clientRounds(set, ctx);
-      out.push(
-        `### ${set}: \`go mod download all\` of ${mods.inAll} modules; the upstream holds ` +
-          `${mods.modules.length} versions (every one go.sum names), zips ${fmt(mods.zipBytes / 1e6, 1)} MB`,
-        "",
-        ...clientTable(client.runs, VARIANTS),
-        "",
+  // Client caches go whatever happens (a failed run must not leave hundreds of MB in /dev/shm);
+  // the work directory stays only with BENCH_KEEP=1.
+  try {
+    log("building or finding goproxy and Athens…");
+    const bins = { goproxy: await buildPeer("goproxy"), athens: await buildPeer("athens") };
+    const out = [];
+    const raw = { cfg, sets: {} };
+    let nginxConfig;
+    for (const set of cfg.sets) {
+      log(`preparing module set ${set}…`);
+      const mods = await prepareModules(set, work, join(benchCache(), "modcache"));
+      const upstream = await startNginx({
+        dir: mkdtempSync(join(work, `upstream-nginx-${set}-`)),
+        root: mods.root,
+        workers: cfg.nginxWorkers,
+      });
+      log(
+        `${set}: ${mods.inAll} modules in all, upstream (${mods.modules.length} versions) ${upstream.url}`,
       );
-      raw.sets[set] = { client: client.runs };
-      if (client.warmStorage.gopave) {
-        const checks = [];
-        for (let round = 0; round < cfg.rounds; round++) {
-          checks.push(await zipCheckCost(client.warmStorage.gopave));
+      const ctx = { work, tmpfsDir, diskDir, upstream, bins, trustedSums: [mods.goSum] };
+      try {
+        const client = await clientRounds(set, ctx);
+        out.push(
+          `### ${set}: \`go mod download all\` of ${mods.inAll} modules; the upstream holds ` +
+            `${mods.modules.length} versions (every one go.sum names), zips ${fmt(mods.zipBytes / 1e6, 1)} MB`,
+          "",
+          ...clientTable(client.runs, VARIANTS),
+          "",
+        );
+        raw.sets[set] = { client: client.runs };
+        if (client.warmStorage.gopave) {
+          const checks = [];
+          for (let round = 0; round < cfg.rounds; round++) {
+            checks.push(await zipCheckCost(client.warmStorage.gopave));
+          }
+          const c = checks[0];
+          log(`zip check alone: ${checks.map((x) => fmt(x.cpuSeconds, 2)).join(", ")} s CPU`);
+          out.push(
+            `The zip check alone — the ${c.zips} zips gopave stored (${fmt(c.inflatedBytes / 1e6, 1)} MB ` +
+              `inflated) checked one after another on one thread, as gopave checks each zip it ` +
+              `fetches: ${spread(
+                checks.map((x) => x.cpuSeconds),
+                2,
+              )} s CPU, ` +
+              `${spread(checks.map((x) => x.ms))} ms.`,
+            "",
+          );
+          raw.sets[set].zipCheck = checks;
         }
-        const c = checks[0];
-        log(`zip check alone: ${checks.map((x) => fmt(x.cpuSeconds, 2)).join(", ")} s CPU`);
-        out.push(
-          `The zip check alone — the ${c.zips} zips gopave stored (${fmt(c.inflatedBytes / 1e6, 1)} MB ` +
-            `inflated) checked one after another on one thread, as gopave checks each zip it ` +
-            `fetches: ${spread(
-              checks.map((x) => x.cpuSeconds),
-              2,
-            )} s CPU, ` +
-            `${spread(checks.map((x) => x.ms))} ms.`,
-          "",
-        );
-        raw.sets[set].zipCheck = checks;
+        if (set === cfg.loadSet) {
+          const load = await loadRounds(set, ctx, client.warmStorage, mods.root, mods.files);
+          nginxConfig = load.nginxConfig;
+          out.push(
+            `### warm load, ${set}: wrk -t${cfg.threads} -d${cfg.duration}s (after ${cfg.warmup} s ` +
+              `unmeasured), -c${cfg.connections} over ${load.files.info.length + load.files.mod.length} ` +
+              `.info/.mod files, -c${cfg.zipConnections} over ${load.files.zip.length} zips`,
+            "",
+            ...loadTable(load.runs, LOAD_SERVERS),
+            "",
+          );
+          raw.sets[set].load = load.runs;
+        }
+      } finally {
+        await upstream.stop();
       }
-      if (set === cfg.loadSet) {
-        const load = await loadRounds(set, ctx, client.warmStorage, mods.root, mods.files);
-        nginxConfig = load.nginxConfig;
-        out.push(
-          `### warm load, ${set}: wrk -t${cfg.threads} -d${cfg.duration}s (after ${cfg.warmup} s ` +
-            `unmeasured), -c${cfg.connections} over ${load.files.info.length + load.files.mod.length} ` +
-            `.info/.mod files, -c${cfg.zipConnections} over ${load.files.zip.length} zips`,
-          "",
-          ...loadTable(load.runs, LOAD_SERVERS),
-          "",
-        );
-        raw.sets[set].load = load.runs;
-      }
-    } finally {
-      await upstream.stop();
     }
+    const header =
+      `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} cores, ` +
+      `Node ${process.version}, ${version("go", ["version"]).replace(/^go version /, "")}, ` +
+      `${nginxVersion.replace(/^nginx version: /, "")} (worker_processes ${cfg.nginxWorkers}), ` +
+      `${version("wrk", ["--version"]).split(" [")[0]}, goproxy ${PEERS.goproxy.version}, ` +
+      `Athens ${PEERS.athens.version}; medians of ${cfg.rounds} interleaved rounds [min–max]`;
+    process.stdout.write(`${header}\n\n${out.join("\n")}\n`);
+    if (nginxConfig) process.stdout.write(`\nnginx configuration:\n\n${nginxConfig}\n`);
+    process.stdout.write(`\nraw: ${JSON.stringify(raw)}\n`);
+  } finally {
+    for (const d of [tmpfsDir, diskDir]) rmSync(d, { recursive: true, force: true });
+    if (env.BENCH_KEEP !== "1") rmSync(work, { recursive: true, force: true });
   }
-  const header =
-    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} cores, ` +
-    `Node ${process.version}, ${version("go", ["version"]).replace(/^go version /, "")}, ` +
-    `${nginxVersion.replace(/^nginx version: /, "")} (worker_processes ${cfg.nginxWorkers}), ` +
-    `${version("wrk", ["--version"]).split(" [")[0]}, goproxy ${PEERS.goproxy.version}, ` +
-    `Athens ${PEERS.athens.version}; medians of ${cfg.rounds} interleaved rounds [min–max]`;
-  process.stdout.write(`${header}\n\n${out.join("\n")}\n`);
-  if (nginxConfig) process.stdout.write(`\nnginx configuration:\n\n${nginxConfig}\n`);
-  process.stdout.write(`\nraw: ${JSON.stringify(raw)}\n`);
-  for (const d of [tmpfsDir, diskDir]) rmSync(d, { recursive: true, force: true });
-  if (env.BENCH_KEEP !== "1") rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((err) => {
