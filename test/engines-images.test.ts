@@ -103,6 +103,8 @@ let upstream: LocalUpstream;
 let sumdbServer: Awaited<ReturnType<LocalSumdb["listen"]>>;
 let sumdb: LocalSumdb;
 let proxy: Gopave;
+/** The base images copied into the engine's store when it started: builds need them all along. */
+let baseImages: Set<string>;
 let example: Repo;
 let replaceLocal: Repo;
 let cgo: Repo;
@@ -220,16 +222,25 @@ function inspect(image: string): ImageConfig {
   return out.OCIv1 ?? {};
 }
 
-/** Removes this engine's images (never the shared stand-ins) when the disk runs short. */
+function imageList(): { id: string; readonly?: boolean }[] {
+  return JSON.parse(engine.buildah(["images", "--all", "--json"]) || "[]") as {
+    id: string;
+    readonly?: boolean;
+  }[];
+}
+
+/**
+ * Removes the images this file built when the disk runs short, never the stand-ins: neither
+ * those read from the shared stores nor the copies of them that overlay storage starts with
+ * (removing those made every later build fail with "golang:…: image not known").
+ */
 function pruneIfShort(): void {
   if (Number(statfsSync(engine.dir).bavail) * statfsSync(engine.dir).bsize > KEEP_IMAGES_ABOVE) {
     return;
   }
-  const images = JSON.parse(engine.buildah(["images", "--all", "--json"]) || "[]") as {
-    id: string;
-    readonly?: boolean;
-  }[];
-  const own = images.filter((i) => i.readonly !== true).map((i) => i.id);
+  const own = imageList()
+    .filter((i) => i.readonly !== true && !baseImages.has(i.id))
+    .map((i) => i.id);
   if (own.length > 0) engine.buildah(["rmi", "--force", ...own]);
 }
 
@@ -511,6 +522,7 @@ beforeAll(async () => {
       ...glibc.map((g) => multi(g.name)),
     ],
   });
+  baseImages = new Set(imageList().map((i) => i.id));
 }, BUILD_TIMEOUT);
 
 afterAll(async () => {
