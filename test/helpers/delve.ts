@@ -300,8 +300,8 @@ export interface BreakAndReadResult<T> {
 }
 
 /**
- * Halts the target, sets a breakpoint at file:line, continues, runs `trigger` and waits for the
- * stop at that breakpoint; evaluates `expr` there, clears the breakpoint, continues, and waits for
+ * Waits for the target to run (Delve started with --continue), halts it, sets a breakpoint at
+ * file:line, continues, runs `trigger` and waits for the stop at that breakpoint; evaluates `expr` there, clears the breakpoint, continues, and waits for
  * the trigger to finish. The target is left running without the breakpoint, also when this fails
  * (as far as Delve still answers); the connection is always closed.
  */
@@ -318,6 +318,7 @@ export async function breakAndRead<T>(
   let phase: "running" | "halted" | "continuing" | "resumed" = "running";
   let triggered: Promise<TriggerOutcome<T>> | undefined;
   try {
+    await untilRunning(client, timeoutMs);
     const halted = await client.call("RPCServer.Command", { name: "halt" });
     phase = "halted";
     if (halted.State.exited) {
@@ -411,6 +412,28 @@ async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promi
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Resolves once the target runs (or has exited). A headless Delve started with --continue
+ * listens before it continues the target (through a client of its own that connects and
+ * disconnects): a halt that arrives first finds the target stopped and does nothing, the
+ * continue follows, and the next call (CreateBreakpoint) waits for a stop that never comes —
+ * seen in a container with the whole suite loading the 2 cores, after compose's --wait
+ * returned for a debug service that has no healthcheck.
+ */
+async function untilRunning(client: DelveClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { State } = await client.call("RPCServer.State", { NonBlocking: true });
+    if (State.Running || State.exited) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the target at ${client.address} did not start running within ${timeoutMs} ms (Delve is expected to run with --continue)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
