@@ -45,6 +45,7 @@ export async function startGopave({
   args = [],
   bin = BIN,
   nodeOptions = GOPAVE_NODE_OPTIONS,
+  nodeArgs = [],
 }) {
   const config = join(dir, "gopave-proxy.yaml");
   writeFileSync(
@@ -55,6 +56,7 @@ export async function startGopave({
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       bin,
       "proxy",
       "serve",

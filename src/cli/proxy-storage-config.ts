@@ -25,7 +25,7 @@ export function storageSettings(
   };
 }
 
-/** A verifier that checks zips on a worker pool, and how to stop the pool. */
+/** A verifier that checks a bounded number of zips at a time, and how to stop it. */
 export async function poolVerifier(
   opts: Omit<VerifierOptions, "scanZip">,
   make: MakeVerifier | undefined,

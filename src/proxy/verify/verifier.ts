@@ -18,7 +18,7 @@ export interface VerifierOptions {
   /** GOSUMDB, GONOSUMDB and GOPRIVATE are read from here (default process.env). */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  /** Where zips are checked (default: on this thread; the server passes a worker pool). */
+  /** How zips are checked (default: unbounded, on this thread; the server bounds it). */
   scanZip?: ZipScanFn;
 }
 

@@ -22,7 +22,7 @@ const EMPTY_SHA256 = createHash("sha256").digest("hex");
 const READ_WINDOW = 1 << 20;
 /** Inflaters (a zlib context and a 1 MiB buffer each) kept for the next scans on this thread. */
 const spareInflaters: RawInflater[] = [];
-const MAX_SPARE_INFLATERS = 2;
+const MAX_SPARE_INFLATERS = 4;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
 
@@ -172,7 +172,7 @@ async function inflateAndHash(
       take(input);
       continue;
     }
-    const state = inflater.push(input, at === end, take);
+    const state = await inflater.push(input, at === end, take);
     if (state === "overflow") return tooBig;
     if (state === "ended") break;
   } while (at < end);
