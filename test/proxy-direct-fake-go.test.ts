@@ -1,7 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StorageWriteError } from "../src/proxy/storage/write-error.js";
 import { createDirectTarget } from "../src/proxy/targets/direct.js";
 
 /**
@@ -153,6 +163,30 @@ describe("direct target process handling", () => {
       expect(existsSync(first.env?.GOPATH as string)).toBe(false);
     } finally {
       await target.close();
+    }
+  });
+
+  it("reports a full storage volume as the storage's failure, not the module's", async () => {
+    // A one-page tmpfs, filled: the kernel's own ENOSPC. Needs root (mount), like the disk
+    // fault tests.
+    const mnt = join(dir, "full");
+    mkdirSync(mnt);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", mnt]);
+    const { env } = setup();
+    const target = createDirectTarget({ env, goBinary });
+    try {
+      writeFileSync(join(mnt, "filler"), Buffer.alloc(4096));
+      const dest = join(mnt, "zip.tmp");
+      const err = await target.zip("example.com/m", "v1.0.0", dest, signal).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StorageWriteError);
+      expect((err as StorageWriteError).full).toBe(true);
+      expect((err as Error).message).toMatch(/ENOSPC/);
+    } finally {
+      await target.close();
+      execFileSync("umount", [mnt]);
     }
   });
 

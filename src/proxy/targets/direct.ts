@@ -1,5 +1,6 @@
 import { copyFile, readFile, stat } from "node:fs/promises";
 import { canonicalVersion, checkModulePath, escapeVersion } from "../../gomod/module-escape.js";
+import { StorageWriteError, isStorageFull } from "../storage/write-error.js";
 import type { Target, UpstreamResult } from "../types.js";
 import { classifyGoFailure, failure, goErrorText, notFound } from "./direct/classify.js";
 import { directGoEnv } from "./direct/go-env.js";
@@ -209,6 +210,8 @@ export function createDirectTarget(opts: DirectTargetOptions = {}): DirectTarget
         await copyFile(r.value.Zip as string, dest);
         return { ok: true, value: { size: (await stat(dest)).size } };
       } catch (e) {
+        // `dest` is in the storage's staging directory: a full volume is the storage's (507).
+        if (isStorageFull(e)) throw new StorageWriteError(dest, e);
         return failure(500, `copying the downloaded zip: ${(e as Error).message}`);
       }
     },
