@@ -104,6 +104,45 @@ describe("verification against a checksum database", () => {
     expect(srv.requests.some((r) => r.startsWith("tile/8/1/"))).toBe(true);
   });
 
+  it("starts the lookup ahead when asked to prepare, and the check then reuses it", async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    tamper = async (rest, answer) => {
+      if (rest.startsWith("lookup/")) await held;
+      return answer;
+    };
+    const v = createVerifier({ sumdb: `${db.verifierKey} ${srv.url}`, env: {} });
+    const before = lookups().length;
+    v.prepare?.(MOD, V, "mod");
+    // The lookup reaches the database before any check is asked for.
+    for (let i = 0; i < 200 && lookups().length === before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(lookups().length).toBe(before + 1);
+    const checking = v.verifyMod(MOD, V, Buffer.from(GOMOD));
+    release();
+    expect(await checking).toEqual({ ok: true, how: "sumdb" });
+    expect(await v.verifyZip(MOD, V, zipPath)).toEqual({ ok: true, how: "sumdb" });
+    expect(lookups().length).toBe(before + 1);
+  });
+
+  it("prepares nothing that the check will not ask the database for", async () => {
+    const sums = join(top, "prepare-go.sum");
+    await writeFile(sums, `${MOD} ${V}/go.mod ${hashMod(Buffer.from(GOMOD))}\n`);
+    const before = srv.requests.length;
+    const listed = createVerifier({
+      sumdb: `${db.verifierKey} ${srv.url}`,
+      trustedSums: [sums],
+      env: {},
+    });
+    listed.prepare?.(MOD, V, "mod");
+    const priv = createVerifier({ sumdb: `${db.verifierKey} ${srv.url}`, env: { GONOSUMDB: MOD } });
+    priv.prepare?.(MOD, V, "zip");
+    expect(await listed.verifyMod(MOD, V, Buffer.from(GOMOD))).toEqual({ ok: true, how: "go.sum" });
+    expect(await priv.verifyMod(MOD, V, Buffer.from(GOMOD))).toEqual({ ok: true, how: "skipped" });
+    expect(srv.requests.length).toBe(before);
+  });
+
   it("goes through sumdbUrl when GOSUMDB names no URL", async () => {
     const before = lookups().length;
     const v = createVerifier({ sumdb: db.verifierKey, sumdbUrl: `${srv.url}/`, env: {} });

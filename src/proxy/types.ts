@@ -156,6 +156,11 @@ export interface Verifier {
   verifyMod(module: string, version: string, data: Buffer): Promise<VerifyResult>;
   /** Also enforces golang.org/x/mod/zip's rules (prefix, sizes, traversal, case-fold collisions). */
   verifyZip(module: string, version: string, zipPath: string): Promise<VerifyResult>;
+  /**
+   * Starts what verifying module@version's `file` will need (a checksum database lookup), so it
+   * runs while the file downloads; the verify call then uses it. Never throws or rejects.
+   */
+  prepare?(module: string, version: string, file: "mod" | "zip"): void;
 }
 
 /** One ordered route: GOPRIVATE-style prefix globs → a target. */

@@ -122,6 +122,8 @@ async function fetchFile(
   signal: AbortSignal,
 ): Promise<Outcome> {
   if (f.file === "zip") return fetchZip(rt, route, f, signal);
+  // The checksum database lookup (several round trips) runs while the .mod downloads.
+  if (f.file === "mod" && route.verify) rt.verifier?.prepare?.(f.module, f.version, "mod");
   const item = { endpoint: f.file, module: f.module, version: f.version };
   const r = await timed(rt, route, item, signal, () =>
     f.file === "info"
@@ -158,6 +160,7 @@ async function fetchZip(
 ): Promise<Outcome> {
   const tmp = join(await rt.storage.stagingDir(), `.gopave-${randomBytes(8).toString("hex")}.zip`);
   let handedOff = false;
+  if (route.verify) rt.verifier?.prepare?.(f.module, f.version, "zip");
   try {
     const item = { endpoint: "zip", module: f.module, version: f.version };
     const r = await timed(rt, route, item, signal, () =>

@@ -92,6 +92,17 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
   }
 
   return {
+    prepare(module, version, file) {
+      const line = `${module} ${file === "mod" ? `${version}/go.mod` : version}`;
+      const lookup = async () => {
+        const table = await trusted;
+        if (table && h1Hashes(table, line)) return;
+        if (!client || config?.off === true || matchPrefixPatterns(noSumdb, module)) return;
+        await client.lookup(module, version);
+      };
+      // The verify call that follows reports any failure (and asks again after one).
+      lookup().catch(() => undefined);
+    },
     async verifyMod(module, version, data) {
       return check(module, `${version}/go.mod`, hashMod(data));
     },
