@@ -85,14 +85,12 @@ export async function serveFile(
   }
   const ms = f.file === "zip" ? rt.timeouts.downloadMs : rt.timeouts.metadataMs;
   const flight = rt.flights.do(f.key, () =>
-    withFetchSignal(rt, ms, async (signal) => {
-      // A prefetch of this zip may have stored it since the miss above (its flight ended
-      // before this one began): serve that rather than fetch it again.
-      const stored =
-        f.file === "zip" ? await rt.storage.get(f.module, f.version, "zip") : undefined;
-      if (stored) return { ok: true, body: { kind: "stored", stored } };
-      return fetchFile(rt, route, f, signal);
-    }),
+    withFetchSignal(
+      rt,
+      ms,
+      async (signal) =>
+        (f.file === "zip" ? await zipWeHave(rt, f) : undefined) ?? fetchFile(rt, route, f, signal),
+    ),
   );
   ctx.cache = flight.shared ? "shared" : "miss";
   const out = await flight.promise;
@@ -107,12 +105,28 @@ function prefetchZip(rt: Runtime, route: Route, info: FileRequest): void {
   const zip: FileRequest = { ...info, file: "zip", key: `${info.key.slice(0, -"info".length)}zip` };
   if (rt.hotZips.has(`/${zip.key}`) || rt.flights.has(zip.key)) return;
   rt.prefetcher.offer(zip.key, async () => {
-    if (await rt.storage.get(zip.module, zip.version, "zip")) return true;
     const flight = rt.flights.do(zip.key, () =>
-      withFetchSignal(rt, rt.timeouts.downloadMs, (signal) => fetchZip(rt, route, zip, signal)),
+      withFetchSignal(
+        rt,
+        rt.timeouts.downloadMs,
+        async (signal) => (await zipWeHave(rt, zip)) ?? fetchZip(rt, route, zip, signal),
+      ),
     );
     return (await flight.promise).ok;
   });
+}
+
+/**
+ * The zip, if a flight that ended before this one began already got it: in memory (with S3 the
+ * upload may still be running) or in storage. Checked inside the flight, so that no fetch can
+ * end unseen between the check and the fetch (seen: the client's zip fetched twice when the
+ * prefetch queued after its .info started once the client's own fetch had ended).
+ */
+async function zipWeHave(rt: Runtime, f: FileRequest): Promise<Outcome | undefined> {
+  const hot = rt.hotZips.get(`/${f.key}`);
+  if (hot) return { ok: true, body: { kind: "bytes", data: hot.data } };
+  const stored = await rt.storage.get(f.module, f.version, "zip");
+  return stored ? { ok: true, body: { kind: "stored", stored } } : undefined;
 }
 
 async function fetchFile(
