@@ -301,9 +301,10 @@ export interface BreakAndReadResult<T> {
 
 /**
  * Waits for the target to run (Delve started with --continue), halts it, sets a breakpoint at
- * file:line, continues, runs `trigger` and waits for the stop at that breakpoint; evaluates `expr` there, clears the breakpoint, continues, and waits for
- * the trigger to finish. The target is left running without the breakpoint, also when this fails
- * (as far as Delve still answers); the connection is always closed.
+ * file:line, continues, runs `trigger` and waits for the stop at that breakpoint; evaluates
+ * `expr` there, clears the breakpoint, continues, and waits for the trigger to finish. The
+ * target is left running without the breakpoint, also when this fails (as far as Delve still
+ * answers); the connection is always closed.
  */
 export async function breakAndRead<T>(
   opts: BreakAndReadOptions<T>,

@@ -68,6 +68,10 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
   // Surface a bad go.sum on first use, not as an unhandled rejection at startup.
   trusted?.catch(() => undefined);
 
+  /** A check that no go.sum line settles skips the database (GOSUMDB=off, GONOSUMDB). */
+  const skipsDatabase = (module: string) =>
+    config?.off === true || matchPrefixPatterns(noSumdb, module);
+
   async function check(module: string, version: string, got: string): Promise<VerifyResult> {
     const what = describe(module, version);
     let table: GoSumTable | undefined;
@@ -84,27 +88,25 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
       if (listed.includes(got)) return { ok: true, how: "go.sum" };
       return { ok: false, reason: mismatch(what, got, "go.sum", listed[0] ?? "") };
     }
-    if (config?.off === true || matchPrefixPatterns(noSumdb, module)) {
-      return { ok: true, how: "skipped" };
-    }
+    if (skipsDatabase(module)) return { ok: true, how: "skipped" };
     if (!client) return { ok: false, reason: `${what}: ${NOT_LISTED}` };
     return checkSumdb(client, module, version, got);
   }
 
   return {
     prepare(module, version, file) {
-      const line = `${module} ${file === "mod" ? `${version}/go.mod` : version}`;
+      const line = `${module} ${file === "mod" ? modVersion(version) : version}`;
       const lookup = async () => {
         const table = await trusted;
         if (table && h1Hashes(table, line)) return;
-        if (!client || config?.off === true || matchPrefixPatterns(noSumdb, module)) return;
+        if (!client || skipsDatabase(module)) return;
         await client.lookup(module, version);
       };
       // The verify call that follows reports any failure (and asks again after one).
       lookup().catch(() => undefined);
     },
     async verifyMod(module, version, data) {
-      return check(module, `${version}/go.mod`, hashMod(data));
+      return check(module, modVersion(version), hashMod(data));
     },
     async verifyZip(module, version, zipPath) {
       let result: Awaited<ReturnType<ZipScanFn>>;
@@ -133,6 +135,11 @@ export function createVerifier(opts: VerifierOptions = {}): Verifier {
 
 function mismatch(what: string, got: string, source: string, want: string): string {
   return `${what}: checksum mismatch: downloaded ${got}, ${source} has ${want}`;
+}
+
+/** The version field of a go.mod's go.sum line. */
+function modVersion(version: string): string {
+  return `${version}/go.mod`;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
